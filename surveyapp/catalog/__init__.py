@@ -1,0 +1,1 @@
+"""The instrument catalog: reading, validating and loading instrument files."""

@@ -1,0 +1,275 @@
+"""The `surveyapp` command group. Commands parse arguments and call services, nothing more."""
+
+from __future__ import annotations
+
+import csv
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TypeVar
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from surveyapp import create_app
+from surveyapp.errors import SurveyappError
+
+T = TypeVar("T")
+
+
+@click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_version_option=False)
+def cli() -> None:
+    """Run AI-literacy, adoption and alignment surveys and report on them."""
+
+
+@contextmanager
+def reported() -> Iterator[None]:
+    """Turn a refused request into its message on stderr and exit status 1."""
+    try:
+        yield
+    except SurveyappError as error:
+        raise click.ClickException(str(error)) from None
+    except OSError as error:
+        raise click.ClickException(f"{error.filename}: {error.strerror}") from None
+
+
+def in_transaction(work: Callable[[], T]) -> T:
+    """Run `work` as one transaction, reporting a refusal as a CLI error."""
+    from surveyapp.services.transaction import atomic
+
+    with reported(), atomic():
+        return work()
+
+
+def code_list(value: str | None) -> list[str]:
+    """Split a comma-separated option into its non-empty parts."""
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
+
+
+def iso_datetime(value: str | None) -> datetime | None:
+    """Parse an ISO date or date-time option; naive values are taken as UTC."""
+    if value is None:
+        return None
+    parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+@cli.group()
+def instruments() -> None:
+    """Check and load instrument files."""
+
+
+def _instruments_path(path: Path | None) -> Path:
+    return path or current_app.config["SURVEYAPP_INSTRUMENTS_DIR"]
+
+
+def _schema_path() -> Path:
+    return current_app.config["SURVEYAPP_INSTRUMENTS_DIR"] / "schema.json"
+
+
+@instruments.command("validate")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@with_appcontext
+def instruments_validate(path: Path | None) -> None:
+    """Check instrument files (a file or a folder; default: the configured folder)."""
+    from surveyapp.catalog.loading import checked_documents
+
+    with reported():
+        documents = checked_documents(_instruments_path(path), _schema_path())
+    for doc in documents:
+        click.echo(f"ok  {doc.name}: {doc.data['id']} version {doc.data['version']}")
+
+
+@instruments.command("load")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@with_appcontext
+def instruments_load(path: Path | None) -> None:
+    """Load instrument files into the database; loading twice changes nothing."""
+    from surveyapp.catalog.loading import load_instruments
+    from surveyapp.extensions import db
+
+    outcomes = in_transaction(
+        lambda: load_instruments(db.session, _instruments_path(path), _schema_path())
+    )
+    for outcome in outcomes:
+        click.echo(f"{outcome.status:9}  {outcome.slug} version {outcome.version}")
+
+
+@cli.group()
+def units() -> None:
+    """Business units."""
+
+
+@units.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@with_appcontext
+def units_import(file: Path) -> None:
+    """Create or update units from a CSV file `code,name,parent_code`."""
+    from surveyapp.extensions import db
+    from surveyapp.services.csv_input import read_csv_file
+    from surveyapp.services.org import UNIT_COLUMNS, import_units
+
+    summary = in_transaction(
+        lambda: import_units(db.session, read_csv_file(file, UNIT_COLUMNS), str(file))
+    )
+    click.echo(f"units: {summary}")
+
+
+@cli.group()
+def roster() -> None:
+    """The roster of people who can be invited."""
+
+
+@roster.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@with_appcontext
+def roster_import(file: Path) -> None:
+    """Create or update people from a CSV `employee_id,email,unit,function,level,locale`."""
+    from surveyapp.extensions import db
+    from surveyapp.services.csv_input import read_csv_file
+    from surveyapp.services.org import ROSTER_COLUMNS, import_roster
+
+    summary = in_transaction(
+        lambda: import_roster(db.session, read_csv_file(file, ROSTER_COLUMNS), str(file))
+    )
+    click.echo(f"people: {summary}")
+
+
+@cli.group()
+def users() -> None:
+    """Staff accounts."""
+
+
+def _read_password() -> str:
+    """Prompt twice on a terminal; otherwise take the first line of standard input."""
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--role", required=True, help="admin, change_manager or hr")
+@click.option("--units", "unit_codes", help="unit codes a change manager sees, comma-separated")
+@with_appcontext
+def users_create(email: str, role: str, unit_codes: str | None) -> None:
+    """Create a staff user; the password is read from standard input."""
+    from surveyapp.extensions import db
+    from surveyapp.services.users import create_user
+
+    password = _read_password()
+    user = in_transaction(
+        lambda: create_user(db.session, email, role, code_list(unit_codes), password)
+    )
+    click.echo(f"created {user.role} {user.email}")
+
+
+@cli.group()
+def campaign() -> None:
+    """Survey campaigns (waves)."""
+
+
+@campaign.command("create")
+@click.argument("slug")
+@click.option("--name", required=True)
+@click.option(
+    "--instruments",
+    "instrument_refs",
+    required=True,
+    help="instrument ids, comma-separated (id@N for a given version)",
+)
+@click.option("--units", "unit_codes", help="target unit codes, comma-separated")
+@click.option("--all-units", is_flag=True, help="target the whole organisation")
+@click.option("--mode", required=True, help="anonymous or confidential")
+@click.option("--min-group", default=5, show_default=True, help="minimum reporting group size")
+@click.option(
+    "--min-comment-group",
+    default=10,
+    show_default=True,
+    help="minimum group size for comments and themes",
+)
+@click.option("--opens", help="opening date or date-time (ISO 8601)")
+@click.option("--closes", help="closing date or date-time (ISO 8601)")
+@click.option("--open", "open_now", is_flag=True, help="open the campaign now")
+@with_appcontext
+def campaign_create(
+    slug: str,
+    name: str,
+    instrument_refs: str,
+    unit_codes: str | None,
+    all_units: bool,
+    mode: str,
+    min_group: int,
+    min_comment_group: int,
+    opens: str | None,
+    closes: str | None,
+    open_now: bool,
+) -> None:
+    """Create a campaign from loaded instruments."""
+    from surveyapp.extensions import db
+    from surveyapp.services.campaigns import CampaignSpec, create_campaign
+
+    try:
+        opens_at, closes_at = iso_datetime(opens), iso_datetime(closes)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--opens/--closes") from None
+    spec = CampaignSpec(
+        slug=slug,
+        name=name,
+        instruments=code_list(instrument_refs),
+        unit_codes=code_list(unit_codes),
+        all_units=all_units,
+        mode=mode,
+        min_group_size=min_group,
+        min_comment_group_size=min_comment_group,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        open_now=open_now,
+    )
+    created = in_transaction(lambda: create_campaign(db.session, spec))
+    click.echo(f"created campaign {created.slug} ({created.status}, {created.privacy_mode})")
+
+
+@cli.group()
+def invitations() -> None:
+    """Personal survey links."""
+
+
+@invitations.command("issue")
+@click.argument("campaign_slug", metavar="CAMPAIGN")
+@click.option("--out", "out_file", required=True, type=click.Path(path_type=Path, dir_okay=False))
+@with_appcontext
+def invitations_issue(campaign_slug: str, out_file: Path) -> None:
+    """Invite everyone in the campaign's units; write `employee_id,link` for a mail merge.
+
+    The file is written before the invitations are committed, so a failure leaves neither.
+    """
+    from surveyapp.extensions import db
+    from surveyapp.services.campaigns import campaign_by_slug, issue_invitations
+    from surveyapp.services.transaction import atomic
+
+    partial = out_file.with_name(f".{out_file.name}.partial")
+    with reported():
+        try:
+            with atomic():
+                issued = issue_invitations(
+                    db.session,
+                    campaign_by_slug(db.session, campaign_slug),
+                    current_app.config["SURVEYAPP_BASE_URL"],
+                )
+                fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
+                    writer = csv.writer(handle)
+                    writer.writerow(["employee_id", "link"])
+                    writer.writerows(issued.links)
+            partial.replace(out_file)
+        finally:
+            partial.unlink(missing_ok=True)
+    click.echo(
+        f"{len(issued.links)} invitations issued to {out_file}; "
+        f"{issued.already_invited} people already had one (their links are not shown again)"
+    )

@@ -1,0 +1,81 @@
+"""Settings read from SURVEYAPP_* environment variables, one class per mode.
+
+Each class is built from the environment when the app is created (never at import), so a
+test or a command can set variables first and get a matching configuration.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+CHECKOUT_DIR = Path(__file__).resolve().parent.parent
+MODES = ("development", "production", "testing")
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a configuration the app can run with."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    """Read SURVEYAPP_<name>, treating an empty value as unset."""
+    value = os.environ.get(f"SURVEYAPP_{name}", "").strip()
+    return value or default
+
+
+def _dev_secret_key(instance_path: Path) -> str:
+    """Return the development secret kept under instance/, creating it once.
+
+    Generated rather than hard-coded so that no two checkouts share a key and sessions
+    survive restarts of the development server.
+    """
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return key_file.read_text().strip()
+
+
+def load_config(mode: str | None, instance_path: Path) -> dict[str, Any]:
+    """Build the Flask configuration for `mode` (default: SURVEYAPP_ENV or development)."""
+    mode = mode or _env("ENV", "development")
+    if mode not in MODES:
+        raise ConfigError(f"SURVEYAPP_ENV must be one of {', '.join(MODES)}, not {mode!r}")
+    secret_key = _env("SECRET_KEY")
+    if secret_key is None:
+        if mode == "production":
+            raise ConfigError("SURVEYAPP_SECRET_KEY must be set in production")
+        secret_key = secrets.token_hex(32) if mode == "testing" else _dev_secret_key(instance_path)
+    database_url = _env("DATABASE_URL")
+    if database_url is None:
+        instance_path.mkdir(parents=True, exist_ok=True)
+        database_url = f"sqlite:///{instance_path / 'surveyapp.db'}"
+    return {
+        "ENV_MODE": mode,
+        "TESTING": mode == "testing",
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SURVEYAPP_INSTRUMENTS_DIR": Path(
+            _env("INSTRUMENTS_DIR", str(CHECKOUT_DIR / "instruments"))
+        ),
+        "SURVEYAPP_BASE_URL": _env("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "SURVEYAPP_LOCALES": tuple(_env("LOCALES", "en,es").split(",")),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": mode == "production",
+    }
+
+
+def engine_options(database_url: str) -> dict[str, Any]:
+    """Engine options per backend: PostgreSQL connections are checked before use.
+
+    pre-ping lets the app recover by itself when the database restarts; SQLite's own
+    settings are applied per connection in `surveyapp.database`.
+    """
+    if database_url.startswith("postgresql"):
+        return {"pool_pre_ping": True}
+    return {}

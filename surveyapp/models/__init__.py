@@ -1,0 +1,41 @@
+"""All models, re-exported so Alembic and the services see one metadata."""
+
+from surveyapp.models.base import Base
+from surveyapp.models.campaigns import (
+    Campaign,
+    CampaignInstrument,
+    Invitation,
+    campaign_units,
+)
+from surveyapp.models.instruments import (
+    Instrument,
+    InstrumentVersion,
+    Item,
+    ResponseScale,
+    Scale,
+)
+from surveyapp.models.org import LEVELS, Function, OrgUnit, Person
+from surveyapp.models.responses import Answer, Response
+from surveyapp.models.users import ROLES, User, user_units
+
+__all__ = [
+    "LEVELS",
+    "ROLES",
+    "Answer",
+    "Base",
+    "Campaign",
+    "CampaignInstrument",
+    "Function",
+    "Instrument",
+    "InstrumentVersion",
+    "Invitation",
+    "Item",
+    "OrgUnit",
+    "Person",
+    "Response",
+    "ResponseScale",
+    "Scale",
+    "User",
+    "campaign_units",
+    "user_units",
+]

@@ -1,0 +1,37 @@
+"""Staff accounts and the units a change manager is scoped to."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from surveyapp.models.base import Base, one_of, utcnow
+from surveyapp.models.org import OrgUnit
+
+ROLES = ("admin", "change_manager", "hr")
+
+user_units = sa.Table(
+    "user_units",
+    Base.metadata,
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("unit_id", sa.ForeignKey("org_units.id"), primary_key=True),
+)
+
+
+class User(Base):
+    """A staff member who signs in; a change manager sees only their units and sub-units."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[str] = mapped_column(sa.String(20))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    units: Mapped[list[OrgUnit]] = relationship(secondary=user_units)
+
+    __table_args__ = (sa.CheckConstraint(one_of("role", ROLES), name="role"),)

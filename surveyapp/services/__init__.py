@@ -1,0 +1,1 @@
+"""Services: the rules of the domain, called alike by the CLI and the web pages."""

@@ -1,0 +1,193 @@
+"""Campaigns: creating a wave from loaded instruments, and issuing its personal invitations."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from surveyapp.errors import InputError, Problem, SurveyappError
+from surveyapp.models import (
+    Campaign,
+    CampaignInstrument,
+    Instrument,
+    InstrumentVersion,
+    Invitation,
+    OrgUnit,
+    Person,
+)
+from surveyapp.models.base import utcnow
+from surveyapp.models.campaigns import (
+    DEFAULT_MIN_COMMENT_GROUP,
+    DEFAULT_MIN_GROUP,
+    MIN_GROUP_FLOOR,
+    PRIVACY_MODES,
+)
+from surveyapp.services.org import unit_subtree_ids, units_by_code
+from surveyapp.services.tokens import hash_token, new_token
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}$"
+
+
+@dataclass(frozen=True)
+class CampaignSpec:
+    """What a new campaign is made of, as typed on the command line or in the admin form."""
+
+    slug: str
+    name: str
+    instruments: list[str]
+    unit_codes: list[str]
+    all_units: bool
+    mode: str
+    min_group_size: int = DEFAULT_MIN_GROUP
+    min_comment_group_size: int = DEFAULT_MIN_COMMENT_GROUP
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+    open_now: bool = False
+
+
+def _instrument_version(session: Session, reference: str) -> InstrumentVersion | None:
+    """`slug` means the latest loaded version; `slug@N` a given one."""
+    slug, _, number = reference.partition("@")
+    query = (
+        sa.select(InstrumentVersion)
+        .join(Instrument)
+        .where(Instrument.slug == slug)
+        .order_by(InstrumentVersion.version.desc())
+    )
+    if number:
+        if not number.isdigit():
+            return None
+        query = query.where(InstrumentVersion.version == int(number))
+    return session.scalars(query).first()
+
+
+def _check_spec(session: Session, spec: CampaignSpec) -> list[Problem]:
+    """Every reason the spec cannot become a campaign."""
+    problems: list[Problem] = []
+    if not re.match(SLUG_PATTERN, spec.slug):
+        problems.append(Problem("SLUG", "", f"{spec.slug!r} is not a slug (a-z, 0-9, -; 2 to 63)"))
+    elif session.scalar(sa.select(Campaign.id).where(Campaign.slug == spec.slug)) is not None:
+        problems.append(Problem("SLUG", "", f"a campaign {spec.slug!r} already exists"))
+    if not spec.name.strip() or len(spec.name) > 200:
+        problems.append(Problem("--name", "", "a name of 1 to 200 characters is required"))
+    if not spec.instruments:
+        problems.append(Problem("--instruments", "", "name at least one instrument"))
+    if len(set(spec.instruments)) != len(spec.instruments):
+        problems.append(Problem("--instruments", "", "an instrument is listed twice"))
+    for reference in spec.instruments:
+        if _instrument_version(session, reference) is None:
+            problems.append(
+                Problem(
+                    "--instruments",
+                    "",
+                    f"no loaded instrument {reference!r}; run `surveyapp instruments load` first",
+                )
+            )
+    if spec.all_units == bool(spec.unit_codes):
+        problems.append(Problem("--units", "", "give either --units CODE,... or --all-units"))
+    if spec.mode not in PRIVACY_MODES:
+        problems.append(
+            Problem("--mode", "", f"{spec.mode!r} is not one of {', '.join(PRIVACY_MODES)}")
+        )
+    if spec.min_group_size < MIN_GROUP_FLOOR:
+        problems.append(
+            Problem(
+                "--min-group", "", f"{spec.min_group_size} is below the floor of {MIN_GROUP_FLOOR}"
+            )
+        )
+    if spec.min_comment_group_size < spec.min_group_size:
+        problems.append(
+            Problem(
+                "--min-comment-group",
+                "",
+                f"must be at least the minimum group size ({spec.min_group_size})",
+            )
+        )
+    if spec.opens_at and spec.closes_at and spec.closes_at <= spec.opens_at:
+        problems.append(Problem("--closes", "", "the campaign must close after it opens"))
+    return problems
+
+
+def create_campaign(session: Session, spec: CampaignSpec) -> Campaign:
+    """Create a campaign (draft, or open at once with `open_now`); raise with every problem."""
+    problems = _check_spec(session, spec)
+    if not problems and not spec.all_units:
+        try:
+            units = units_by_code(session, spec.unit_codes, "--units")
+        except InputError as error:
+            problems += error.problems
+    if problems:
+        raise InputError(problems)
+    if spec.all_units:
+        units = list(session.scalars(sa.select(OrgUnit).where(OrgUnit.parent_id.is_(None))))
+        if not units:
+            raise InputError([Problem("--all-units", "", "there are no units; import them first")])
+    campaign = Campaign(
+        slug=spec.slug,
+        name=spec.name.strip(),
+        privacy_mode=spec.mode,
+        min_group_size=spec.min_group_size,
+        min_comment_group_size=spec.min_comment_group_size,
+        opens_at=utcnow() if spec.open_now else spec.opens_at,
+        closes_at=spec.closes_at,
+        status="open" if spec.open_now else "draft",
+        units=units,
+        instruments=[
+            CampaignInstrument(instrument_version=_instrument_version(session, ref), position=index)
+            for index, ref in enumerate(spec.instruments)
+        ],
+    )
+    session.add(campaign)
+    session.flush()
+    return campaign
+
+
+def campaign_by_slug(session: Session, slug: str) -> Campaign:
+    """The campaign named `slug`, or an error that says so."""
+    campaign = session.scalar(sa.select(Campaign).where(Campaign.slug == slug))
+    if campaign is None:
+        raise SurveyappError(f"no campaign {slug!r}")
+    return campaign
+
+
+@dataclass(frozen=True)
+class IssuedLinks:
+    """Links created now (employee id, link), and how many people already had one."""
+
+    links: list[tuple[str, str]]
+    already_invited: int
+
+
+def issue_invitations(session: Session, campaign: Campaign, base_url: str) -> IssuedLinks:
+    """Invite everyone in the campaign's units (and sub-units) who has no invitation yet.
+
+    Earlier links cannot be shown again: only their hash is stored.
+    """
+    if campaign.status == "closed":
+        raise SurveyappError(f"campaign {campaign.slug!r} is closed; no new invitations")
+    unit_ids = unit_subtree_ids(session, [unit.id for unit in campaign.units])
+    invited = set(
+        session.scalars(
+            sa.select(Invitation.person_id).where(Invitation.campaign_id == campaign.id)
+        )
+    )
+    people = session.execute(
+        sa.select(Person.id, Person.employee_id)
+        .where(Person.unit_id.in_(sorted(unit_ids)))
+        .order_by(Person.employee_id)
+    ).all()
+    links: list[tuple[str, str]] = []
+    for person_id, employee_id in people:
+        if person_id in invited:
+            continue
+        token = new_token()
+        session.add(
+            Invitation(campaign_id=campaign.id, person_id=person_id, token_hash=hash_token(token))
+        )
+        links.append((employee_id, f"{base_url}/s/{token}"))
+    session.flush()
+    return IssuedLinks(links, len(invited))

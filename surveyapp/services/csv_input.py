@@ -1,0 +1,111 @@
+"""Reading uploaded or command-line CSV files into rows that carry their line numbers."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from surveyapp.errors import InputError, Problem
+
+MAX_FIELD = 10_000
+
+
+@dataclass(frozen=True)
+class CsvRow:
+    """One data row, keyed by column name, with its line in the file (the header is line 1)."""
+
+    line: int
+    values: dict[str, str]
+
+
+class RowProblems:
+    """Collects the problems of a CSV file, each named by row and column."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.problems: list[Problem] = []
+
+    def add(self, row: CsvRow, column: str | None, reason: str) -> None:
+        where = f"row {row.line}, column {column!r}" if column else f"row {row.line}"
+        self.problems.append(Problem(self.source, where, reason))
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise InputError(self.problems)
+
+
+def read_csv_text(
+    text: str, source: str, required: Iterable[str], optional: Iterable[str] = ()
+) -> list[CsvRow]:
+    """Parse CSV text with a header; unknown, missing or repeated columns are errors.
+
+    Cells are stripped of surrounding spaces; a byte-order mark is ignored.
+    """
+    required, optional = list(required), list(optional)
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    try:
+        header = [name.strip() for name in next(reader)]
+    except StopIteration:
+        raise InputError(
+            [Problem(source, "", "the file is empty; expected a header row")]
+        ) from None
+    problems = [
+        Problem(source, "header", f"missing column {name!r}")
+        for name in required
+        if name not in header
+    ]
+    problems += [
+        Problem(
+            source, "header", f"unknown column {name!r}; expected {', '.join(required + optional)}"
+        )
+        for name in header
+        if name not in required and name not in optional
+    ]
+    problems += [
+        Problem(source, "header", f"column {name!r} appears twice")
+        for name in sorted({name for name in header if header.count(name) > 1})
+    ]
+    if problems:
+        raise InputError(problems)
+    rows: list[CsvRow] = []
+    try:
+        for record in reader:
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(record) != len(header):
+                problems.append(
+                    Problem(
+                        source,
+                        f"row {reader.line_num}",
+                        f"{len(record)} cells where the header has {len(header)}",
+                    )
+                )
+                continue
+            cells = [cell.strip() for cell in record]
+            if any(len(cell) > MAX_FIELD for cell in cells):
+                problems.append(Problem(source, f"row {reader.line_num}", "a cell is too long"))
+                continue
+            rows.append(CsvRow(reader.line_num, dict(zip(header, cells, strict=True))))
+    except csv.Error as error:
+        problems.append(Problem(source, f"row {reader.line_num}", f"not valid CSV: {error}"))
+    if problems:
+        raise InputError(problems)
+    return rows
+
+
+def read_csv_file(
+    path: Path, required: Iterable[str], optional: Iterable[str] = ()
+) -> list[CsvRow]:
+    """Read a UTF-8 CSV file from disk; see `read_csv_text`."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError([Problem(str(path), "", "no such file")]) from None
+    except UnicodeDecodeError as error:
+        raise InputError(
+            [Problem(str(path), "", f"not UTF-8 text (byte {error.start}); save it as UTF-8")]
+        ) from None
+    return read_csv_text(text, str(path), required, optional)

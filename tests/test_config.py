@@ -1,0 +1,63 @@
+"""Configuration comes from SURVEYAPP_* variables; production refuses to run without a secret."""
+
+import stat
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from surveyapp import create_app
+from surveyapp.config import ConfigError, load_config
+from surveyapp.extensions import db
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
+    monkeypatch.setenv("SURVEYAPP_ENV", "production")
+    monkeypatch.delenv("SURVEYAPP_SECRET_KEY", raising=False)
+    with pytest.raises(ConfigError, match="SURVEYAPP_SECRET_KEY"):
+        create_app()
+
+
+def test_production_uses_the_given_secret_and_secure_cookies(monkeypatch, tmp_path: Path):
+    monkeypatch.setenv("SURVEYAPP_SECRET_KEY", "s" * 64)
+    monkeypatch.setenv("SURVEYAPP_DATABASE_URL", f"sqlite:///{tmp_path / 'p.db'}")
+    config = load_config("production", tmp_path / "instance")
+    assert config["SECRET_KEY"] == "s" * 64
+    assert config["SESSION_COOKIE_SECURE"] is True
+    assert config["SESSION_COOKIE_HTTPONLY"] is True
+    assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_development_secret_is_generated_once_and_kept_private(monkeypatch, tmp_path: Path):
+    monkeypatch.delenv("SURVEYAPP_SECRET_KEY", raising=False)
+    instance = tmp_path / "instance"
+    first = load_config("development", instance)["SECRET_KEY"]
+    second = load_config("development", instance)["SECRET_KEY"]
+    assert first == second
+    assert len(first) >= 64
+    key_file = instance / "secret_key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+
+
+def test_database_defaults_to_a_sqlite_file_under_instance(monkeypatch, tmp_path: Path):
+    monkeypatch.delenv("SURVEYAPP_DATABASE_URL", raising=False)
+    config = load_config("testing", tmp_path / "instance")
+    assert (
+        config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'instance' / 'surveyapp.db'}"
+    )
+
+
+def test_an_unknown_mode_is_named(monkeypatch, tmp_path: Path):
+    monkeypatch.setenv("SURVEYAPP_ENV", "staging")
+    with pytest.raises(ConfigError, match="'staging'"):
+        load_config(None, tmp_path)
+
+
+def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(app):
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("SQLite connection settings")
+    with app.app_context():
+        pragma = lambda name: db.session.execute(sa.text(f"PRAGMA {name}")).scalar()  # noqa: E731
+        assert pragma("journal_mode") == "wal"
+        assert pragma("foreign_keys") == 1
+        assert pragma("busy_timeout") >= 5000

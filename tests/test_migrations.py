@@ -1,0 +1,87 @@
+"""The migrations build the schema the models describe, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from surveyapp.extensions import db
+from tests.conftest import REPO_DIR
+
+
+def test_models_and_migrations_agree(app):
+    """Autogenerate against the migrated test database finds nothing to change."""
+    with app.app_context(), db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, db.metadata) == []
+
+
+@pytest.fixture
+def blank_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """A new, empty database on the same server as the test database."""
+    if not database_url.startswith("postgresql"):
+        yield f"sqlite:///{tmp_path / 'blank.db'}"
+        return
+    name = f"surveyapp_blank_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield (
+            sa.engine.make_url(database_url)
+            .set(database=name)
+            .render_as_string(hide_password=False)
+        )
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def surveyapp_command(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the installed `surveyapp` console script as a user would."""
+    env = {**os.environ, "SURVEYAPP_DATABASE_URL": database_url, "SURVEYAPP_ENV": "testing"}
+    script = Path(sys.executable).with_name("surveyapp")
+    return subprocess.run(
+        [str(script), *args], cwd=REPO_DIR, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_db_upgrade_then_instruments_load_on_a_blank_database(blank_database_url):
+    upgrade = surveyapp_command(blank_database_url, "db", "upgrade")
+    assert upgrade.returncode == 0, upgrade.stderr
+    load = surveyapp_command(blank_database_url, "instruments", "load")
+    assert load.returncode == 0, load.stderr
+    assert "loaded     ai-literacy version 1" in load.stdout
+    again = surveyapp_command(blank_database_url, "instruments", "load")
+    assert again.returncode == 0, again.stderr
+    assert "loaded " not in again.stdout
+    assert again.stdout.count("unchanged") == 4
+
+    engine = sa.create_engine(blank_database_url)
+    with engine.connect() as connection:
+        functions = connection.execute(sa.text("SELECT code FROM functions")).scalars().all()
+        instruments = connection.execute(sa.text("SELECT slug FROM instruments")).scalars().all()
+    engine.dispose()
+    assert {"finance", "operations", "customer-service"} <= set(functions)
+    assert sorted(instruments) == [
+        "adoption-readiness",
+        "ai-concerns",
+        "ai-literacy",
+        "stakeholder-alignment",
+    ]
+
+
+def test_migrations_downgrade_to_nothing_and_back(blank_database_url):
+    for args in (("upgrade",), ("downgrade", "base"), ("upgrade",)):
+        result = surveyapp_command(blank_database_url, "db", *args)
+        assert result.returncode == 0, result.stderr

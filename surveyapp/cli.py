@@ -273,3 +273,29 @@ def invitations_issue(campaign_slug: str, out_file: Path) -> None:
         f"{len(issued.links)} invitations issued to {out_file}; "
         f"{issued.already_invited} people already had one (their links are not shown again)"
     )
+
+
+@cli.group()
+def responses() -> None:
+    """Submitted responses."""
+
+
+@responses.command("import")
+@click.argument("campaign_slug", metavar="CAMPAIGN")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@with_appcontext
+def responses_import(campaign_slug: str, file: Path) -> None:
+    """Import responses from CSV: unit, function, level, [locale], then `<instrument>.<item>`."""
+    from surveyapp.extensions import db
+    from surveyapp.services.campaigns import campaign_by_slug
+    from surveyapp.services.csv_input import read_csv_file
+    from surveyapp.services.responses import import_responses, response_columns
+
+    def work() -> int:
+        campaign = campaign_by_slug(db.session, campaign_slug)
+        required, optional = response_columns(campaign)
+        return import_responses(
+            db.session, campaign, read_csv_file(file, required, optional), str(file)
+        )
+
+    click.echo(f"{in_transaction(work)} responses imported into {campaign_slug}")

@@ -56,6 +56,7 @@ def response(session: Session, of: Campaign, by: Person, **fields) -> Response:
         "level": by.level,
         "locale": "en",
         "submitted_on": date.today(),
+        "answer_vector": b"",
     }
     row = Response(**(values | fields))
     session.add(row)

@@ -325,6 +325,7 @@ def upgrade():
         sa.Column("locale", sa.String(length=10), nullable=False),
         sa.Column("consent", sa.Boolean(), nullable=False),
         sa.Column("submitted_on", sa.Date(), nullable=False),
+        sa.Column("answer_vector", sa.LargeBinary(), nullable=False),
         sa.CheckConstraint(
             "level IN ('frontline', 'manager', 'senior_leader')", name=op.f("ck_responses_level")
         ),

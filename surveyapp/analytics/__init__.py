@@ -1,0 +1,5 @@
+"""Pure analysis of survey answers: frames and arrays in, typed results out.
+
+Nothing here imports Flask or SQLAlchemy; `surveyapp.datasets` builds the `CampaignData` this
+package reads, and the dashboard, briefs, exports and API all consume what it returns.
+"""

@@ -1,0 +1,60 @@
+"""What the analytics read: a campaign's respondents and answers as frames, and its scales."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+RESPONDENT_COLUMNS = ("unit", "function", "level", "locale", "consent", "employee_id")
+ADKAR_ORDER = ("awareness", "desire", "knowledge", "ability", "reinforcement")
+
+
+@dataclass(frozen=True)
+class ScaleSpec:
+    """A construct and the answer columns that measure it.
+
+    `key` is `<instrument>.<scale>` (unique in a campaign); `items` are answer columns named
+    `<instrument>.<item>`; items in `reverse` are scored `points + 1 - answer`.
+    """
+
+    key: str
+    instrument: str
+    scale: str
+    items: tuple[str, ...]
+    points: int
+    reverse: frozenset[str] = frozenset()
+    adkar: str | None = None
+    cluster: bool = False
+    outcome: bool = False
+    title: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class QuizSpec:
+    """The knowledge items of an instrument; their answer columns hold 1.0 right, 0.0 wrong."""
+
+    instrument: str
+    items: tuple[str, ...]
+
+
+@dataclass
+class CampaignData:
+    """One campaign's data, as the analysis needs it.
+
+    respondents: index `response_id` (str), columns RESPONDENT_COLUMNS (unit and function are
+        codes; level is frontline | manager | senior_leader; consent bool; employee_id or None).
+    answers: same index, one float column per Likert or knowledge item (NaN: not answered).
+    comments: columns response_id, item (`<instrument>.<item>`), locale, text.
+    unit_parents: unit code -> parent code (None at the top), for every unit of the tree.
+    """
+
+    campaign: str
+    respondents: pd.DataFrame
+    answers: pd.DataFrame
+    comments: pd.DataFrame
+    scales: list[ScaleSpec]
+    quizzes: list[QuizSpec]
+    unit_parents: dict[str, str | None]
+    min_group_size: int = 5
+    min_comment_group_size: int = 10

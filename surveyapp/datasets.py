@@ -1,0 +1,110 @@
+"""Turning a campaign's stored responses into the frames the analytics read.
+
+One query reads a row per response (its groups and its packed answer vector), a second the
+free-text answers; nothing reads the answer rows of Likert or quiz items one by one.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from surveyapp.analytics.frames import CampaignData, QuizSpec, ScaleSpec
+from surveyapp.models import Answer, Campaign, Function, OrgUnit, Person, Response
+from surveyapp.services.layout import CampaignLayout, campaign_layout
+
+
+def campaign_scales(layout: CampaignLayout) -> tuple[list[ScaleSpec], list[QuizSpec]]:
+    """The scales and quizzes of a campaign, with the answer columns of each."""
+    scales: dict[str, ScaleSpec] = {}
+    quizzes: dict[str, list[str]] = {}
+    for question in layout.vector_questions:
+        item = question.item
+        if item.type == "knowledge":
+            quizzes.setdefault(question.instrument, []).append(question.column)
+            continue
+        key = f"{question.instrument}.{item.scale.key}"
+        spec = scales.get(key)
+        scales[key] = ScaleSpec(
+            key=key,
+            instrument=question.instrument,
+            scale=item.scale.key,
+            items=(*(spec.items if spec else ()), question.column),
+            points=item.response_scale.points,
+            reverse=(spec.reverse if spec else frozenset())
+            | ({question.column} if item.reverse else set()),
+            adkar=item.scale.adkar,
+            cluster=item.scale.cluster,
+            outcome=item.scale.outcome,
+            title=item.scale.title,
+        )
+    return list(scales.values()), [
+        QuizSpec(instrument, tuple(columns)) for instrument, columns in quizzes.items()
+    ]
+
+
+def load_campaign_data(session: Session, campaign: Campaign) -> CampaignData:
+    """Everything the analysis of `campaign` needs, ordered by response id (not by arrival)."""
+    layout = campaign_layout(campaign)
+    columns = [question.column for question in layout.vector_questions]
+    rows = session.execute(
+        sa.select(
+            Response.id,
+            OrgUnit.code,
+            Function.code,
+            Response.level,
+            Response.locale,
+            Response.consent,
+            Person.employee_id,
+            Response.answer_vector,
+        )
+        .join(OrgUnit, Response.unit_id == OrgUnit.id)
+        .join(Function, Response.function_id == Function.id)
+        .outerjoin(Person, Response.person_id == Person.id)
+        .where(Response.campaign_id == campaign.id)
+        .order_by(Response.id)
+    ).all()
+    index = pd.Index([str(row[0]) for row in rows], name="response_id")
+    respondents = pd.DataFrame(
+        [row[1:7] for row in rows],
+        index=index,
+        columns=["unit", "function", "level", "locale", "consent", "employee_id"],
+    )
+    matrix = np.frombuffer(b"".join(row[7] for row in rows), dtype="<f4")
+    answers = pd.DataFrame(
+        matrix.reshape(len(rows), len(columns)).astype("float64"), index=index, columns=columns
+    )
+    text_columns = {q.item.id: q.column for q in layout.questions if q.item.type == "text"}
+    comment_rows = session.execute(
+        sa.select(Answer.response_id, Answer.item_id, Response.locale, Answer.text)
+        .join(Response)
+        .where(Response.campaign_id == campaign.id, Answer.item_id.in_(list(text_columns)))
+        .order_by(Answer.response_id)
+    ).all()
+    comments = pd.DataFrame(
+        [
+            (str(rid), text_columns[item_id], locale, text)
+            for rid, item_id, locale, text in comment_rows
+        ],
+        columns=["response_id", "item", "locale", "text"],
+    )
+    scales, quizzes = campaign_scales(layout)
+    parent = sa.orm.aliased(OrgUnit)
+    unit_parents = dict(
+        session.execute(
+            sa.select(OrgUnit.code, parent.code).outerjoin(parent, OrgUnit.parent_id == parent.id)
+        ).tuples()
+    )
+    return CampaignData(
+        campaign=campaign.slug,
+        respondents=respondents,
+        answers=answers,
+        comments=comments,
+        scales=scales,
+        quizzes=quizzes,
+        unit_parents=unit_parents,
+        min_group_size=campaign.min_group_size,
+        min_comment_group_size=campaign.min_comment_group_size,
+    )

@@ -1,0 +1,104 @@
+"""A campaign's questions in the order respondents meet them, and how answers are checked.
+
+The survey pages, the response import and the dataset loader all read answers through this
+one description, so an answer means the same thing however it arrived.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from surveyapp.models import Campaign, Item
+
+VECTOR_TYPES = ("likert", "knowledge")
+DEFAULT_TEXT_LIMIT = 2000
+MULTI_SEPARATOR = ";"
+Answer = int | str | list[str]
+
+
+@dataclass(frozen=True)
+class Question:
+    """One item of a campaign, named `<instrument>.<item>` as in import files and analyses."""
+
+    column: str
+    item: Item
+    instrument: str
+
+    @property
+    def option_ids(self) -> list[str]:
+        return [option["id"] for option in self.item.options or []]
+
+    def parse(self, raw: str) -> Answer:
+        """Turn the text of an answer into its stored value; ValueError says what is wrong."""
+        item = self.item
+        if item.type == "likert":
+            points = item.response_scale.points
+            if not raw.isdigit() or not 1 <= int(raw) <= points:
+                raise ValueError(f"{raw!r} is not a whole number from 1 to {points}")
+            return int(raw)
+        if item.type in ("single", "knowledge"):
+            if raw not in self.option_ids:
+                raise ValueError(f"{raw!r} is not one of the options {', '.join(self.option_ids)}")
+            return raw
+        if item.type == "multi":
+            chosen = [part.strip() for part in raw.split(MULTI_SEPARATOR) if part.strip()]
+            unknown = [part for part in chosen if part not in self.option_ids]
+            if unknown or len(set(chosen)) != len(chosen):
+                raise ValueError(
+                    f"{raw!r} must list distinct options from {', '.join(self.option_ids)} "
+                    f"separated by {MULTI_SEPARATOR!r}"
+                )
+            return chosen
+        limit = item.max_length or DEFAULT_TEXT_LIMIT
+        if len(raw) > limit:
+            raise ValueError(f"the text is {len(raw)} characters long; the limit is {limit}")
+        return raw
+
+    def vector_value(self, value: Answer | None) -> float:
+        """The number the analysis reads: the Likert point, or 1/0 for a right/wrong quiz answer."""
+        if value is None:
+            return float("nan")
+        if self.item.type == "knowledge":
+            return 1.0 if value == self.item.answer else 0.0
+        return float(value)
+
+    def stored(self, value: Answer) -> dict[str, Any]:
+        """The `Answer` row's value columns for `value`."""
+        if self.item.type == "likert":
+            return {"number": value, "text": None}
+        if self.item.type == "multi":
+            return {"number": None, "text": MULTI_SEPARATOR.join(value)}
+        return {"number": None, "text": value}
+
+
+@dataclass(frozen=True)
+class CampaignLayout:
+    """All questions of a campaign in order, and the subset packed into the answer vector."""
+
+    questions: list[Question]
+
+    @property
+    def by_column(self) -> dict[str, Question]:
+        return {question.column: question for question in self.questions}
+
+    @property
+    def vector_questions(self) -> list[Question]:
+        return [q for q in self.questions if q.item.type in VECTOR_TYPES]
+
+    def pack(self, answers: dict[str, Answer]) -> bytes:
+        """The answer vector of one response (float32, NaN where unanswered)."""
+        values = [q.vector_value(answers.get(q.column)) for q in self.vector_questions]
+        return np.asarray(values, dtype="<f4").tobytes()
+
+
+def campaign_layout(campaign: Campaign) -> CampaignLayout:
+    """The questions of the campaign's instruments, in campaign then item order."""
+    questions: list[Question] = []
+    for entry in campaign.instruments:
+        version = entry.instrument_version
+        slug = version.instrument.slug
+        questions += [Question(f"{slug}.{item.key}", item, slug) for item in version.items]
+    return CampaignLayout(questions)

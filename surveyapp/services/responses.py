@@ -1,0 +1,164 @@
+"""Storing submitted responses, one by one from the survey or in bulk from a CSV import."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from surveyapp.models import LEVELS, Answer, Campaign, Function, OrgUnit, Person, Response
+from surveyapp.models.org import LOCALE_PATTERN
+from surveyapp.services.csv_input import CsvRow, RowProblems
+from surveyapp.services.layout import Answer as AnswerValue
+from surveyapp.services.layout import CampaignLayout, campaign_layout
+from surveyapp.services.org import unit_subtree_ids
+
+RESPONDENT_FIELDS = ("unit", "function", "level")
+CONFIDENTIAL_FIELDS = ("employee_id", "consent")
+BOOLEAN_TEXT = {"true": True, "false": False, "": False}
+
+
+@dataclass
+class Submission:
+    """One respondent's answers and the groups they are reported in."""
+
+    unit_id: int
+    function_id: int
+    level: str
+    locale: str
+    answers: dict[str, AnswerValue]
+    person_id: int | None = None
+    invitation_id: int | None = None
+    consent: bool = False
+    submitted_on: date = field(default_factory=date.today)
+
+
+def record_responses(
+    session: Session, campaign: Campaign, layout: CampaignLayout, submissions: list[Submission]
+) -> list[uuid.UUID]:
+    """Insert responses with their answer rows and vectors in the caller's transaction.
+
+    Anonymous campaigns never store the person or invitation (privacy rule 2), whatever the
+    caller passes.
+    """
+    anonymous = campaign.privacy_mode == "anonymous"
+    by_column = layout.by_column
+    response_rows, answer_rows = [], []
+    for submission in submissions:
+        response_id = uuid.uuid4()
+        response_rows.append(
+            {
+                "id": response_id,
+                "campaign_id": campaign.id,
+                "invitation_id": None if anonymous else submission.invitation_id,
+                "person_id": None if anonymous else submission.person_id,
+                "consent": False if anonymous else submission.consent,
+                "unit_id": submission.unit_id,
+                "function_id": submission.function_id,
+                "level": submission.level,
+                "locale": submission.locale,
+                "submitted_on": submission.submitted_on,
+                "answer_vector": layout.pack(submission.answers),
+            }
+        )
+        answer_rows += [
+            {"response_id": response_id, "item_id": by_column[column].item.id}
+            | by_column[column].stored(value)
+            for column, value in submission.answers.items()
+        ]
+    if response_rows:
+        session.execute(sa.insert(Response), response_rows)
+    if answer_rows:
+        session.execute(sa.insert(Answer), answer_rows)
+    return [row["id"] for row in response_rows]
+
+
+def response_columns(campaign: Campaign) -> tuple[list[str], list[str]]:
+    """The required and optional columns of a response import file for this campaign."""
+    optional = ["locale"]
+    if campaign.privacy_mode == "confidential":
+        optional += list(CONFIDENTIAL_FIELDS)
+    return list(RESPONDENT_FIELDS), optional + [
+        q.column for q in campaign_layout(campaign).questions
+    ]
+
+
+def import_responses(session: Session, campaign: Campaign, rows: list[CsvRow], source: str) -> int:
+    """Validate every row of a response file, then store them all or none."""
+    layout = campaign_layout(campaign)
+    problems = RowProblems(source)
+    in_scope = unit_subtree_ids(session, [unit.id for unit in campaign.units])
+    units = dict(session.execute(sa.select(OrgUnit.code, OrgUnit.id)).tuples())
+    functions = dict(session.execute(sa.select(Function.code, Function.id)).tuples())
+    people = dict(session.execute(sa.select(Person.employee_id, Person.id)).tuples())
+    answered = set(
+        session.scalars(
+            sa.select(Response.person_id).where(
+                Response.campaign_id == campaign.id, Response.person_id.is_not(None)
+            )
+        )
+    )
+    seen_people: dict[str, int] = {}
+    submissions: list[Submission] = []
+    for row in rows:
+        values = row.values
+        before = len(problems.problems)
+        unit_id = units.get(values["unit"])
+        if unit_id is None:
+            problems.add(row, "unit", f"unknown unit code {values['unit']!r}")
+        elif unit_id not in in_scope:
+            problems.add(row, "unit", f"unit {values['unit']!r} is not a target of this campaign")
+        if values["function"] not in functions:
+            problems.add(row, "function", f"unknown function {values['function']!r}")
+        if values["level"] not in LEVELS:
+            problems.add(row, "level", f"{values['level']!r} is not one of {', '.join(LEVELS)}")
+        locale = values.get("locale") or "en"
+        if not re.match(LOCALE_PATTERN, locale):
+            problems.add(row, "locale", f"{locale!r} is not a locale such as en or es-MX")
+        person_id = None
+        employee_id = values.get("employee_id", "")
+        if employee_id:
+            person_id = people.get(employee_id)
+            if person_id is None:
+                problems.add(row, "employee_id", f"no one with employee id {employee_id!r}")
+            elif person_id in answered:
+                problems.add(row, "employee_id", f"{employee_id!r} has already responded")
+            elif employee_id in seen_people:
+                problems.add(
+                    row,
+                    "employee_id",
+                    f"{employee_id!r} is already on row {seen_people[employee_id]}",
+                )
+            seen_people.setdefault(employee_id, row.line)
+        consent_text = values.get("consent", "").lower()
+        if consent_text not in BOOLEAN_TEXT:
+            problems.add(row, "consent", f"{values['consent']!r} is not true or false")
+        elif BOOLEAN_TEXT[consent_text] and not employee_id:
+            problems.add(row, "consent", "consent needs the employee_id of who gave it")
+        answers: dict[str, AnswerValue] = {}
+        for question in layout.questions:
+            raw = values.get(question.column, "")
+            if raw:
+                try:
+                    answers[question.column] = question.parse(raw)
+                except ValueError as error:
+                    problems.add(row, question.column, str(error))
+        if len(problems.problems) == before:
+            submissions.append(
+                Submission(
+                    unit_id=unit_id,
+                    function_id=functions[values["function"]],
+                    level=values["level"],
+                    locale=locale,
+                    answers=answers,
+                    person_id=person_id,
+                    consent=BOOLEAN_TEXT[consent_text],
+                )
+            )
+    problems.raise_if_any()
+    record_responses(session, campaign, layout, submissions)
+    return len(submissions)

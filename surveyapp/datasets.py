@@ -95,7 +95,7 @@ def load_campaign_data(session: Session, campaign: Campaign) -> CampaignData:
     unit_parents = dict(
         session.execute(
             sa.select(OrgUnit.code, parent.code).outerjoin(parent, OrgUnit.parent_id == parent.id)
-        ).tuples()
+        ).all()
     )
     return CampaignData(
         campaign=campaign.slug,

@@ -92,9 +92,9 @@ def import_responses(session: Session, campaign: Campaign, rows: list[CsvRow], s
     layout = campaign_layout(campaign)
     problems = RowProblems(source)
     in_scope = unit_subtree_ids(session, [unit.id for unit in campaign.units])
-    units = dict(session.execute(sa.select(OrgUnit.code, OrgUnit.id)).tuples())
-    functions = dict(session.execute(sa.select(Function.code, Function.id)).tuples())
-    people = dict(session.execute(sa.select(Person.employee_id, Person.id)).tuples())
+    units = dict(session.execute(sa.select(OrgUnit.code, OrgUnit.id)).all())
+    functions = dict(session.execute(sa.select(Function.code, Function.id)).all())
+    people = dict(session.execute(sa.select(Person.employee_id, Person.id)).all())
     answered = set(
         session.scalars(
             sa.select(Response.person_id).where(

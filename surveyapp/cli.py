@@ -45,6 +45,14 @@ def in_transaction(work: Callable[[], T]) -> T:
         return work()
 
 
+def import_csv(file: Path, columns: tuple[str, ...], importer: Callable[..., T]) -> T:
+    """Read a CSV file with exactly `columns` and hand its rows to an import service."""
+    from surveyapp.extensions import db
+    from surveyapp.services.csv_input import read_csv_file
+
+    return in_transaction(lambda: importer(db.session, read_csv_file(file, columns), str(file)))
+
+
 def code_list(value: str | None) -> list[str]:
     """Split a comma-separated option into its non-empty parts."""
     return [part.strip() for part in (value or "").split(",") if part.strip()]
@@ -109,14 +117,9 @@ def units() -> None:
 @with_appcontext
 def units_import(file: Path) -> None:
     """Create or update units from a CSV file `code,name,parent_code`."""
-    from surveyapp.extensions import db
-    from surveyapp.services.csv_input import read_csv_file
     from surveyapp.services.org import UNIT_COLUMNS, import_units
 
-    summary = in_transaction(
-        lambda: import_units(db.session, read_csv_file(file, UNIT_COLUMNS), str(file))
-    )
-    click.echo(f"units: {summary}")
+    click.echo(f"units: {import_csv(file, UNIT_COLUMNS, import_units)}")
 
 
 @cli.group()
@@ -129,14 +132,9 @@ def roster() -> None:
 @with_appcontext
 def roster_import(file: Path) -> None:
     """Create or update people from a CSV `employee_id,email,unit,function,level,locale`."""
-    from surveyapp.extensions import db
-    from surveyapp.services.csv_input import read_csv_file
     from surveyapp.services.org import ROSTER_COLUMNS, import_roster
 
-    summary = in_transaction(
-        lambda: import_roster(db.session, read_csv_file(file, ROSTER_COLUMNS), str(file))
-    )
-    click.echo(f"people: {summary}")
+    click.echo(f"people: {import_csv(file, ROSTER_COLUMNS, import_roster)}")
 
 
 @cli.group()

@@ -307,3 +307,108 @@ def to_submissions(
             Submission(unit_ids[unit], function_ids[function], level, locale, answers)
         )
     return submissions
+
+
+DEMO_UNITS = [
+    UnitPlan("RETAIL", "Retail banking", None, 0),
+    UnitPlan(
+        "BR-NORTH",
+        "Branches north",
+        "RETAIL",
+        520,
+        {
+            "champions": 0.35,
+            "overloaded": 0.3,
+            "willing_but_unskilled": 0.2,
+            "job_security_anxious": 0.15,
+        },
+        0.15,
+    ),
+    UnitPlan(
+        "BR-SOUTH",
+        "Branches south",
+        "RETAIL",
+        480,
+        {
+            "job_security_anxious": 0.45,
+            "value_sceptics": 0.2,
+            "champions": 0.15,
+            "unsupported": 0.2,
+        },
+        0.45,
+    ),
+    UnitPlan(
+        "CONTACT",
+        "Contact centre",
+        "RETAIL",
+        610,
+        {"overloaded": 0.45, "unsupported": 0.25, "willing_but_unskilled": 0.2, "champions": 0.1},
+        0.35,
+    ),
+    UnitPlan(
+        "SMALLBIZ",
+        "Small business desk",
+        "RETAIL",
+        4,
+        {"champions": 0.5, "value_sceptics": 0.5},
+        0.0,
+    ),
+    UnitPlan("CORP", "Corporate and investment banking", None, 0),
+    UnitPlan(
+        "MARKETS",
+        "Markets",
+        "CORP",
+        260,
+        {"champions": 0.5, "trust_and_ethics_concerned": 0.25, "value_sceptics": 0.25},
+        0.05,
+    ),
+    UnitPlan(
+        "LENDING",
+        "Corporate lending",
+        "CORP",
+        300,
+        {"value_sceptics": 0.4, "trust_and_ethics_concerned": 0.3, "champions": 0.3},
+        0.1,
+    ),
+    UnitPlan("OPS", "Operations and technology", None, 0),
+    UnitPlan(
+        "TECHOPS",
+        "Technology operations",
+        "OPS",
+        350,
+        {"champions": 0.55, "trust_and_ethics_concerned": 0.25, "willing_but_unskilled": 0.2},
+        0.1,
+    ),
+    UnitPlan(
+        "BACKOFFICE",
+        "Back office",
+        "OPS",
+        430,
+        {"willing_but_unskilled": 0.4, "job_security_anxious": 0.3, "overloaded": 0.3},
+        0.3,
+    ),
+    UnitPlan(
+        "LEGALRISK",
+        "Legal and risk",
+        "OPS",
+        180,
+        {"trust_and_ethics_concerned": 0.6, "value_sceptics": 0.2, "champions": 0.2},
+        0.05,
+    ),
+]
+
+
+def scaled_units(units: list[UnitPlan], respondents: int) -> list[UnitPlan]:
+    """The same organisation with about `respondents` people answering in all."""
+    total = sum(unit.size for unit in units)
+    return [
+        UnitPlan(
+            unit.code,
+            unit.name,
+            unit.parent,
+            round(unit.size * respondents / total),
+            unit.mixture,
+            unit.spanish_share,
+        )
+        for unit in units
+    ]

@@ -33,8 +33,8 @@ FUNCTIONS = (
 )
 MISSING_SHARE = 0.03
 COMMENT_SHARE = 0.35
-RESPONDENT_NOISE = 0.45
-ITEM_NOISE = 0.55
+RESPONDENT_NOISE = 0.35
+ITEM_NOISE = 0.5
 
 # Latent offsets (in z units) of each archetype on the ai-concerns constructs.
 ARCHETYPES: dict[str, dict[str, float]] = {
@@ -51,9 +51,9 @@ ARCHETYPES: dict[str, dict[str, float]] = {
     "job_security_anxious": {"job_security": -1.4, "autonomy": -0.8, "perceived_value": -0.2},
     "value_sceptics": {"perceived_value": -1.4, "trust_output": -0.7, "leader_support": -0.2},
     "willing_but_unskilled": {"perceived_value": 0.8, "ease_of_use": -1.3, "workload": -0.3},
-    "overloaded": {"workload": -1.4, "leader_support": -0.5, "ease_of_use": -0.2},
+    "overloaded": {"workload": -1.6, "ease_of_use": -0.2},
     "trust_and_ethics_concerned": {"trust_output": -1.3, "fairness_ethics": -1.3},
-    "unsupported": {"leader_support": -1.4, "workload": -0.4, "trust_output": -0.1},
+    "unsupported": {"leader_support": -1.6, "trust_output": -0.2},
 }
 # How each archetype sits on the ADKAR elements and on AI literacy (z units).
 ADKAR_EFFECTS: dict[str, dict[str, float]] = {

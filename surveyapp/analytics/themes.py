@@ -51,14 +51,20 @@ class Theme:
     examples: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ThemeResult:
-    """The themes of one language's comments; `reason` says why there are none."""
+    """The themes of one language's comments; `reason` says why there are none.
+
+    `comments` holds the texts considered, indexed as given, with the theme each belongs to
+    (`theme`, None when no theme weighs on it) and that theme's weight (`strength`), so that
+    the themes of a sub-group are read off the same fit (`themes_within`).
+    """
 
     language: str
     n_comments: int
     themes: tuple[Theme, ...]
     reason: str | None = None
+    comments: pd.DataFrame | None = None
 
 
 def theme_count(n_comments: int) -> int:
@@ -80,7 +86,7 @@ def stop_words_for(language: str) -> frozenset[str]:
     return _STOP_WORDS.get(language, frozenset())
 
 
-def find_themes(texts: Sequence[str], language: str, seed: int = 0) -> ThemeResult:
+def find_themes(texts: Sequence[str] | pd.Series, language: str, seed: int = 0) -> ThemeResult:
     """Themes in one language's comments.
 
     In: comment texts, their language, a seed. Method: TF-IDF (sublinear tf, terms in >= 2
@@ -97,7 +103,9 @@ def find_themes(texts: Sequence[str], language: str, seed: int = 0) -> ThemeResu
     from sklearn.feature_extraction.text import TfidfVectorizer
     from threadpoolctl import threadpool_limits
 
-    texts = [str(text) for text in texts if isinstance(text, str) and text.strip()]
+    series = texts if isinstance(texts, pd.Series) else pd.Series(list(texts), dtype=object)
+    series = series[series.map(lambda text: isinstance(text, str) and bool(text.strip()))]
+    texts = series.tolist()
     n = len(texts)
     if n < MIN_COMMENTS:
         reason = f"{n} comments; at least {MIN_COMMENTS} are needed to form themes"
@@ -125,12 +133,57 @@ def find_themes(texts: Sequence[str], language: str, seed: int = 0) -> ThemeResu
         model = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=1_000)
         model.fit(matrix[rows])
         weights = model.transform(matrix)
-    return ThemeResult(language, n, _themes(texts, weights, model.components_, terms))
+    themes, dominant = _themes(texts, weights, model.components_, terms)
+    strength = weights[np.arange(n), np.maximum(dominant, 0)]
+    ids = {topic: theme.id for topic, theme in dominant_ids(themes, dominant).items()}
+    assigned = pd.DataFrame(
+        {
+            "text": texts,
+            "theme": [ids.get(topic) for topic in dominant],
+            "strength": np.where(dominant >= 0, strength, 0.0),
+        },
+        index=series.index,
+    )
+    return ThemeResult(language, n, themes, comments=assigned)
+
+
+def dominant_ids(themes: tuple[Theme, ...], dominant: np.ndarray) -> dict[int, Theme]:
+    """NMF component number -> theme, from the order `_themes` gave them (by size)."""
+    counts = np.bincount(dominant[dominant >= 0], minlength=1)
+    order = [t for t in np.argsort(-counts, kind="stable") if counts[t] > 0]
+    return dict(zip(order, themes, strict=True))
+
+
+def themes_within(result: ThemeResult, index: pd.Index) -> tuple[Theme, ...]:
+    """The campaign's themes as they show among the comments in `index` (e.g. one unit's).
+
+    Same themes and terms; shares and examples (the strongest comments) from the subset only.
+    """
+    if result.comments is None:
+        return ()
+    subset = result.comments[result.comments.index.isin(index)]
+    total = len(subset)
+    themes = []
+    for theme in result.themes:
+        members = subset[subset["theme"] == theme.id]
+        if members.empty:
+            continue
+        examples = members.sort_values("strength", ascending=False, kind="stable")["text"]
+        themes.append(
+            Theme(
+                id=theme.id,
+                terms=theme.terms,
+                share=len(members) / total,
+                n_comments=len(members),
+                examples=tuple(dict.fromkeys(examples))[:EXAMPLES],
+            )
+        )
+    return tuple(sorted(themes, key=lambda theme: -theme.share))
 
 
 def _themes(
     texts: list[str], weights: np.ndarray, components: np.ndarray, terms: np.ndarray
-) -> tuple[Theme, ...]:
+) -> tuple[tuple[Theme, ...], np.ndarray]:
     """Assign comments to their strongest theme; order themes by share; pick terms, examples."""
     dominant = np.where(weights.max(axis=1) > 0, weights.argmax(axis=1), -1)
     counts = np.bincount(dominant[dominant >= 0], minlength=weights.shape[1])
@@ -156,13 +209,13 @@ def _themes(
                 examples=tuple(examples),
             )
         )
-    return tuple(themes)
+    return tuple(themes), dominant
 
 
 def comment_themes(comments: pd.DataFrame, seed: int = 0) -> dict[str, ThemeResult]:
     """Themes per language of a campaign's comments (columns `locale`, `text`), by language."""
     languages = comments["locale"].map(language_of)
     return {
-        language: find_themes(comments.loc[languages == language, "text"].tolist(), language, seed)
+        language: find_themes(comments.loc[languages == language, "text"], language, seed)
         for language in sorted(languages.dropna().unique())
     }

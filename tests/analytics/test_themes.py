@@ -14,6 +14,7 @@ from surveyapp.analytics.themes import (
     find_themes,
     language_of,
     theme_count,
+    themes_within,
 )
 
 ENGLISH = {
@@ -84,7 +85,23 @@ def test_two_topics_are_separated(topics, language, words) -> None:
 
 def test_same_seed_same_themes() -> None:
     texts, _ = corpus(ENGLISH, "en")
-    assert find_themes(texts, "en", seed=3) == find_themes(texts, "en", seed=3)
+    first, second = find_themes(texts, "en", seed=3), find_themes(texts, "en", seed=3)
+    assert first.themes == second.themes
+    assert first.comments["theme"].tolist() == second.comments["theme"].tolist()
+
+
+def test_a_units_themes_are_read_off_the_campaign_fit() -> None:
+    texts, _ = corpus(ENGLISH, "en")
+    series = pd.Series(texts, index=[f"c{i}" for i in range(len(texts))])
+    result = find_themes(series, "en", seed=0)
+    subset = series.index[: len(series) // 2]
+    within = themes_within(result, subset)
+    assert {theme.id for theme in within} <= {theme.id for theme in result.themes}
+    assert sum(theme.n_comments for theme in within) == len(subset)
+    assert abs(sum(theme.share for theme in within) - 1.0) < 1e-9
+    for theme in within:
+        assert set(theme.examples) <= set(series[subset])
+        assert theme.terms == next(t.terms for t in result.themes if t.id == theme.id)
 
 
 def test_too_few_comments_give_a_reason() -> None:

@@ -1,0 +1,219 @@
+"""Alignment: gaps between functions, agreement within units, leaders versus frontline."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from surveyapp.analytics.frames import ScaleSpec
+from surveyapp.analytics.psychometrics import AGREEMENT_THRESHOLD, rwg_j_rows
+from surveyapp.analytics.scoring import READINESS_INDEX
+from surveyapp.analytics.suppression import (
+    FUNCTION,
+    KEY_SEPARATOR,
+    LEVEL,
+    ORGANISATION,
+    UNIT,
+    UNIT_FUNCTION,
+    UNIT_LEVEL,
+    GroupMoments,
+    GroupPlan,
+    size_reason,
+)
+
+# Cohen (1988): d = 0.5 is a medium effect, large enough to be a finding between groups.
+FUNCTION_GAP_D = 0.5
+PERCEPTION_GAP_D = 0.5
+LEADER_LEVELS = ("manager", "senior_leader")
+FRONTLINE_LEVEL = "frontline"
+
+
+@dataclass(frozen=True)
+class FunctionGap:
+    """How far apart the reportable functions are on one construct (organisation or one unit).
+
+    `spread` is max - min of the function means; `d` is Cohen's d between the highest and
+    the lowest function; `flagged` when d >= FUNCTION_GAP_D.
+    """
+
+    construct: str
+    unit: str | None
+    means: Mapping[str, float]
+    high: str
+    low: str
+    spread: float
+    d: float
+    flagged: bool
+
+
+@dataclass(frozen=True)
+class UnitAgreement:
+    """Within-unit agreement r_wg(j) on one scale; `agrees` when rwg >= AGREEMENT_THRESHOLD."""
+
+    unit: str
+    scale: str
+    n: int
+    rwg: float
+    agrees: bool
+
+
+@dataclass(frozen=True)
+class PerceptionGap:
+    """Leaders (manager + senior_leader) versus frontline on a score, in one group.
+
+    When not `reportable`, `reason` says why and every number is None.
+    difference = leader mean - frontline mean; `flagged` when |d| >= PERCEPTION_GAP_D.
+    """
+
+    kind: str
+    key: str
+    reportable: bool
+    reason: str | None = None
+    n_leaders: int | None = None
+    n_frontline: int | None = None
+    leader_mean: float | None = None
+    frontline_mean: float | None = None
+    difference: float | None = None
+    d: float | None = None
+    flagged: bool = False
+
+
+def cohens_d(mean_a: float, var_a: float, n_a: int, mean_b: float, var_b: float, n_b: int) -> float:
+    """Cohen's d = (mean_a - mean_b) / pooled SD.
+
+    pooled SD = sqrt(((n_a - 1) var_a + (n_b - 1) var_b) / (n_a + n_b - 2)), sample variances;
+    a group of one contributes no variance. NaN when the pooled SD is 0 or undefined.
+    """
+    dof = n_a + n_b - 2
+    spread = (n_a - 1) * (var_a if n_a > 1 else 0.0) + (n_b - 1) * (var_b if n_b > 1 else 0.0)
+    if dof <= 0 or not spread > 0:
+        return float("nan")
+    return float((mean_a - mean_b) / math.sqrt(spread / dof))
+
+
+def function_gaps(
+    scores: pd.DataFrame,
+    respondents: pd.DataFrame,
+    plans: Sequence[GroupPlan],
+    columns: Sequence[str],
+    unit: str | None = None,
+) -> list[FunctionGap]:
+    """The gap between functions on each construct in `columns`.
+
+    Only functions whose group is shown take part (the `function` groups, or the `unit+function`
+    groups of `unit` when one is given); a construct needs two of them with scores. The most
+    distant pair is the highest and lowest mean; d >= FUNCTION_GAP_D (0.5) is a finding.
+    """
+    kind = FUNCTION if unit is None else UNIT_FUNCTION
+    shown = [p for p in plans if p.kind == kind and not p.suppressed and p.unit == unit]
+    moments = GroupMoments(scores.reindex(columns=list(columns)), respondents, plans)
+    stats = {plan.function: moments.of(plan) for plan in shown}
+    gaps = []
+    for j, construct in enumerate(moments.columns):
+        means = {fn: float(s[1][j]) for fn, s in stats.items() if s[0][j] > 0}
+        if len(means) < 2:
+            continue
+        ranked = sorted(means, key=lambda fn: (means[fn], fn))
+        low, high = ranked[0], ranked[-1]
+        (n_hi, m_hi, v_hi), (n_lo, m_lo, v_lo) = stats[high], stats[low]
+        d = cohens_d(m_hi[j], v_hi[j], int(n_hi[j]), m_lo[j], v_lo[j], int(n_lo[j]))
+        gaps.append(
+            FunctionGap(
+                construct=construct,
+                unit=unit,
+                means=means,
+                high=high,
+                low=low,
+                spread=means[high] - means[low],
+                d=d,
+                flagged=bool(d >= FUNCTION_GAP_D),
+            )
+        )
+    return gaps
+
+
+def unit_agreement(
+    answers: pd.DataFrame,
+    respondents: pd.DataFrame,
+    plans: Sequence[GroupPlan],
+    scales: Sequence[ScaleSpec],
+) -> list[UnitAgreement]:
+    """r_wg(j) of every shown unit (rolled up) on every scale, from its members' item variances.
+
+    Uses `psychometrics.rwg_j_rows` (James, Demaree & Wolf 1984); a unit `agrees`
+    on a scale when rwg >= AGREEMENT_THRESHOLD (0.70).
+    """
+    items = list(dict.fromkeys(item for scale in scales for item in scale.items))
+    moments = GroupMoments(answers.reindex(columns=items), respondents, plans)
+    position = {item: j for j, item in enumerate(items)}
+    units = [plan for plan in plans if plan.kind == UNIT and not plan.suppressed]
+    if not units:
+        return []
+    variances = np.array([moments.of(plan)[2] for plan in units])
+    by_scale = {
+        scale.key: rwg_j_rows(variances[:, [position[i] for i in scale.items]], scale.points)
+        for scale in scales
+    }
+    return [
+        UnitAgreement(plan.key, scale.key, plan.n, float(rwg), bool(rwg >= AGREEMENT_THRESHOLD))
+        for u, plan in enumerate(units)
+        for scale in scales
+        for rwg in [by_scale[scale.key][u]]
+    ]
+
+
+def leader_frontline_gaps(
+    scores: pd.DataFrame,
+    respondents: pd.DataFrame,
+    plans: Sequence[GroupPlan],
+    min_size: int,
+    column: str = READINESS_INDEX,
+) -> list[PerceptionGap]:
+    """Leaders versus frontline on `column` (default the readiness index, 0-100).
+
+    For the organisation and every shown unit. Reportable only when the frontline group
+    (level, or unit+level) is shown and both leaders and frontline have at least `min_size`
+    respondents with a score; otherwise "not reportable" with the reason. difference = leader
+    mean - frontline mean, d = Cohen's d (pooled SD), flagged when |d| >= PERCEPTION_GAP_D.
+    """
+    moments = GroupMoments(scores.reindex(columns=[column]), respondents, plans)
+    by_key = {(p.kind, p.key): p for p in plans}
+    results = []
+    for plan in plans:
+        if plan.kind == ORGANISATION:
+            frontline_key = (LEVEL, FRONTLINE_LEVEL)
+        elif plan.kind == UNIT and not plan.suppressed:
+            frontline_key = (UNIT_LEVEL, KEY_SEPARATOR.join((plan.key, FRONTLINE_LEVEL)))
+        else:
+            continue
+        frontline_plan = by_key.get(frontline_key)
+        if plan.suppressed or frontline_plan is None or frontline_plan.suppressed:
+            reason = f"not reportable: the {'group' if plan.suppressed else 'frontline'} is hidden"
+            results.append(PerceptionGap(plan.kind, plan.key, False, reason))
+            continue
+        n_l, m_l, v_l = (a[0] for a in moments.moments(plan.units, None, LEADER_LEVELS))
+        n_f, m_f, v_f = (a[0] for a in moments.moments(plan.units, None, [FRONTLINE_LEVEL]))
+        if n_l < min_size or n_f < min_size:
+            reason = f"not reportable: {size_reason(min_size)} among leaders or frontline"
+            results.append(PerceptionGap(plan.kind, plan.key, False, reason))
+            continue
+        d = cohens_d(m_l, v_l, int(n_l), m_f, v_f, int(n_f))
+        results.append(
+            PerceptionGap(
+                kind=plan.kind,
+                key=plan.key,
+                reportable=True,
+                n_leaders=int(n_l),
+                n_frontline=int(n_f),
+                leader_mean=float(m_l),
+                frontline_mean=float(m_f),
+                difference=float(m_l - m_f),
+                d=d,
+                flagged=bool(abs(d) >= PERCEPTION_GAP_D),
+            )
+        )
+    return results

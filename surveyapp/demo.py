@@ -92,6 +92,11 @@ FUNCTION_VIEWS: dict[str, dict[str, float]] = {
     "customer-service": {"commitment": 0.4, "data_readiness": -0.5},
     "hr": {"problem_definition": -0.5},
 }
+FUNCTION_VIEWS_CONSTRUCTS = frozenset(
+    construct for views in FUNCTION_VIEWS.values() for construct in views
+)
+OPINION_SPREAD = 0.6  # people differ on the programme's set-up beyond their function's view
+LITERACY_DIMENSIONS = ("understanding", "use", "evaluation", "ethics")
 OUTCOME_WEIGHTS = {"perceived_value": 0.55, "leader_support": 0.25, "ease_of_use": 0.2}
 
 
@@ -173,8 +178,12 @@ def _latents(
         for function, views in FUNCTION_VIEWS.items():
             offset[functions == function] += views.get(construct, 0.0)
         latents[construct] = offset + rng.normal(0.0, RESPONDENT_NOISE, size)
+        if construct in FUNCTION_VIEWS_CONSTRUCTS:
+            latents[construct] += rng.normal(0.0, OPINION_SPREAD, size)
     literacy = np.vectorize(LITERACY_EFFECTS.get)(archetypes).astype(float)
     latents["_literacy"] = literacy + 0.4 * uplift + shift + rng.normal(0.0, 0.5, size)
+    for construct in LITERACY_DIMENSIONS:
+        latents[construct] = latents["_literacy"] + rng.normal(0.0, RESPONDENT_NOISE, size)
     intention = sum(
         weight * latents[name] for name, weight in OUTCOME_WEIGHTS.items() if name in latents
     )
@@ -351,6 +360,14 @@ DEMO_UNITS = [
         "RETAIL",
         4,
         {"champions": 0.5, "value_sceptics": 0.5},
+        0.0,
+    ),
+    UnitPlan(
+        "PRIVATE",
+        "Private banking desk",
+        "RETAIL",
+        14,
+        {"champions": 0.4, "trust_and_ethics_concerned": 0.6},
         0.0,
     ),
     UnitPlan("CORP", "Corporate and investment banking", None, 0),

@@ -1,0 +1,187 @@
+"""A campaign's whole analysis as one JSON-ready document (what `analyze --json` prints).
+
+The dashboard, the briefs, the exports and the API all read this document, so every rule
+(scoring, reliability flags, suppression, thresholds) is applied once, here and below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from surveyapp.analytics import alignment, patterns, psychometrics, scoring, themes
+from surveyapp.analytics.frames import CampaignData
+from surveyapp.analytics.group_report import CampaignResults, finite, group_document, group_values
+from surveyapp.analytics.library import Archetype, Playbook
+from surveyapp.analytics.suppression import ORGANISATION, aggregate, plan_groups
+from surveyapp.analytics.waves import Wave, compare_waves
+
+
+@dataclass(frozen=True)
+class Library:
+    """The pattern library and the playbook the analysis matches findings against."""
+
+    archetypes: tuple[Archetype, ...]
+    playbook: Playbook
+
+
+def _quality(reliability: list[psychometrics.ScaleReliability]) -> dict[str, Any]:
+    return {
+        "alpha": {r.scale: finite(r.alpha) for r in reliability},
+        "threshold": psychometrics.ACCEPTABLE_ALPHA,
+        "scales": [
+            {
+                "scale": r.scale,
+                "alpha": finite(r.alpha),
+                "n_complete": r.n_complete,
+                "flagged": r.flagged,
+                "item_total": {item: finite(value) for item, value in r.item_total.items()},
+                "weak_items": list(r.weak_items),
+            }
+            for r in reliability
+        ],
+    }
+
+
+def _patterns(result: patterns.PatternResult | None) -> dict[str, Any]:
+    if result is None:
+        return {"distinct": False, "count": 0, "quality": {}, "items": [], "reason": "no scales"}
+    return {
+        "distinct": result.distinct,
+        "count": len(result.patterns),
+        "n": result.n,
+        "reason": result.reason,
+        "quality": {
+            "silhouette": finite(result.silhouette),
+            "stability_ari": finite(result.stability_ari),
+            "bic": {str(k): round(v, 1) for k, v in result.bic.items()},
+            "thresholds": {
+                "silhouette": patterns.MIN_SILHOUETTE,
+                "stability_ari": patterns.MIN_STABILITY,
+            },
+        },
+        "items": [
+            {
+                "id": p.id,
+                "label": dict(p.label),
+                "archetype": p.archetype,
+                "similarity": finite(p.similarity),
+                "share": round(p.share, 4),
+                "centroid": {key: round(value, 4) for key, value in p.centroid_z.items()},
+                "centroid_raw": {key: finite(value) for key, value in p.centroid_raw.items()},
+            }
+            for p in result.patterns
+        ],
+    }
+
+
+def _waves(previous: CampaignData, wave: Wave) -> dict[str, Any]:
+    """Change in every scale mean since `previous`, overall and per unit shown in both."""
+    before = Wave(
+        scoring.respondent_scores(previous),
+        previous.respondents,
+        plan_groups(previous.respondents, previous.unit_parents, previous.min_group_size),
+    )
+    return {
+        "previous": previous.campaign,
+        "changes": [
+            {
+                "kind": c.kind,
+                "key": c.key,
+                "scale": c.scale,
+                "n": [c.n1, c.n2],
+                "means": [round(c.mean1, 4), round(c.mean2, 4)],
+                "change": round(c.change, 4),
+                "ci95": [round(c.ci_low, 4), round(c.ci_high, 4)],
+                "significant": c.significant,
+            }
+            for c in compare_waves(before, wave)
+        ],
+    }
+
+
+def analyze(
+    data: CampaignData,
+    library: Library,
+    seed: int = 0,
+    unit: str | None = None,
+    previous: CampaignData | None = None,
+) -> dict[str, Any]:
+    """Analyse a campaign: scores, quality, patterns, and every group's figures and findings.
+
+    `unit` keeps the organisation and the groups of that unit and its sub-units (crossings
+    included); `previous` adds the change since an earlier wave of the same instruments.
+    """
+    scores = scoring.respondent_scores(data)
+    plans = plan_groups(data.respondents, data.unit_parents, data.min_group_size)
+    reliability = psychometrics.scale_reliability(data.answers, data.scales)
+    cluster = [s.key for s in data.scales if s.cluster]
+    titles = {s.key: s.title for s in data.scales}
+    found = (
+        patterns.find_patterns(scores[cluster], library.archetypes, seed, titles)
+        if cluster
+        else None
+    )
+    results = CampaignResults(
+        data=data,
+        scores=scores,
+        plans=plans,
+        patterns=found,
+        themes=themes.comment_themes(data.comments, seed) if len(data.comments) else {},
+        flagged={r.scale for r in reliability if r.flagged},
+        perception={
+            (gap.kind, gap.key): gap
+            for gap in alignment.leader_frontline_gaps(
+                scores, data.respondents, plans, data.min_group_size
+            )
+        },
+        agreement={},
+    )
+    for agreement in alignment.unit_agreement(data.answers, data.respondents, plans, data.scales):
+        results.agreement.setdefault(agreement.unit, []).append(agreement)
+    values = group_values(results)
+    aggregated = aggregate(values, data.respondents, plans, list(values.columns))
+    scope = _scope(data, unit)
+    organisation = None
+    groups = []
+    for plan, result in zip(plans, aggregated, strict=True):
+        if plan.kind != ORGANISATION and not _in_scope(plan, scope):
+            continue
+        document = group_document(results, plan, result, organisation, library.playbook)
+        if plan.kind == ORGANISATION:
+            organisation = document
+        groups.append(document)
+    analysis: dict[str, Any] = {
+        "campaign": data.campaign,
+        "respondents": len(data.respondents),
+        "min_group_size": data.min_group_size,
+        "min_comment_group_size": data.min_comment_group_size,
+        "unit": unit,
+        "quality": _quality(reliability),
+        "patterns": _patterns(found),
+        "groups": groups,
+        "suppressed": [
+            {"kind": g["kind"], "key": g["key"], "reason": g["reason"]}
+            for g in groups
+            if g["suppressed"]
+        ],
+    }
+    if previous is not None:
+        analysis["waves"] = _waves(previous, Wave(scores, data.respondents, plans))
+    return analysis
+
+
+def _scope(data: CampaignData, unit: str | None) -> set[str] | None:
+    """The unit and every unit below it, or None for the whole organisation."""
+    if unit is None:
+        return None
+    found, pending = set(), [unit]
+    while pending:
+        code = pending.pop()
+        found.add(code)
+        pending += [child for child, parent in data.unit_parents.items() if parent == code]
+    return found
+
+
+def _in_scope(plan: Any, scope: set[str] | None) -> bool:
+    return scope is None or (plan.unit is not None and plan.unit in scope)

@@ -107,3 +107,31 @@ class CliRunner:
 def run(app: Flask) -> CliRunner:
     """Invoke the real CLI group in-process: `run("units", "import", path)`."""
     return CliRunner(app)
+
+
+ALL_INSTRUMENTS = ["ai-literacy", "adoption-readiness", "ai-concerns", "stakeholder-alignment"]
+
+
+@pytest.fixture
+def survey_layout(app, run):
+    """The question layout of a draft campaign of all four shipped instruments.
+
+    Yields inside an app context, with the demo organisation's units created.
+    """
+    from surveyapp import demo
+    from surveyapp.models import OrgUnit
+    from surveyapp.services.campaigns import CampaignSpec, create_campaign
+    from surveyapp.services.layout import campaign_layout
+
+    assert run("instruments", "load", str(REPO_DIR / "instruments")).exit_code == 0
+    with app.app_context():
+        units: dict[str, OrgUnit] = {}
+        for plan in demo.DEMO_UNITS:
+            units[plan.code] = OrgUnit(
+                code=plan.code, name=plan.name, parent=units.get(plan.parent)
+            )
+            db.session.add(units[plan.code])
+        spec = CampaignSpec("wave-1", "Wave 1", ALL_INSTRUMENTS, [], True, "anonymous")
+        campaign = create_campaign(db.session, spec)
+        db.session.commit()
+        yield campaign_layout(campaign)

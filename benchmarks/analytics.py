@@ -1,9 +1,10 @@
 """Full analysis of a 100,000-respondent campaign of all four instruments: time and memory.
 
 Prints the wall time of each stage, the peak memory the analysis allocates (a second run
-under tracemalloc, which sees numpy's buffers but slows the run) and the process's maximum resident size, and, as the bare baseline measured
-in the same run, a plain scikit-learn GaussianMixture fit of the same clustering (the chosen
-number of patterns, same covariance type) on the same standardised matrix, with the ratio.
+under tracemalloc, which sees numpy's buffers but slows the run) and the process's maximum
+resident size, and, as the bare baseline measured in the same run, a plain scikit-learn
+GaussianMixture fit of the same clustering (the chosen number of patterns, same covariance
+type) on the same standardised matrix, with the ratio.
 It also stores the campaign in SQLite (answer vectors only) and times reading it back.
 
     .venv/bin/python benchmarks/analytics.py [--respondents 100000]

@@ -1,0 +1,1 @@
+"""The `surveyapp` commands, one module per domain; `surveyapp.cli` gathers them."""

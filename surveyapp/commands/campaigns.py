@@ -1,0 +1,180 @@
+"""`surveyapp campaign`, `invitations`, `responses` and `analyze`."""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from surveyapp.commands.common import code_list, in_transaction, iso_datetime, reported
+
+
+@click.group()
+def campaign() -> None:
+    """Survey campaigns (waves)."""
+
+
+@campaign.command("create")
+@click.argument("slug")
+@click.option("--name", required=True)
+@click.option(
+    "--instruments",
+    "instrument_refs",
+    required=True,
+    help="instrument ids, comma-separated (id@N for a given version)",
+)
+@click.option("--units", "unit_codes", help="target unit codes, comma-separated")
+@click.option("--all-units", is_flag=True, help="target the whole organisation")
+@click.option("--mode", required=True, help="anonymous or confidential")
+@click.option("--min-group", default=5, show_default=True, help="minimum reporting group size")
+@click.option(
+    "--min-comment-group",
+    default=10,
+    show_default=True,
+    help="minimum group size for comments and themes",
+)
+@click.option("--opens", help="opening date or date-time (ISO 8601)")
+@click.option("--closes", help="closing date or date-time (ISO 8601)")
+@click.option("--open", "open_now", is_flag=True, help="open the campaign now")
+@with_appcontext
+def campaign_create(
+    slug: str,
+    name: str,
+    instrument_refs: str,
+    unit_codes: str | None,
+    all_units: bool,
+    mode: str,
+    min_group: int,
+    min_comment_group: int,
+    opens: str | None,
+    closes: str | None,
+    open_now: bool,
+) -> None:
+    """Create a campaign from loaded instruments."""
+    from surveyapp.extensions import db
+    from surveyapp.services.campaigns import CampaignSpec, create_campaign
+
+    try:
+        opens_at, closes_at = iso_datetime(opens), iso_datetime(closes)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--opens/--closes") from None
+    spec = CampaignSpec(
+        slug=slug,
+        name=name,
+        instruments=code_list(instrument_refs),
+        unit_codes=code_list(unit_codes),
+        all_units=all_units,
+        mode=mode,
+        min_group_size=min_group,
+        min_comment_group_size=min_comment_group,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        open_now=open_now,
+    )
+    created = in_transaction(lambda: create_campaign(db.session, spec))
+    click.echo(f"created campaign {created.slug} ({created.status}, {created.privacy_mode})")
+
+
+@click.group()
+def invitations() -> None:
+    """Personal survey links."""
+
+
+@invitations.command("issue")
+@click.argument("campaign_slug", metavar="CAMPAIGN")
+@click.option("--out", "out_file", required=True, type=click.Path(path_type=Path, dir_okay=False))
+@with_appcontext
+def invitations_issue(campaign_slug: str, out_file: Path) -> None:
+    """Invite everyone in the campaign's units; write `employee_id,link` for a mail merge.
+
+    The file is written before the invitations are committed, so a failure leaves neither.
+    """
+    from surveyapp.extensions import db
+    from surveyapp.services.campaigns import campaign_by_slug, issue_invitations
+    from surveyapp.services.transaction import atomic
+
+    partial = out_file.with_name(f".{out_file.name}.partial")
+    with reported():
+        try:
+            with atomic():
+                issued = issue_invitations(
+                    db.session,
+                    campaign_by_slug(db.session, campaign_slug),
+                    current_app.config["SURVEYAPP_BASE_URL"],
+                )
+                fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
+                    writer = csv.writer(handle)
+                    writer.writerow(["employee_id", "link"])
+                    writer.writerows(issued.links)
+            partial.replace(out_file)
+        finally:
+            partial.unlink(missing_ok=True)
+    click.echo(
+        f"{len(issued.links)} invitations issued to {out_file}; "
+        f"{issued.already_invited} people already had one (their links are not shown again)"
+    )
+
+
+@click.group()
+def responses() -> None:
+    """Submitted responses."""
+
+
+@responses.command("import")
+@click.argument("campaign_slug", metavar="CAMPAIGN")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@with_appcontext
+def responses_import(campaign_slug: str, file: Path) -> None:
+    """Import responses from CSV: unit, function, level, [locale], then `<instrument>.<item>`."""
+    from surveyapp.extensions import db
+    from surveyapp.services.campaigns import campaign_by_slug
+    from surveyapp.services.csv_input import read_csv_file
+    from surveyapp.services.responses import import_responses, response_columns
+
+    def work() -> int:
+        campaign = campaign_by_slug(db.session, campaign_slug)
+        required, optional = response_columns(campaign)
+        return import_responses(
+            db.session, campaign, read_csv_file(file, required, optional), str(file)
+        )
+
+    click.echo(f"{in_transaction(work)} responses imported into {campaign_slug}")
+
+
+@click.command("analyze")
+@click.argument("campaign_slug", metavar="CAMPAIGN")
+@click.option("--unit", help="only this unit (and its sub-units), beside the organisation")
+@click.option(
+    "--compare",
+    "compare_slug",
+    help="earlier wave to compare with "
+    "(default: the latest earlier campaign of the same instruments)",
+)
+@click.option("--json", "as_json", is_flag=True, required=True, help="print the JSON document")
+@with_appcontext
+def analyze_command(
+    campaign_slug: str, unit: str | None, compare_slug: str | None, as_json: bool
+) -> None:
+    """Analyse a campaign: scores, reliability, patterns, groups, alignment, themes, actions."""
+    import json
+
+    from surveyapp.extensions import db
+    from surveyapp.services.analysis import analyze_campaign, previous_wave
+    from surveyapp.services.campaigns import campaign_by_slug
+
+    with reported():
+        campaign = campaign_by_slug(db.session, campaign_slug)
+        previous = (
+            campaign_by_slug(db.session, compare_slug)
+            if compare_slug
+            else previous_wave(db.session, campaign)
+        )
+        document = analyze_campaign(
+            db.session, campaign, current_app.config["SURVEYAPP_INSTRUMENTS_DIR"], unit, previous
+        )
+    click.echo(json.dumps(document, ensure_ascii=False, indent=2))

@@ -151,14 +151,15 @@ def analyze(
         if plan.kind == ORGANISATION:
             organisation = document
         groups.append(document)
+    hidden = organisation is None or organisation["suppressed"]
     analysis: dict[str, Any] = {
         "campaign": data.campaign,
-        "respondents": len(data.respondents),
+        "respondents": None if hidden else len(data.respondents),
         "min_group_size": data.min_group_size,
         "min_comment_group_size": data.min_comment_group_size,
         "unit": unit,
-        "quality": _quality(reliability),
-        "patterns": _patterns(found),
+        "quality": {"suppressed": True} if hidden else _quality(reliability),
+        "patterns": {"suppressed": True} if hidden else _patterns(found),
         "groups": groups,
         "suppressed": [
             {"kind": g["kind"], "key": g["key"], "reason": g["reason"]}

@@ -135,3 +135,13 @@ def test_the_analysis_is_deterministic_under_its_seed(survey_layout, library):
     _, data = wave_data(survey_layout, demo.scaled_units(demo.DEMO_UNITS, 1500))
     assert json.dumps(analyze(data, library, seed=5)) == json.dumps(analyze(data, library, seed=5))
     assert np.isfinite(analyze(data, library)["groups"][0]["readiness_index"])
+
+
+def test_a_campaign_smaller_than_the_minimum_shows_no_figure_at_all(survey_layout, library):
+    units = [demo.UnitPlan("BR-NORTH", "Branches north", "RETAIL", 4, {"champions": 1.0})]
+    _, data = wave_data(survey_layout, units)
+    document = analyze(data, library)
+    assert document["respondents"] is None
+    assert document["quality"] == {"suppressed": True}
+    assert document["patterns"] == {"suppressed": True}
+    assert all(group["suppressed"] for group in document["groups"])

@@ -9,6 +9,7 @@ from surveyapp import create_app
 from surveyapp.commands.campaigns import analyze_command, campaign, invitations, responses
 from surveyapp.commands.catalog import instruments
 from surveyapp.commands.org import roster, units, users
+from surveyapp.exports.cli import export
 
 
 @click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_version_option=False)
@@ -25,5 +26,6 @@ for command in (
     invitations,
     responses,
     analyze_command,
+    export,
 ):
     cli.add_command(command)

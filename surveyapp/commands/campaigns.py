@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import os
 from pathlib import Path
 
 import click
@@ -94,26 +93,21 @@ def invitations_issue(campaign_slug: str, out_file: Path) -> None:
     The file is written before the invitations are committed, so a failure leaves neither.
     """
     from surveyapp.extensions import db
+    from surveyapp.files import create_private, written_into_place
     from surveyapp.services.campaigns import campaign_by_slug, issue_invitations
     from surveyapp.services.transaction import atomic
 
-    partial = out_file.with_name(f".{out_file.name}.partial")
-    with reported():
-        try:
-            with atomic():
-                issued = issue_invitations(
-                    db.session,
-                    campaign_by_slug(db.session, campaign_slug),
-                    current_app.config["SURVEYAPP_BASE_URL"],
-                )
-                fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-                with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
-                    writer = csv.writer(handle)
-                    writer.writerow(["employee_id", "link"])
-                    writer.writerows(issued.links)
-            partial.replace(out_file)
-        finally:
-            partial.unlink(missing_ok=True)
+    with reported(), written_into_place(out_file) as partial, atomic():
+        issued = issue_invitations(
+            db.session,
+            campaign_by_slug(db.session, campaign_slug),
+            current_app.config["SURVEYAPP_BASE_URL"],
+        )
+        create_private(partial)
+        with partial.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["employee_id", "link"])
+            writer.writerows(issued.links)
     click.echo(
         f"{len(issued.links)} invitations issued to {out_file}; "
         f"{issued.already_invited} people already had one (their links are not shown again)"

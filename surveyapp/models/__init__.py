@@ -1,5 +1,6 @@
 """All models, re-exported so Alembic and the services see one metadata."""
 
+from surveyapp.models.audit import AuditEvent
 from surveyapp.models.base import Base
 from surveyapp.models.campaigns import (
     Campaign,
@@ -22,6 +23,7 @@ __all__ = [
     "LEVELS",
     "ROLES",
     "Answer",
+    "AuditEvent",
     "Base",
     "Campaign",
     "CampaignInstrument",

@@ -1,0 +1,1 @@
+"""HR exports of literacy results: CSV, XLSX and SPSS .sav writers with their codebooks."""

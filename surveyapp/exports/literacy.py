@@ -1,0 +1,225 @@
+"""The literacy export's two tables: by unit (from the analysis document) and per person.
+
+By unit, every figure is read from the analysis document, so suppression is the document's:
+a hidden unit gets its row, its mark and reason, and no number at all. Per person, scores come
+from `analytics.scoring` for the consenting people of a confidential campaign only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import pandas as pd
+
+from surveyapp.analytics.scoring import (
+    LITERACY_INDEX,
+    LITERACY_INSTRUMENT,
+    LITERACY_LEVEL,
+    LITERACY_LEVELS,
+    QUIZ_PERCENT,
+)
+from surveyapp.analytics.suppression import ORGANISATION, UNIT
+from surveyapp.exports.table import Cell, CodedValue, Column, ExportTable
+from surveyapp.exports.tracks import DIMENSIONS, LEARNING_TRACKS, RULE, suggest_tracks
+
+ORGANISATION_NAME = "Whole organisation"
+ROW_CHUNK = 50_000  # people converted to Python values at once: bounded memory, fast
+LEVEL_MEANINGS = {
+    "foundational": "literacy index below 40",
+    "developing": "literacy index 40 to under 60",
+    "proficient": "literacy index 60 to under 80",
+    "advanced": "literacy index 80 or more",
+}
+LEVEL_VALUES = tuple(
+    CodedValue(level, LEVEL_MEANINGS[level], code)
+    for code, level in enumerate(LITERACY_LEVELS, start=1)
+)
+JOB_LEVELS = (
+    CodedValue("frontline", "frontline staff"),
+    CodedValue("manager", "managers"),
+    CodedValue("senior_leader", "senior leaders"),
+)
+
+
+def _dimension_label(dimension: str, what: str) -> str:
+    return f"{what} of the self-assessed '{dimension}' literacy dimension (1-5)"
+
+
+QUIZ_COLUMN = Column(
+    "quiz_percent",
+    "Percent of the AI-literacy quiz answered correctly (0-100)",
+    "number",
+    measure="scale",
+)
+INDEX_COLUMN = Column(
+    "literacy_index",
+    "AI-literacy index (0-100): mean of the rescaled self-assessment and the quiz percent",
+    "number",
+    measure="scale",
+)
+
+UNIT_COLUMNS = [
+    Column(
+        "group",
+        "Which group the row describes",
+        "text",
+        (
+            CodedValue(ORGANISATION, "the whole organisation (all units)"),
+            CodedValue(UNIT, "a business unit, with its sub-units rolled up"),
+        ),
+    ),
+    Column("unit_code", "Unit code ('all' for the organisation)", "text"),
+    Column("unit_name", "Unit name", "text"),
+    Column("respondents", "Respondents in the group", "integer", measure="scale"),
+    *(
+        Column(
+            f"share_{level}",
+            f"Share of respondents at the '{level}' literacy level (0-1; {LEVEL_MEANINGS[level]})",
+            "number",
+            measure="scale",
+        )
+        for level in LITERACY_LEVELS
+    ),
+    *(
+        Column(f"mean_{dim}", _dimension_label(dim, "Mean"), "number", measure="scale")
+        for dim in DIMENSIONS
+    ),
+    Column(
+        "quiz_percent",
+        "Mean percent of the AI-literacy quiz answered correctly",
+        "number",
+        measure="scale",
+    ),
+    Column("literacy_index", "Mean AI-literacy index (0-100)", "number", measure="scale"),
+    Column(
+        "suppressed",
+        "Whether the group's figures are hidden to protect its respondents",
+        "integer",
+        (
+            CodedValue(0, "shown: the figures are in the row", 0, "shown"),
+            CodedValue(1, "hidden: no figure is given, see suppression_reason", 1, "hidden"),
+        ),
+    ),
+    Column("suppression_reason", "Why the group's figures are hidden (empty when shown)", "text"),
+]
+
+PERSON_COLUMNS = [
+    Column("employee_id", "Employee id from the roster", "text"),
+    Column("unit_code", "Code of the person's unit when they answered", "text"),
+    Column("function", "Code of the person's business function", "text"),
+    Column("job_level", "The person's job level", "text", JOB_LEVELS),
+    *(
+        Column(f"score_{dim}", _dimension_label(dim, "Score"), "number", measure="scale")
+        for dim in DIMENSIONS
+    ),
+    QUIZ_COLUMN,
+    INDEX_COLUMN,
+    Column("literacy_level", "AI-literacy level", "coded", LEVEL_VALUES, measure="ordinal"),
+    Column(
+        "learning_track",
+        "Suggested learning track",
+        "text",
+        tuple(
+            CodedValue(track.id, f"{track.title}: {track.description}")
+            for track in LEARNING_TRACKS.values()
+        ),
+        detail=f"Rule: {RULE}.",
+    ),
+]
+
+
+def _number(value: Any) -> float | None:
+    return None if value is None or pd.isna(value) else round(float(value), 4)
+
+
+def _unit_row(group: Mapping[str, Any], name: str) -> tuple[Cell, ...]:
+    """A group of the analysis document as a row; a hidden group keeps only its mark."""
+    identity: tuple[Cell, ...] = (group["kind"], group["key"], name)
+    if group["suppressed"]:
+        empty = (None,) * (len(UNIT_COLUMNS) - len(identity) - 2)
+        return (*identity, *empty, 1, group.get("reason"))
+    literacy = group["literacy"]
+    scales = group["scales"]
+    return (
+        *identity,
+        group["n"],
+        *(literacy["levels"].get(level) for level in LITERACY_LEVELS),
+        *(scales.get(f"{LITERACY_INSTRUMENT}.{dim}", {}).get("mean") for dim in DIMENSIONS),
+        literacy["quiz_percent"],
+        literacy["index"],
+        0,
+        None,
+    )
+
+
+def unit_table(document: Mapping[str, Any], unit_names: Mapping[str, str]) -> ExportTable:
+    """The organisation, then every unit of the analysis document, in the document's order."""
+    rows = [
+        _unit_row(
+            group,
+            ORGANISATION_NAME
+            if group["kind"] == ORGANISATION
+            else unit_names.get(group["key"], group["key"]),
+        )
+        for group in document["groups"]
+        if group["kind"] in (ORGANISATION, UNIT)
+    ]
+    return ExportTable(
+        title=f"AI literacy by unit, campaign {document['campaign']}",
+        columns=UNIT_COLUMNS,
+        rows=rows,
+        notes=[
+            "Figures come from the campaign's analysis; a unit's figures include its sub-units.",
+            f"Groups under {document['min_group_size']} respondents are hidden, and so is a "
+            "sibling when a hidden group could otherwise be worked out from its parent.",
+        ],
+    )
+
+
+def consenting_people(respondents: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
+    """The consenting people's rows of the export, in PERSON_COLUMNS order, by employee id.
+
+    Everything is computed column-wise here (rounding, levels, tracks), so writing a row
+    costs little more than a bare csv.writer loop at a million people.
+    """
+    agreed = respondents[respondents["consent"].astype(bool) & respondents["employee_id"].notna()]
+    own = scores.reindex(agreed.index)
+    dimensions = own.reindex(columns=[f"{LITERACY_INSTRUMENT}.{dim}" for dim in DIMENSIONS])
+    dimensions.columns = list(DIMENSIONS)
+    level = (
+        own[LITERACY_LEVEL].astype(object).where(own[LITERACY_LEVEL].notna(), None)
+        if LITERACY_LEVEL in own
+        else pd.Series(None, index=own.index, dtype=object)
+    )
+    people = pd.concat(
+        [
+            agreed[["employee_id", "unit", "function", "level"]].set_axis(
+                ["employee_id", "unit_code", "function", "job_level"], axis=1
+            ),
+            dimensions.add_prefix("score_").round(4),
+            own.reindex(columns=[QUIZ_PERCENT, LITERACY_INDEX]).round(4),
+        ],
+        axis=1,
+    ).assign(literacy_level=level, learning_track=suggest_tracks(level, dimensions))
+    return people.sort_values("employee_id", kind="stable")
+
+
+def _person_rows(people: pd.DataFrame) -> Iterator[list[Cell]]:
+    """The rows one by one, converted a chunk at a time (NaN becomes an empty cell)."""
+    for start in range(0, len(people), ROW_CHUNK):
+        chunk = people.iloc[start : start + ROW_CHUNK].astype(object)
+        yield from chunk.where(chunk.notna(), None).to_numpy().tolist()
+
+
+def person_table(campaign: str, people: pd.DataFrame) -> ExportTable:
+    """Per-person literacy of the consenting people (see `consenting_people`)."""
+    return ExportTable(
+        title=f"AI literacy per person, campaign {campaign}",
+        columns=PERSON_COLUMNS,
+        rows=_person_rows(people),
+        notes=[
+            "Only people who consented to per-person results in a confidential campaign.",
+            "Personal data: keep it to the people who plan training, delete it when done.",
+        ],
+    )

@@ -1,0 +1,107 @@
+"""The literacy export as one service call that the CLI (and later the staff area) make."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from surveyapp.analytics.scoring import LITERACY_INSTRUMENT, respondent_scores
+from surveyapp.datasets import load_campaign_data
+from surveyapp.errors import SurveyappError
+from surveyapp.exports.audit import LITERACY_EXPORT, record_export
+from surveyapp.exports.literacy import consenting_people, person_table, unit_table
+from surveyapp.exports.table import ExportTable
+from surveyapp.exports.writers import FORMATS, write_file
+from surveyapp.models import Campaign, OrgUnit
+from surveyapp.services.analysis import analyze_campaign
+from surveyapp.services.org import unit_subtree_ids
+
+
+@dataclass(frozen=True)
+class LiteracyExport:
+    """What was asked: the format, by person or by unit, one unit's subtree, a BOM for Excel."""
+
+    fmt: str
+    per_person: bool = False
+    unit: str | None = None
+    bom: bool = False
+
+    def check(self) -> None:
+        """Refuse options that make no sense together."""
+        if self.fmt not in FORMATS:
+            raise SurveyappError(f"--format: {self.fmt!r} is not one of {', '.join(FORMATS)}")
+        if self.bom and self.fmt != "csv":
+            raise SurveyappError("--bom: a byte-order mark applies to CSV files only")
+
+
+def _check_campaign(campaign: Campaign, request: LiteracyExport) -> None:
+    asked = {entry.instrument_version.instrument.slug for entry in campaign.instruments}
+    if LITERACY_INSTRUMENT not in asked:
+        raise SurveyappError(
+            f"campaign {campaign.slug} does not ask the {LITERACY_INSTRUMENT} instrument: "
+            "it has no literacy results"
+        )
+    if request.per_person and campaign.privacy_mode != "confidential":
+        raise SurveyappError(
+            f"campaign {campaign.slug} is {campaign.privacy_mode}: per-person results do not "
+            "exist (they exist only in confidential campaigns, for people who consented); "
+            "export by unit instead, without --per-person"
+        )
+
+
+def _unit_codes(session: Session, unit: str) -> set[str]:
+    """The codes of `unit` and every unit below it, or an error naming the unknown code."""
+    unit_id = session.scalar(sa.select(OrgUnit.id).where(OrgUnit.code == unit))
+    if unit_id is None:
+        raise SurveyappError(f"--unit: unknown unit code {unit!r}")
+    ids = unit_subtree_ids(session, [unit_id])
+    return set(session.scalars(sa.select(OrgUnit.code).where(OrgUnit.id.in_(ids))))
+
+
+def literacy_table(
+    session: Session, campaign: Campaign, instruments_dir: Path, request: LiteracyExport
+) -> ExportTable:
+    """The export's table, after refusing what the campaign's privacy mode does not allow."""
+    request.check()
+    _check_campaign(campaign, request)
+    if not request.per_person:
+        document = analyze_campaign(session, campaign, instruments_dir, request.unit)
+        names = dict(session.execute(sa.select(OrgUnit.code, OrgUnit.name)).all())
+        return unit_table(document, names)
+    units = _unit_codes(session, request.unit) if request.unit is not None else None
+    data = load_campaign_data(session, campaign)
+    respondents = data.respondents
+    if units is not None:
+        respondents = respondents[respondents["unit"].isin(units)]
+    people = consenting_people(respondents, respondent_scores(data))
+    return person_table(campaign.slug, people)
+
+
+def export_literacy(
+    session: Session,
+    campaign: Campaign,
+    instruments_dir: Path,
+    request: LiteracyExport,
+    path: Path,
+    actor: str,
+) -> int:
+    """Write the literacy export to `path` and add its audit event; the number of rows.
+
+    Nothing else is written to the database: the caller commits the event, and only then
+    moves the file into place (see `written_into_place`).
+    """
+    table = literacy_table(session, campaign, instruments_dir, request)
+    rows = write_file(table, request.fmt, path, request.bom)
+    detail = {"format": request.fmt, "per_person": request.per_person, "unit": request.unit}
+    record_export(
+        session,
+        actor=actor,
+        action=LITERACY_EXPORT,
+        campaign=campaign,
+        detail=detail,
+        row_count=rows,
+    )
+    return rows

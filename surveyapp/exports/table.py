@@ -1,0 +1,61 @@
+"""An export as columns that describe themselves and a stream of rows, whatever the format."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+Cell = str | float | int | None
+ColumnKind = Literal["text", "number", "integer", "coded"]
+
+
+@dataclass(frozen=True)
+class CodedValue:
+    """One value a column can hold, what it means, and its numeric code and label in SPSS."""
+
+    value: str | int
+    meaning: str
+    code: int | None = None
+    label: str | None = None
+
+    @property
+    def value_label(self) -> str:
+        """The short name SPSS shows for the code: `label`, else the value itself."""
+        return self.label or str(self.value)
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of an export: its name, a label for SPSS and the codebook, and its values.
+
+    `label` is the SPSS variable label (kept under 256 characters); `detail` adds what the
+    codebook should say beyond it, such as the rule that derives the column.
+
+    `text` columns hold strings, `number` floats, `integer` whole numbers; `coded` columns hold
+    one of `values` as text, written as its `code` (with value labels) in SPSS files. `values`
+    on other kinds only document what the codebook should explain.
+    """
+
+    name: str
+    label: str
+    kind: ColumnKind
+    values: tuple[CodedValue, ...] = ()
+    detail: str = ""
+    measure: Literal["nominal", "ordinal", "scale"] = "nominal"
+
+    def code_of(self, value: Cell) -> int | None:
+        """The SPSS code of a coded column's value (None stays None)."""
+        if value is None:
+            return None
+        return next(coded.code for coded in self.values if coded.value == value)
+
+
+@dataclass
+class ExportTable:
+    """What an export writes: a title, the columns and the rows (consumed once, in order)."""
+
+    title: str
+    columns: list[Column]
+    rows: Iterable[Sequence[Cell]]
+    notes: list[str] = field(default_factory=list)

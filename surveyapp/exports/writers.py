@@ -1,0 +1,141 @@
+"""Writing an export table as CSV (streamed), XLSX (write-only, with a codebook) or SPSS .sav.
+
+Every text cell goes through `cells.neutralise` here, in one place, whatever the format.
+Files are written to a hidden path beside their destination (`surveyapp.files.partial_path`);
+the service renames them into place once the export is recorded.
+"""
+
+from __future__ import annotations
+
+import csv
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+from surveyapp.exports.cells import neutralise, neutralise_row
+from surveyapp.exports.table import Cell, Column, ExportTable
+from surveyapp.files import create_private
+
+FORMATS = ("csv", "xlsx", "sav")
+BOM = "\ufeff"
+SPSS_LABEL_LIMIT = 255
+SPSS_NOTE_WIDTH = 80  # SPSS keeps documents as lines of at most 80 bytes
+CODEBOOK_HEADER = ("column", "type", "description", "value", "spss_code", "meaning")
+
+
+def write_csv_stream(table: ExportTable, handle: TextIO, bom: bool = False) -> int:
+    """Write the table as CSV to an open text stream; the number of rows written.
+
+    Rows go from the table to the stream one at a time through csv.writer, so memory stays
+    constant at any size. `bom` starts the text with a byte-order mark, which Excel needs to
+    read UTF-8.
+    """
+    count = 0
+
+    def counted() -> Iterator[list[Cell]]:
+        nonlocal count
+        for row in table.rows:
+            count += 1
+            yield neutralise_row(row)
+
+    if bom:
+        handle.write(BOM)
+    writer = csv.writer(handle)
+    writer.writerow(neutralise_row(column.name for column in table.columns))
+    writer.writerows(counted())
+    return count
+
+
+def write_csv(table: ExportTable, path: Path, bom: bool = False) -> int:
+    """Write the table to a UTF-8 CSV file (see `write_csv_stream`)."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        return write_csv_stream(table, handle, bom)
+
+
+def codebook_rows(table: ExportTable) -> Iterator[tuple[Cell, ...]]:
+    """One row per column, then one per value a coded or explained column can take."""
+    for column in table.columns:
+        description = f"{column.label}. {column.detail}" if column.detail else column.label
+        yield (column.name, column.kind, description, None, None, None)
+        for coded in column.values:
+            yield (column.name, None, None, coded.value, coded.code, coded.meaning)
+
+
+def write_xlsx(table: ExportTable, path: Path) -> int:
+    """Write the table, its codebook and notes as an .xlsx workbook in write-only mode."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    data = workbook.create_sheet("literacy")
+    data.append(neutralise_row(column.name for column in table.columns))
+    count = 0
+    for row in table.rows:
+        data.append(neutralise_row(row))
+        count += 1
+    codebook = workbook.create_sheet("codebook")
+    codebook.append(neutralise_row(CODEBOOK_HEADER))
+    for row in codebook_rows(table):
+        codebook.append(neutralise_row(row))
+    notes = workbook.create_sheet("notes")
+    for line in (table.title, *table.notes):
+        notes.append(neutralise_row([line]))
+    workbook.save(path)
+    return count
+
+
+def _spss_values(column: Column, values: list[Cell]) -> list[Cell]:
+    if column.kind == "coded":
+        return [column.code_of(value) for value in values]
+    if column.kind == "text":
+        return ["" if value is None else neutralise(value) for value in values]
+    return values
+
+
+def write_sav(table: ExportTable, path: Path) -> int:
+    """Write the table as an SPSS .sav file with variable labels and value labels.
+
+    SPSS files are written whole, so this holds the table in memory (unlike CSV).
+    """
+    import pandas as pd
+    import pyreadstat
+
+    rows = list(table.rows)
+    by_column = list(zip(*rows, strict=True)) if rows else [() for _ in table.columns]
+    frame = pd.DataFrame(
+        {
+            column.name: pd.Series(
+                _spss_values(column, list(values)),
+                dtype=object if column.kind == "text" else "float64",
+            )
+            for column, values in zip(table.columns, by_column, strict=True)
+        }
+    )
+    pyreadstat.write_sav(
+        frame,
+        path,
+        file_label=table.title[:64],
+        column_labels={column.name: column.label[:SPSS_LABEL_LIMIT] for column in table.columns},
+        note=[
+            line
+            for note in table.notes
+            for line in textwrap.wrap(neutralise(note), SPSS_NOTE_WIDTH)
+        ],
+        variable_value_labels={
+            column.name: {float(v.code): v.value_label for v in column.values}
+            for column in table.columns
+            if column.kind != "text" and any(v.code is not None for v in column.values)
+        },
+        variable_measure={column.name: column.measure for column in table.columns},
+    )
+    return len(rows)
+
+
+def write_file(table: ExportTable, fmt: str, partial: Path, bom: bool = False) -> int:
+    """Write the table in `fmt` to `partial`, readable only by its owner; rows written."""
+    create_private(partial)
+    if fmt == "csv":
+        return write_csv(table, partial, bom)
+    if fmt == "xlsx":
+        return write_xlsx(table, partial)
+    return write_sav(table, partial)

@@ -8,12 +8,13 @@ the service renames them into place once the export is recorded.
 from __future__ import annotations
 
 import csv
+import itertools
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-from surveyapp.exports.cells import neutralise, neutralise_row
+from surveyapp.exports.cells import neutralise, neutralise_cells, neutralise_row
 from surveyapp.exports.table import Cell, Column, ExportTable
 from surveyapp.files import create_private
 
@@ -24,26 +25,27 @@ SPSS_NOTE_WIDTH = 80  # SPSS keeps documents as lines of at most 80 bytes
 CODEBOOK_HEADER = ("column", "type", "description", "value", "spss_code", "meaning")
 
 
+TEXT_KINDS = ("text", "coded")  # the column kinds whose cells can hold text
+CSV_CHUNK = 10_000  # rows held at once: constant memory, few calls
+
+
 def write_csv_stream(table: ExportTable, handle: TextIO, bom: bool = False) -> int:
     """Write the table as CSV to an open text stream; the number of rows written.
 
-    Rows go from the table to the stream one at a time through csv.writer, so memory stays
-    constant at any size. `bom` starts the text with a byte-order mark, which Excel needs to
-    read UTF-8.
+    Rows go from the table to the stream in chunks of CSV_CHUNK through csv.writer, so memory
+    stays constant at any size; only the text columns are checked for formulas. `bom` starts
+    the text with a byte-order mark, which Excel needs to read UTF-8.
     """
-    count = 0
-
-    def counted() -> Iterator[list[Cell]]:
-        nonlocal count
-        for row in table.rows:
-            count += 1
-            yield neutralise_row(row)
-
+    texts = [i for i, column in enumerate(table.columns) if column.kind in TEXT_KINDS]
+    rows = (neutralise_cells(row, texts) for row in table.rows)
     if bom:
         handle.write(BOM)
     writer = csv.writer(handle)
     writer.writerow(neutralise_row(column.name for column in table.columns))
-    writer.writerows(counted())
+    count = 0
+    while chunk := list(itertools.islice(rows, CSV_CHUNK)):
+        writer.writerows(chunk)
+        count += len(chunk)
     return count
 
 

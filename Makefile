@@ -11,6 +11,12 @@ DEMO_ENV := SURVEYAPP_DATABASE_URL=sqlite:///$(DEMO_DB)
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
 		|| { echo "surveyapp needs Python 3.11 or newer (set PYTHON=...)"; exit 1; }
+	@# WeasyPrint (the PDF briefs) needs the Pango text library from the system.
+	@ldconfig -p | grep -q 'libpango-1.0.so' || { \
+		echo "installing Pango for WeasyPrint (Debian: libpango-1.0-0 libpangoft2-1.0-0)"; \
+		{ apt-get update -q; apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; } \
+		|| { echo "install Pango yourself: apt-get install libpango-1.0-0 libpangoft2-1.0-0"; \
+		exit 1; }; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'

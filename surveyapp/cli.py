@@ -6,6 +6,7 @@ import click
 from flask.cli import FlaskGroup
 
 from surveyapp import create_app
+from surveyapp.briefs.cli import briefs
 from surveyapp.commands.campaigns import analyze_command, campaign, invitations, responses
 from surveyapp.commands.catalog import instruments
 from surveyapp.commands.org import roster, units, users
@@ -26,6 +27,7 @@ for command in (
     invitations,
     responses,
     analyze_command,
+    briefs,
     export,
 ):
     cli.add_command(command)

@@ -1,0 +1,166 @@
+"""PDF briefs: one unit's brief against a bare WeasyPrint render, and a 50-brief batch rate.
+
+Stores two demo waves (about 900 respondents each), analyses the second once, then times
+(a) one unit's brief, warm, against a bare WeasyPrint render of static HTML with the same
+number of pages in the same process (target: at most 1.5 times), and (b) 50 briefs rendered
+through the process pool the CLI uses, in briefs per second.
+
+    .venv/bin/python benchmarks/briefs.py [--respondents 900] [--batch 50] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import itertools
+import os
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from common import benchmark_app, demo_campaign, timed
+
+from surveyapp import demo
+from surveyapp.briefs.service import BriefJob, plan_briefs, render_job, write_briefs
+from surveyapp.extensions import db
+from surveyapp.models import Campaign, Function, OrgUnit
+from surveyapp.services.campaigns import CampaignSpec, create_campaign
+from surveyapp.services.layout import campaign_layout
+from surveyapp.services.responses import record_responses
+
+ALL_INSTRUMENTS = ["ai-literacy", "adoption-readiness", "ai-concerns", "stakeholder-alignment"]
+UNIT = "BR-NORTH"
+PARAGRAPH = ("Readiness for AI differs between teams, and the reasons differ too. " * 12).strip()
+
+
+def store_waves(app, respondents: int) -> Campaign:
+    """Two waves of the demo organisation; the second, with dates, is returned."""
+    first = demo_campaign(app, "wave-1")
+    layout = campaign_layout(first)
+    units = dict(db.session.execute(sa.select(OrgUnit.code, OrgUnit.id)).all())
+    functions = dict(db.session.execute(sa.select(Function.code, Function.id)).all())
+    second = create_campaign(
+        db.session,
+        CampaignSpec(
+            "wave-2", "AI adoption pulse, spring 2025", ALL_INSTRUMENTS, [], True, "anonymous"
+        ),
+    )
+    second.opens_at = datetime(2025, 3, 3, tzinfo=UTC)
+    second.closes_at = datetime(2025, 3, 24, tzinfo=UTC)
+    for campaign, seed, shift in ((first, 3, 0.0), (second, 4, 0.4)):
+        wave = demo.synthesize(layout, demo.scaled_units(demo.DEMO_UNITS, respondents), seed, shift)
+        submissions = demo.to_submissions(wave, layout, units, functions)
+        record_responses(db.session, campaign, layout, submissions)
+    db.session.commit()
+    return second
+
+
+def bare_html(pages: int) -> str:
+    """Static HTML of `pages` A4 pages (one heading, paragraphs and a table each), same font."""
+    rows = "".join(f"<tr><td>Row {i}</td><td>{i * 7}</td></tr>" for i in range(8))
+    page = f"<h2>Section</h2>{f'<p>{PARAGRAPH}</p>' * 3}<table>{rows}</table>"
+    sections = "".join(
+        f'<section style="break-before: page">{page}</section>' for _ in range(pages)
+    )
+    style = "<style>@page { size: A4 } body { font-family: 'DejaVu Sans' }</style>"
+    return f"<!DOCTYPE html><html lang='en'><head>{style}</head><body>{sections}</body></html>"
+
+
+def bare_with_brief_fonts() -> dict:
+    """write_pdf options that give the bare HTML the brief's own fonts (and nothing else)."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    from surveyapp.briefs.fetcher import StaticAssetFetcher
+
+    fonts = FontConfiguration()
+    faces = "".join(
+        f'@font-face {{ font-family: "Brief Sans"; font-weight: {weight}; '
+        f"src: url(surveyapp-static:fonts/BriefSans-{name}.ttf) }}"
+        for weight, name in (("normal", "Regular"), ("bold", "Bold"))
+    )
+    css = CSS(
+        string=faces + 'body { font-family: "Brief Sans" }',
+        url_fetcher=StaticAssetFetcher(),
+        font_config=fonts,
+    )
+    return {"stylesheets": [css], "font_config": fonts}
+
+
+def unit_group(job: BriefJob) -> dict:
+    """The job's own unit group (a unit missing from the document counts as hidden)."""
+    found = (g for g in job.analysis["groups"] if g["kind"] == "unit" and g["key"] == job.unit)
+    return next(found, {"suppressed": True})
+
+
+def best_of(runs: int, work) -> float:
+    """The shortest wall time of `runs` calls."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--respondents", type=int, default=900)
+    parser.add_argument("--batch", type=int, default=50)
+    parser.add_argument("--keep", type=Path, help="also write every unit's brief here")
+    args = parser.parse_args()
+
+    import pypdf
+
+    from surveyapp.briefs import fetcher  # noqa: F401 (imports WeasyPrint quietly)
+
+    from weasyprint import HTML  # isort: skip
+
+    results: dict[str, float] = {}
+    with benchmark_app() as app:
+        campaign = store_waves(app, args.respondents)
+        with timed("analysis and planning (all units)", results):
+            jobs = plan_briefs(db.session, campaign, app.config["SURVEYAPP_INSTRUMENTS_DIR"])
+        if args.keep:
+            write_briefs(jobs, args.keep)
+    job = next(j for j in jobs if j.unit == UNIT)
+    with timed("first brief (cold: imports, fonts)", results):
+        pdf = render_job(job)
+    pages = len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    static = bare_html(pages)
+    bare_pages = len(pypdf.PdfReader(io.BytesIO(HTML(string=static).write_pdf())).pages)
+    same_fonts = bare_with_brief_fonts()
+    brief_time = best_of(5, lambda: render_job(job))
+    bare_time = best_of(5, lambda: HTML(string=static).write_pdf())
+    bare_same_time = best_of(5, lambda: HTML(string=static).write_pdf(**same_fonts))
+    shown = [j for j in jobs if not unit_group(j)["suppressed"]]
+    batch = [
+        BriefJob(j.unit, f"{i:02d}-{j.path_name}", j.analysis, j.meta)
+        for i, j in enumerate(itertools.islice(itertools.cycle(shown), args.batch))
+    ]
+    with tempfile.TemporaryDirectory() as out:
+        start = time.perf_counter()
+        write_briefs(batch, Path(out))
+        batch_time = time.perf_counter() - start
+
+    rows = {
+        **results,
+        f"one brief of {UNIT} ({pages} pages), warm": brief_time,
+        f"bare render, {bare_pages} pages, system DejaVu": bare_time,
+        f"bare render, {bare_pages} pages, the brief's fonts": bare_same_time,
+    }
+    for label, seconds in rows.items():
+        print(f"{label:<45} {seconds:8.3f} s")
+    print(f"{'ratio brief / bare (system fonts)':<45} {brief_time / bare_time:8.2f} x (target 1.5)")
+    print(f"{'ratio brief / bare (same fonts)':<45} {brief_time / bare_same_time:8.2f} x")
+    print(
+        f"batch of {len(batch)} briefs on {min(len(batch), os.cpu_count() or 1)} workers"
+        f"        {batch_time:8.3f} s = {len(batch) / batch_time:.2f} briefs/s"
+        " (pool start included)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Change-management briefs per business unit: HTML templates, SVG charts, safe PDF rendering."""

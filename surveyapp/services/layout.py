@@ -16,7 +16,7 @@ from surveyapp.models import Campaign, Item
 VECTOR_TYPES = ("likert", "knowledge")
 DEFAULT_TEXT_LIMIT = 2000
 MULTI_SEPARATOR = ";"
-Answer = int | str | list[str]
+AnswerValue = int | str | list[str]  # a Likert point, option id(s) or a comment
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class Question:
     def option_ids(self) -> list[str]:
         return [option["id"] for option in self.item.options or []]
 
-    def parse(self, raw: str) -> Answer:
+    def parse(self, raw: str) -> AnswerValue:
         """Turn the text of an answer into its stored value; ValueError says what is wrong."""
         item = self.item
         if item.type == "likert":
@@ -57,7 +57,7 @@ class Question:
             raise ValueError(f"the text is {len(raw)} characters long; the limit is {limit}")
         return raw
 
-    def vector_value(self, value: Answer | None) -> float:
+    def vector_value(self, value: AnswerValue | None) -> float:
         """The number the analysis reads: the Likert point, or 1/0 for a right/wrong quiz answer."""
         if value is None:
             return float("nan")
@@ -65,7 +65,7 @@ class Question:
             return 1.0 if value == self.item.answer else 0.0
         return float(value)
 
-    def stored(self, value: Answer) -> dict[str, Any]:
+    def stored(self, value: AnswerValue) -> dict[str, Any]:
         """The `Answer` row's value columns for `value`."""
         if self.item.type == "likert":
             return {"number": value, "text": None}
@@ -88,7 +88,7 @@ class CampaignLayout:
     def vector_questions(self) -> list[Question]:
         return [q for q in self.questions if q.item.type in VECTOR_TYPES]
 
-    def pack(self, answers: dict[str, Answer]) -> bytes:
+    def pack(self, answers: dict[str, AnswerValue]) -> bytes:
         """The answer vector of one response (float32, NaN where unanswered)."""
         values = [q.vector_value(answers.get(q.column)) for q in self.vector_questions]
         return np.asarray(values, dtype="<f4").tobytes()

@@ -13,8 +13,7 @@ from sqlalchemy.orm import Session
 from surveyapp.models import LEVELS, Answer, Campaign, Function, OrgUnit, Person, Response
 from surveyapp.models.org import LOCALE_PATTERN
 from surveyapp.services.csv_input import CsvRow, RowProblems
-from surveyapp.services.layout import Answer as AnswerValue
-from surveyapp.services.layout import CampaignLayout, campaign_layout
+from surveyapp.services.layout import AnswerValue, CampaignLayout, campaign_layout
 from surveyapp.services.org import unit_subtree_ids
 
 RESPONDENT_FIELDS = ("unit", "function", "level")

@@ -30,9 +30,9 @@ test: $(STAMP)
 	$(BIN)/pytest
 
 demo: $(STAMP)
-	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	rm -rf $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm instance/briefs
 	$(DEMO_ENV) $(BIN)/surveyapp db upgrade
-	$(DEMO_ENV) $(BIN)/surveyapp instruments load
+	$(DEMO_ENV) $(BIN)/surveyapp demo build
 	@echo "surveyapp is serving on http://127.0.0.1:5000 (health: /healthz); Ctrl-C stops it"
 	$(DEMO_ENV) $(BIN)/gunicorn --config gunicorn.conf.py 'surveyapp:create_app()'
 

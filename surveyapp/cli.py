@@ -9,6 +9,7 @@ from surveyapp import create_app
 from surveyapp.briefs.cli import briefs
 from surveyapp.commands.campaigns import analyze_command, campaign, invitations, responses
 from surveyapp.commands.catalog import instruments
+from surveyapp.commands.demo import demo
 from surveyapp.commands.org import roster, units, users
 from surveyapp.exports.cli import export
 
@@ -29,5 +30,6 @@ for command in (
     analyze_command,
     briefs,
     export,
+    demo,
 ):
     cli.add_command(command)

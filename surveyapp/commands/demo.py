@@ -1,0 +1,64 @@
+"""`surveyapp demo build`: the demo organisation that `make demo` serves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from surveyapp.commands.common import in_transaction
+
+
+@click.group()
+def demo() -> None:
+    """The demo organisation."""
+
+
+@demo.command("build")
+@click.option("--respondents", default=3000, show_default=True, help="people who answer a wave")
+@click.option("--seed", default=2026, show_default=True)
+@click.option(
+    "--briefs",
+    "briefs_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="where the briefs go (default: instance/briefs)",
+)
+@with_appcontext
+def demo_build(respondents: int, seed: int, briefs_dir: Path | None) -> None:
+    """Build the demo organisation, its campaigns and briefs in an empty database."""
+    from surveyapp.demo_build import DEMO_PASSWORD, build_demo
+    from surveyapp.extensions import db
+
+    out = briefs_dir or Path(current_app.instance_path) / "briefs"
+    out.mkdir(parents=True, exist_ok=True)
+    steps = ["instruments", "organisation", "waves", "waves", "literacy check", "briefs"]
+    with click.progressbar(length=len(steps), label="building the demo") as bar:
+        summary = in_transaction(
+            lambda: build_demo(
+                db.session,
+                current_app.config["SURVEYAPP_INSTRUMENTS_DIR"],
+                out,
+                respondents,
+                seed,
+                current_app.config["SURVEYAPP_BASE_URL"],
+                lambda _step: bar.update(1),
+            )
+        )
+    base = current_app.config["SURVEYAPP_BASE_URL"]
+    click.echo(
+        f"\nsurveyapp demo: {summary.people:,} people, {summary.respondents:,} responses in "
+        f"{', '.join(summary.campaigns)}; {len(summary.briefs)} briefs in {out}"
+    )
+    click.echo(f"\nServing on {base}. Staff accounts (password {DEMO_PASSWORD!r}):")
+    for email, role in summary.users:
+        click.echo(f"  {email:32} {role}")
+    click.echo(
+        f"\nThree things to try (with SURVEYAPP_DATABASE_URL="
+        f"{current_app.config['SQLALCHEMY_DATABASE_URI']}):\n"
+        "  1. surveyapp analyze ai-pulse-q3 --unit RETAIL --json: Retail's barrier points,\n"
+        "     resistance patterns and the actions recommended for each branch.\n"
+        f"  2. Open a brief: {out}/ai-pulse-q3-CONTACT.pdf (and the one-page brief of SMALLBIZ).\n"
+        "  3. surveyapp export literacy literacy-check --per-person --format xlsx --out l.xlsx"
+    )

@@ -1,0 +1,54 @@
+"""`surveyapp demo build` makes a demo organisation that tells a story, in an empty database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+
+from surveyapp.demo_build import DEMO_PASSWORD
+from surveyapp.extensions import db
+from surveyapp.models import Campaign, Invitation, Response, User
+
+
+def test_demo_build_makes_waves_units_briefs_and_logins(app, run, tmp_path: Path):
+    briefs = tmp_path / "briefs"
+    result = run("demo", "build", "--respondents", "700", "--briefs", str(briefs))
+    assert result.exit_code == 0, result.output
+    assert "admin@demo.example" in result.output and DEMO_PASSWORD in result.output
+
+    with app.app_context():
+        campaigns = {c.slug: c for c in db.session.scalars(sa.select(Campaign))}
+        assert set(campaigns) == {"ai-pulse-q2", "ai-pulse-q3", "literacy-check"}
+        assert campaigns["ai-pulse-q2"].status == "closed"
+        assert campaigns["ai-pulse-q3"].status == "open"
+        assert campaigns["literacy-check"].privacy_mode == "confidential"
+        consenting = db.session.scalar(
+            sa.select(sa.func.count()).select_from(Response).where(Response.consent.is_(True))
+        )
+        assert consenting > 0
+        submitted = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Invitation)
+            .where(Invitation.status == "submitted")
+        )
+        assert submitted > 0
+        for user in db.session.scalars(sa.select(User)):
+            assert PasswordHasher().verify(user.password_hash, DEMO_PASSWORD)
+
+    document = json.loads(run("analyze", "ai-pulse-q3", "--json").output)
+    units = {g["key"]: g for g in document["groups"] if g["kind"] == "unit"}
+    assert units["SMALLBIZ"]["suppressed"] and not units["CONTACT"]["suppressed"]
+    assert document["waves"]["previous"] == "ai-pulse-q2"
+    names = sorted(path.name for path in briefs.iterdir())
+    assert names == sorted(f"ai-pulse-q3-{code}.pdf" for code in units)
+
+
+def test_demo_build_refuses_a_database_that_has_data(app, run, tmp_path: Path):
+    (tmp_path / "units.csv").write_text("code,name,parent_code\nREAL,Real unit,\n")
+    assert run("units", "import", str(tmp_path / "units.csv")).exit_code == 0
+    result = run("demo", "build", "--respondents", "300", "--briefs", str(tmp_path / "b"))
+    assert result.exit_code == 1
+    assert "demo build needs an empty database" in result.stderr

@@ -8,6 +8,17 @@ from typing import Any
 
 from flask import Flask
 
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'self'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app from the environment; `test_config` (testing mode) overrides settings."""
@@ -22,21 +33,57 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
     register_extensions(app)
     register_blueprints(app)
+    register_errorhandlers(app)
+    app.after_request(add_security_headers)
     return app
 
 
 def register_extensions(app: Flask) -> None:
     """Bind the extension objects and the per-connection database settings."""
     from surveyapp.database import install_connection_settings
-    from surveyapp.extensions import db, migrate
+    from surveyapp.extensions import csrf, db, limiter, login_manager, migrate
 
     install_connection_settings()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     """Attach the blueprints; each feature brings its own."""
     from surveyapp.health import bp as health_bp
+    from surveyapp.staff import bp as staff_bp
 
     app.register_blueprint(health_bp)
+    app.register_blueprint(staff_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Plain error pages: the status and what to do, never a stack trace."""
+    from flask import render_template
+    from werkzeug.exceptions import HTTPException, InternalServerError
+
+    from surveyapp.extensions import db
+
+    def http_error(error: HTTPException) -> tuple[str, int]:
+        status = error.code or 500
+        if status >= 500:
+            db.session.rollback()
+        return render_template("errors/error.html", error=error, status=status), status
+
+    def unexpected(error: Exception) -> tuple[str, int]:
+        db.session.rollback()
+        app.logger.exception("unhandled error: %s", error)
+        return http_error(InternalServerError())
+
+    app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(Exception, unexpected)
+
+
+def add_security_headers(response: Any) -> Any:
+    """Every response forbids inline script, framing and MIME sniffing (security.md, C6)."""
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response

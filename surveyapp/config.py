@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 CHECKOUT_DIR = Path(__file__).resolve().parent.parent
 MODES = ("development", "production", "testing")
+SESSION_LIFETIME = timedelta(hours=8)  # a staff sign-in lasts one working day at most
+MAX_REQUEST_BYTES = 1024 * 1024  # larger bodies get 413 (upload pages may raise it)
 
 
 class ConfigError(RuntimeError):
@@ -67,6 +70,13 @@ def load_config(mode: str | None, instance_path: Path) -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": mode == "production",
+        "PERMANENT_SESSION_LIFETIME": SESSION_LIFETIME,
+        "MAX_CONTENT_LENGTH": MAX_REQUEST_BYTES,
+        "WTF_CSRF_ENABLED": True,
+        # Login limits must be shared by every worker: Redis when there are several.
+        "RATELIMIT_STORAGE_URI": _env("REDIS_URL", "memory://"),
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_HEADERS_ENABLED": True,
     }
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+import secrets
+from functools import cache
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy.orm import Session
 
 from surveyapp.errors import InputError, Problem
@@ -46,4 +49,29 @@ def create_user(
     )
     session.add(user)
     session.flush()
+    return user
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash no password matches, verified for unknown emails (made once, on first use)."""
+    return password_hasher.hash(secrets.token_hex(16))
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active user with this email and password, or None (the caller says nothing more).
+
+    An unknown email still costs one hash verification, so timing does not tell which
+    emails exist; a hash made with older parameters is replaced by a current one.
+    """
+    user = session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+    try:
+        password_hasher.verify(user.password_hash if user else _dummy_hash(), password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return None
+    if user is None or not user.active:
+        return None
+    if password_hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = password_hasher.hash(password)
+        session.flush()
     return user

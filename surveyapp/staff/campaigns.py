@@ -1,0 +1,80 @@
+"""The staff home and the change manager's dashboard, unit by unit, within the user's scope."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import current_app, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from surveyapp.extensions import db
+from surveyapp.models import Campaign, OrgUnit, Response
+from surveyapp.staff import bp
+from surveyapp.staff.dashboard import campaign_analysis, dashboard, svg_chart
+from surveyapp.staff.forms import LogoutForm
+from surveyapp.staff.scope import (
+    DASHBOARD_ROLES,
+    EXPORT_ROLES,
+    campaign_in_scope,
+    landing_unit,
+    role_required,
+    unit_in_scope,
+    visible_campaigns,
+    visible_unit_ids,
+)
+
+
+@bp.context_processor
+def staff_helpers() -> dict:
+    """What every staff page may use: the logout form, the chart drawer, the role lists."""
+    return {
+        "logout_form": LogoutForm(formdata=None),
+        "svg_chart": svg_chart,
+        "dashboard_roles": DASHBOARD_ROLES,
+        "export_roles": EXPORT_ROLES,
+    }
+
+
+@bp.get("/")
+@login_required
+def home() -> ResponseReturnValue:
+    """The campaigns that survey at least one of the user's units, with their respondents."""
+    campaigns = visible_campaigns(db.session, current_user.id)
+    counts = dict(
+        db.session.execute(
+            sa.select(Response.campaign_id, sa.func.count())
+            .where(Response.campaign_id.in_([c.id for c in campaigns]))
+            .group_by(Response.campaign_id)
+        ).all()
+    )
+    rows = [{"campaign": c, "respondents": counts.get(c.id, 0)} for c in campaigns]
+    return render_template("staff/home.html", rows=rows)
+
+
+@bp.get("/campaigns/<slug>/")
+@role_required(*DASHBOARD_ROLES)
+def campaign_dashboard(slug: str) -> ResponseReturnValue:
+    """Admins see the organisation; a change manager is taken to their top unit."""
+    campaign = campaign_in_scope(db.session, current_user.id, slug)
+    if current_user.role != "admin":
+        unit = landing_unit(db.session, current_user.id, campaign)
+        return redirect(url_for("staff.unit_dashboard", slug=slug, code=unit.code))
+    return _render(campaign, None)
+
+
+@bp.get("/campaigns/<slug>/units/<code>")
+@role_required(*DASHBOARD_ROLES)
+def unit_dashboard(slug: str, code: str) -> ResponseReturnValue:
+    """One unit's dashboard; a unit outside the user's scope does not exist (404)."""
+    campaign = campaign_in_scope(db.session, current_user.id, slug)
+    return _render(campaign, unit_in_scope(db.session, current_user.id, campaign, code))
+
+
+def _render(campaign: Campaign, unit: OrgUnit | None) -> ResponseReturnValue:
+    """The dashboard page of `unit` (None: the organisation), from one analysis per request."""
+    visible = visible_unit_ids(db.session, current_user.id, campaign)
+    analysis = campaign_analysis(
+        db.session, campaign, current_app.config["SURVEYAPP_INSTRUMENTS_DIR"]
+    )
+    page = dashboard(db.session, campaign, analysis, unit, visible)
+    return render_template("staff/dashboard.html", campaign=campaign, page=page)

@@ -1,0 +1,194 @@
+"""The dashboard's content: one analysis per request, read through the brief's own sections.
+
+Every figure comes from a group the analysis document shows (briefs.sections and narrative
+already obey that); a hidden group contributes its name and "hidden", never a number.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import g
+from markupsafe import Markup
+from sqlalchemy.orm import Session
+
+from surveyapp.briefs import charts, narrative, render, sections
+from surveyapp.briefs.meta import BriefMeta, mean_text
+from surveyapp.briefs.service import unit_slice
+from surveyapp.models import Campaign, Function, Invitation, OrgUnit, Person
+from surveyapp.services.analysis import analyze_campaign, previous_wave
+from surveyapp.services.org import unit_subtree_ids
+
+ORGANISATION = "all"
+HEATMAP_MEASURES = tuple(f"adoption-readiness.{element}" for element in sections.ADKAR)
+CHART_MACROS = {"bar": "bar_chart", "stacked": "stacked", "heatmap": "heatmap"}
+
+
+def campaign_analysis(session: Session, campaign: Campaign, instruments_dir: Path) -> dict:
+    """The campaign's whole analysis document, computed at most once per request."""
+    cache = g.setdefault("staff_analyses", {})
+    if campaign.id not in cache:
+        cache[campaign.id] = analyze_campaign(
+            session, campaign, instruments_dir, previous=previous_wave(session, campaign)
+        )
+    return cache[campaign.id]
+
+
+def svg_chart(kind: str, chart: Any, chart_id: str) -> Markup:
+    """A chart drawn by the brief's own SVG macros (labels escaped by their environment)."""
+    module = render.environment().get_template("charts.html").module
+    return Markup(getattr(module, CHART_MACROS[kind])(chart, chart_id))
+
+
+def dashboard_meta(session: Session, campaign: Campaign, unit_name: str) -> BriefMeta:
+    """Names the sections print: scale titles, function names, the campaign's dates."""
+    from surveyapp.datasets import campaign_scales
+    from surveyapp.services.layout import campaign_layout
+
+    scales, _ = campaign_scales(campaign_layout(campaign))
+    return BriefMeta(
+        campaign=campaign.slug,
+        campaign_name=campaign.name,
+        unit_name=unit_name,
+        opens=campaign.opens_at.date() if campaign.opens_at else None,
+        closes=campaign.closes_at.date() if campaign.closes_at else None,
+        scale_titles={s.key: s.title.get("en") or s.key for s in scales},
+        function_names=dict(session.execute(sa.select(Function.code, Function.name)).all()),
+    )
+
+
+def invitation_counts(session: Session, campaign: Campaign, unit_ids: set[int]) -> dict[str, int]:
+    """Invited, started and submitted among the people of these units (empty: no invitations)."""
+    rows = session.execute(
+        sa.select(Invitation.status, sa.func.count())
+        .join(Person, Invitation.person_id == Person.id)
+        .where(Invitation.campaign_id == campaign.id, Person.unit_id.in_(sorted(unit_ids)))
+        .group_by(Invitation.status)
+    ).all()
+    by_status = dict(rows)
+    invited = sum(by_status.values())
+    if not invited:
+        return {}
+    submitted = by_status.get("submitted", 0)
+    return {
+        "invited": invited,
+        "started": by_status.get("started", 0) + submitted,
+        "submitted": submitted,
+    }
+
+
+def drivers(group: sections.Group, meta: BriefMeta) -> dict[str, Any]:
+    """What explains adoption in the group, strongest first, priorities marked."""
+    found = group.get("drivers") or {}
+    return {
+        "reason": found.get("reason"),
+        "r_squared": None if found.get("r_squared") is None else f"{found['r_squared']:.2f}",
+        "rows": [
+            {
+                "construct": sections.scale_title(meta, d["construct"]),
+                "share": f"{d['share'] * 100:.0f}%",
+                "mean": mean_text(d.get("mean")),
+                "priority": d["priority"],
+            }
+            for d in found.get("drivers", [])
+        ],
+    }
+
+
+def scale_rows(group: sections.Group, organisation: sections.Group, meta: BriefMeta) -> list:
+    """Each scale's mean beside the organisation's, with the reliability flag."""
+    return [
+        {
+            "scale": sections.scale_title(meta, key),
+            "mean": mean_text(value.get("mean")),
+            "org": mean_text(organisation["scales"].get(key, {}).get("mean")),
+            "flagged": bool(value.get("reliability_flag")),
+        }
+        for key, value in group.get("scales", {}).items()
+    ]
+
+
+def unit_heatmap(analysis: dict, codes: list[str], names: dict[str, str]) -> Any:
+    """ADKAR means of the visible units side by side; hidden units stay blank."""
+    groups = {g["key"]: g for g in analysis["groups"] if g["kind"] == "unit"}
+    listed = [code for code in codes if code in groups]
+    if len(listed) < 2:
+        return None
+    rows = []
+    for measure in HEATMAP_MEASURES:
+        means = [
+            None
+            if groups[code]["suppressed"]
+            else groups[code].get("scales", {}).get(measure, {}).get("mean")
+            for code in listed
+        ]
+        shown = [m for m in means if m is not None]
+        spread = f"{max(shown) - min(shown):.1f}" if len(shown) >= 2 else ""
+        rows.append((sections.short_label(measure), means, spread, False))
+    return charts.heatmap(
+        "Readiness across your units",
+        "Mean of each ADKAR element, 1 to 5, per unit in scope; blank cells are units hidden "
+        "because they have too few respondents. The last column is the range between units.",
+        [names.get(code, code) for code in listed],
+        rows,
+    )
+
+
+def _organisation_waves(analysis: dict, meta: BriefMeta) -> dict[str, Any] | None:
+    """Wave changes of the organisation, read by the brief's per-unit reader."""
+    waves = analysis.get("waves")
+    if not waves:
+        return None
+    changes = [{**c, "kind": "unit"} for c in waves["changes"] if c["kind"] == "organisation"]
+    return narrative.wave_changes({"waves": {**waves, "changes": changes}}, ORGANISATION, meta)
+
+
+def _as_crossings(analysis: dict) -> dict:
+    """Function and level groups keyed as crossings of the organisation, for the brief's reader."""
+    crossings = [
+        {**g, "kind": f"unit+{g['kind']}", "key": f"{ORGANISATION}/{g['key']}"}
+        for g in analysis["groups"]
+        if g["kind"] in ("function", "level")
+    ]
+    return {"min_group_size": analysis["min_group_size"], "groups": crossings}
+
+
+def dashboard(
+    session: Session, campaign: Campaign, analysis: dict, unit: OrgUnit | None, visible: set[int]
+) -> dict[str, Any]:
+    """Everything the dashboard page shows for a unit (or, for `unit=None`, the organisation)."""
+    units = session.execute(
+        sa.select(OrgUnit.id, OrgUnit.code, OrgUnit.name).where(OrgUnit.id.in_(sorted(visible)))
+    ).all()
+    names = {code: name for _, code, name in units}
+    codes = sorted(names)
+    organisation = sections.find_group(analysis, "organisation", ORGANISATION)
+    key = unit.code if unit is not None else ORGANISATION
+    meta = dashboard_meta(session, campaign, unit.name if unit else "Whole organisation")
+    group = organisation if unit is None else sections.find_group(analysis, "unit", key)
+    page: dict[str, Any] = {
+        "key": key,
+        "name": meta.unit_name,
+        "k": analysis["min_group_size"],
+        "units": [{"code": c, "name": names[c]} for c in codes],
+        "heatmap": unit_heatmap(analysis, codes, names),
+        "shown": bool(group) and not group["suppressed"] and organisation is not None,
+    }
+    if not page["shown"]:
+        return page
+    sliced = analysis if unit is None else unit_slice(analysis, key)
+    content = render.brief_content(sliced, key, group, meta)
+    if unit is None:
+        content["waves"] = _organisation_waves(analysis, meta)
+        content["participation"] = sections.participation(_as_crossings(analysis), key, meta)
+    page.update(
+        b=content,
+        invitations=invitation_counts(
+            session, campaign, visible if unit is None else unit_subtree_ids(session, [unit.id])
+        ),
+        drivers=drivers(group, meta),
+        scales=scale_rows(group, organisation, meta),
+    )
+    return page

@@ -1,0 +1,86 @@
+"""Files from the staff area: a unit's PDF brief and HR's literacy export, scope-checked first."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from flask import abort, current_app, request, send_file
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from surveyapp.errors import SurveyappError
+from surveyapp.extensions import db
+from surveyapp.staff import bp
+from surveyapp.staff.scope import (
+    DASHBOARD_ROLES,
+    EXPORT_ROLES,
+    campaign_in_scope,
+    role_required,
+    unit_in_scope,
+)
+
+MIMETYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "sav": "application/x-spss-sav",
+}
+
+
+@bp.get("/campaigns/<slug>/units/<code>/brief.pdf")
+@role_required(*DASHBOARD_ROLES)
+def unit_brief(slug: str, code: str) -> ResponseReturnValue:
+    """The unit's brief, rendered now from the stored answers, as an attachment."""
+    from surveyapp.briefs.service import plan_briefs, render_job
+
+    campaign = campaign_in_scope(db.session, current_user.id, slug)
+    unit = unit_in_scope(db.session, current_user.id, campaign, code)
+    instruments_dir = current_app.config["SURVEYAPP_INSTRUMENTS_DIR"]
+    try:
+        (job,) = plan_briefs(db.session, campaign, instruments_dir, unit.code)
+    except SurveyappError as error:
+        abort(400, description=str(error))
+    pdf = render_job(job)
+    response = current_app.response_class(pdf, mimetype="application/pdf")
+    response.headers.set("Content-Disposition", "attachment", filename=job.path_name)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/campaigns/<slug>/exports/literacy.<fmt>")
+@role_required(*EXPORT_ROLES)
+def literacy_export(slug: str, fmt: str) -> ResponseReturnValue:
+    """HR's literacy export by unit (or per person, where allowed), recorded in the audit trail."""
+    from surveyapp.exports.service import LiteracyExport, export_literacy
+    from surveyapp.exports.writers import FORMATS
+    from surveyapp.services.transaction import atomic
+
+    if fmt not in FORMATS:
+        abort(404)
+    campaign = campaign_in_scope(db.session, current_user.id, slug)
+    per_person = request.args.get("per_person") == "1"
+    export = LiteracyExport(fmt, per_person, bom=fmt == "csv" and request.args.get("bom") == "1")
+    with tempfile.TemporaryDirectory(prefix="surveyapp-export-") as folder:
+        path = Path(folder) / f"literacy.{fmt}"
+        try:
+            with atomic():
+                export_literacy(
+                    db.session,
+                    campaign,
+                    current_app.config["SURVEYAPP_INSTRUMENTS_DIR"],
+                    export,
+                    path,
+                    current_user.email,
+                )
+        except SurveyappError as error:
+            abort(400, description=str(error))
+        handle = path.open("rb")  # stays readable after the folder is removed
+    kind = "people" if per_person else "units"
+    response = send_file(
+        handle,
+        mimetype=MIMETYPES[fmt],
+        as_attachment=True,
+        download_name=f"{campaign.slug}-literacy-{kind}.{fmt}",
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,96 @@
+"""Who may see what: a user's units, read from the database on every request (security.md C10).
+
+Anything out of scope is answered as if it did not exist (404), so a change manager cannot
+even learn which campaigns or units exist outside their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+import sqlalchemy as sa
+from flask import abort
+from flask_login import current_user, login_required
+from sqlalchemy.orm import Session
+
+from surveyapp.models import Campaign, OrgUnit, User, user_units
+from surveyapp.services.org import unit_subtree_ids
+
+ALL_UNITS_ROLES = ("admin", "hr")
+DASHBOARD_ROLES = ("admin", "change_manager")
+EXPORT_ROLES = ("admin", "hr")
+
+
+def user_scope(session: Session, user_id: int) -> set[int] | None:
+    """The unit ids the user may see (their units and sub-units); None means every unit."""
+    user = session.get(User, user_id)
+    if user is None or not user.active:
+        return set()
+    if user.role in ALL_UNITS_ROLES:
+        return None
+    mine = list(
+        session.scalars(sa.select(user_units.c.unit_id).where(user_units.c.user_id == user_id))
+    )
+    return unit_subtree_ids(session, mine)
+
+
+def campaign_unit_ids(session: Session, campaign: Campaign) -> set[int]:
+    """The units a campaign surveys: its target units and everything below them."""
+    return unit_subtree_ids(session, [unit.id for unit in campaign.units])
+
+
+def visible_unit_ids(session: Session, user_id: int, campaign: Campaign) -> set[int]:
+    """The campaign's units that the user may see."""
+    surveyed = campaign_unit_ids(session, campaign)
+    scope = user_scope(session, user_id)
+    return surveyed if scope is None else surveyed & scope
+
+
+def visible_campaigns(session: Session, user_id: int) -> list[Campaign]:
+    """Campaigns with at least one unit in the user's scope, newest first."""
+    campaigns = session.scalars(sa.select(Campaign).order_by(Campaign.created_at.desc()))
+    return [c for c in campaigns if visible_unit_ids(session, user_id, c)]
+
+
+def campaign_in_scope(session: Session, user_id: int, slug: str) -> Campaign:
+    """The campaign named `slug` if the user may see any of it; 404 otherwise."""
+    campaign = session.scalar(sa.select(Campaign).where(Campaign.slug == slug))
+    if campaign is None or not visible_unit_ids(session, user_id, campaign):
+        abort(404)
+    return campaign
+
+
+def unit_in_scope(session: Session, user_id: int, campaign: Campaign, code: str) -> OrgUnit:
+    """The unit `code` if the campaign surveys it and the user may see it; 404 otherwise."""
+    unit = session.scalar(sa.select(OrgUnit).where(OrgUnit.code == code))
+    if unit is None or unit.id not in visible_unit_ids(session, user_id, campaign):
+        abort(404)
+    return unit
+
+
+def landing_unit(session: Session, user_id: int, campaign: Campaign) -> OrgUnit:
+    """A change manager's first unit in the campaign: the highest visible unit, by code."""
+    visible = visible_unit_ids(session, user_id, campaign)
+    units = session.scalars(sa.select(OrgUnit).where(OrgUnit.id.in_(sorted(visible))))
+    tops = [u for u in units if u.parent_id not in visible]
+    if not tops:
+        abort(404)
+    return min(tops, key=lambda unit: unit.code)
+
+
+def role_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Signed-in users of these roles only; other roles get 404, visitors the login page."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        @login_required
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            if current_user.role not in roles:
+                abort(404)
+            return view(*args, **kwargs)
+
+        return guarded
+
+    return decorate

@@ -51,14 +51,13 @@ def demo_build(respondents: int, seed: int, briefs_dir: Path | None) -> None:
         f"\nsurveyapp demo: {summary.people:,} people, {summary.respondents:,} responses in "
         f"{', '.join(summary.campaigns)}; {len(summary.briefs)} briefs in {out}"
     )
-    click.echo(f"\nServing on {base}. Staff accounts (password {DEMO_PASSWORD!r}):")
+    click.echo(f"\nSign in at {base}/staff/login (password {DEMO_PASSWORD!r}) as:")
     for email, role in summary.users:
         click.echo(f"  {email:32} {role}")
     click.echo(
-        f"\nThree things to try (with SURVEYAPP_DATABASE_URL="
-        f"{current_app.config['SQLALCHEMY_DATABASE_URI']}):\n"
-        "  1. surveyapp analyze ai-pulse-q3 --unit RETAIL --json: Retail's barrier points,\n"
-        "     resistance patterns and the actions recommended for each branch.\n"
+        "\nThree things to try:\n"
+        "  1. As the change manager, open the Q3 pulse for Retail banking and its branches:\n"
+        "     barrier points, resistance patterns, the actions recommended, the PDF brief.\n"
         f"  2. Open a brief: {out}/ai-pulse-q3-CONTACT.pdf (and the one-page brief of SMALLBIZ).\n"
-        "  3. surveyapp export literacy literacy-check --per-person --format xlsx --out l.xlsx"
+        "  3. As hr, download the literacy results by unit and per consenting person."
     )

@@ -55,9 +55,11 @@ def register_blueprints(app: Flask) -> None:
     """Attach the blueprints; each feature brings its own."""
     from surveyapp.health import bp as health_bp
     from surveyapp.staff import bp as staff_bp
+    from surveyapp.staff import root as root_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(root_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

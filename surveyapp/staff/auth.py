@@ -12,7 +12,7 @@ from flask_login import current_user, login_user, logout_user
 from surveyapp.extensions import db, limiter, login_manager
 from surveyapp.models import User
 from surveyapp.services.users import authenticate
-from surveyapp.staff import bp
+from surveyapp.staff.blueprint import bp
 from surveyapp.staff.forms import LoginForm, LogoutForm
 
 LOGIN_FAILED = "Email or password is not correct."

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, OrgUnit, Response
-from surveyapp.staff import bp
+from surveyapp.staff.blueprint import bp
 from surveyapp.staff.dashboard import campaign_analysis, dashboard, svg_chart
 from surveyapp.staff.forms import LogoutForm
 from surveyapp.staff.scope import (

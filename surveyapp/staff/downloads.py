@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from surveyapp.errors import SurveyappError
 from surveyapp.extensions import db
-from surveyapp.staff import bp
+from surveyapp.staff.blueprint import bp
 from surveyapp.staff.scope import (
     DASHBOARD_ROLES,
     EXPORT_ROLES,

@@ -127,3 +127,10 @@ def test_an_unexpected_error_gets_a_plain_500_page(app, client):
     assert response.status_code == 500
     assert "secret detail" not in text and "Traceback" not in text
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_front_door_leads_a_visitor_to_the_staff_sign_in(client):
+    response = client.get("/")
+    assert response.status_code == 302 and response.headers["Location"] == "/staff/"
+    response = client.get("/staff/")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/staff/login")

@@ -17,6 +17,7 @@ from surveyapp.analytics.recommendations import (
     recommend,
 )
 from surveyapp.errors import InputError
+from tests.analytics.test_patterns import CONSTRUCTS
 from tests.conftest import REPO_DIR
 
 INSTRUMENTS = REPO_DIR / "instruments"
@@ -121,16 +122,7 @@ def test_shipped_playbook_is_complete(playbook) -> None:
         "barrier": ("awareness", "desire", "knowledge", "ability", "reinforcement"),
         "alignment": ("function_gap", "leader_frontline_gap", "low_agreement"),
         "literacy": ("low",),
-        "driver": (
-            "job_security",
-            "trust_output",
-            "workload",
-            "autonomy",
-            "fairness_ethics",
-            "perceived_value",
-            "ease_of_use",
-            "leader_support",
-        ),
+        "driver": CONSTRUCTS,
     }.items():
         for key in keys:
             assert playbook.rules_for(kind, key), (kind, key)

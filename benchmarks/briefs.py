@@ -24,13 +24,13 @@ from common import benchmark_app, demo_campaign, timed
 
 from surveyapp import demo
 from surveyapp.briefs.service import BriefJob, plan_briefs, render_job, write_briefs
+from surveyapp.demo_build import ALL_INSTRUMENTS
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, Function, OrgUnit
 from surveyapp.services.campaigns import CampaignSpec, create_campaign
 from surveyapp.services.layout import campaign_layout
 from surveyapp.services.responses import record_responses
 
-ALL_INSTRUMENTS = ["ai-literacy", "adoption-readiness", "ai-concerns", "stakeholder-alignment"]
 UNIT = "BR-NORTH"
 PARAGRAPH = ("Readiness for AI differs between teams, and the reasons differ too. " * 12).strip()
 

@@ -13,11 +13,10 @@ from flask import Flask
 
 from surveyapp import create_app, demo
 from surveyapp.catalog.loading import load_instruments
+from surveyapp.demo_build import ALL_INSTRUMENTS
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, OrgUnit
 from surveyapp.services.campaigns import CampaignSpec, create_campaign
-
-ALL_INSTRUMENTS = ["ai-literacy", "adoption-readiness", "ai-concerns", "stakeholder-alignment"]
 
 
 @contextmanager

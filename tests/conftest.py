@@ -21,6 +21,7 @@ from flask.testing import FlaskCliRunner
 
 from surveyapp import create_app
 from surveyapp.cli import cli
+from surveyapp.demo_build import ALL_INSTRUMENTS
 from surveyapp.extensions import db
 
 TESTS_DIR = Path(__file__).resolve().parent
@@ -107,9 +108,6 @@ class CliRunner:
 def run(app: Flask) -> CliRunner:
     """Invoke the real CLI group in-process: `run("units", "import", path)`."""
     return CliRunner(app)
-
-
-ALL_INSTRUMENTS = ["ai-literacy", "adoption-readiness", "ai-concerns", "stakeholder-alignment"]
 
 
 @pytest.fixture

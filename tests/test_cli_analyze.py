@@ -7,11 +7,11 @@ import json
 import sqlalchemy as sa
 
 from surveyapp import demo
+from surveyapp.demo_build import ALL_INSTRUMENTS
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, Function, OrgUnit
 from surveyapp.services.campaigns import CampaignSpec, create_campaign
 from surveyapp.services.responses import record_responses
-from tests.conftest import ALL_INSTRUMENTS
 
 RESPONDENTS = sum(unit.size for unit in demo.scaled_units(demo.DEMO_UNITS, 900))
 

@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from surveyapp import demo
+from surveyapp.demo_build import ALL_INSTRUMENTS
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Function, OrgUnit, Response
 from surveyapp.services.campaigns import CampaignSpec, campaign_by_slug, create_campaign
@@ -15,7 +16,6 @@ from surveyapp.services.layout import campaign_layout
 from surveyapp.services.responses import record_responses
 from tests.conftest import REPO_DIR
 
-INSTRUMENTS = ["ai-literacy", "adoption-readiness", "ai-concerns", "stakeholder-alignment"]
 UNITS = [
     demo.UnitPlan("HQ", "Head office", None, 0),
     demo.UnitPlan("NORTH", "North", "HQ", 40, {"champions": 1, "overloaded": 1}, 0.5),
@@ -32,7 +32,7 @@ def stored_wave(app, run):
             parent = db.session.scalar(sa.select(OrgUnit).where(OrgUnit.code == plan.parent))
             db.session.add(OrgUnit(code=plan.code, name=plan.name, parent=parent))
         db.session.flush()
-        spec = CampaignSpec("wave-1", "Wave 1", INSTRUMENTS, [], True, "anonymous")
+        spec = CampaignSpec("wave-1", "Wave 1", ALL_INSTRUMENTS, [], True, "anonymous")
         campaign = create_campaign(db.session, spec)
         layout = campaign_layout(campaign)
         wave = demo.synthesize(layout, UNITS, seed=7)

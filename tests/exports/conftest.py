@@ -8,11 +8,11 @@ import pytest
 import sqlalchemy as sa
 
 from surveyapp import demo
+from surveyapp.demo_build import ALL_INSTRUMENTS
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, Function, OrgUnit, Person
 from surveyapp.services.campaigns import CampaignSpec, create_campaign
 from surveyapp.services.responses import record_responses
-from tests.conftest import ALL_INSTRUMENTS
 
 UNIT_SIZE = 40  # respondents per unit, except the two small desks the demo plants
 SMALL_UNITS = {"SMALLBIZ": 4, "PRIVATE": 14}

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from surveyapp.demo_build import ALL_INSTRUMENTS
 from surveyapp.extensions import db
 from surveyapp.models import AuditEvent
 from surveyapp.services.campaigns import CampaignSpec, create_campaign
-from tests.conftest import ALL_INSTRUMENTS
 from tests.test_cli_analyze import store_wave
 
 W = "/staff/campaigns/wave-1"

@@ -41,9 +41,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     """Bind the extension objects and the per-connection database settings."""
     from surveyapp.database import install_connection_settings
-    from surveyapp.extensions import csrf, db, limiter, login_manager, migrate
+    from surveyapp.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from surveyapp.i18n import select_locale
 
     install_connection_settings()
+    babel.init_app(app, locale_selector=select_locale)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     csrf.init_app(app)
@@ -56,8 +58,10 @@ def register_blueprints(app: Flask) -> None:
     from surveyapp.health import bp as health_bp
     from surveyapp.staff import bp as staff_bp
     from surveyapp.staff import root as root_bp
+    from surveyapp.survey import bp as survey_bp
 
     app.register_blueprint(health_bp)
+    app.register_blueprint(survey_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(root_bp)
 

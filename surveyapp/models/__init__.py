@@ -17,6 +17,7 @@ from surveyapp.models.instruments import (
 )
 from surveyapp.models.org import LEVELS, Function, OrgUnit, Person
 from surveyapp.models.responses import Answer, Response
+from surveyapp.models.survey import Draft, OpenLink
 from surveyapp.models.users import ROLES, User, user_units
 
 __all__ = [
@@ -27,11 +28,13 @@ __all__ = [
     "Base",
     "Campaign",
     "CampaignInstrument",
+    "Draft",
     "Function",
     "Instrument",
     "InstrumentVersion",
     "Invitation",
     "Item",
+    "OpenLink",
     "OrgUnit",
     "Person",
     "Response",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from surveyapp.database import WRITER_OPTION
 from surveyapp.extensions import db
 
 
@@ -17,3 +18,15 @@ def atomic() -> Iterator[None]:
     except BaseException:
         db.session.rollback()
         raise
+
+
+def begin_writing() -> None:
+    """Open the session's transaction as a writer, before the request's first query.
+
+    On SQLite this is `BEGIN IMMEDIATE`: the write lock is taken first, so two requests that
+    both read and then write queue on the busy timeout instead of one failing. A session
+    that already holds a connection would ignore the option, so that is a programming error.
+    """
+    if db.session().in_transaction():
+        raise RuntimeError("begin_writing() must come before the transaction's first query")
+    db.session.connection(execution_options={WRITER_OPTION: True})

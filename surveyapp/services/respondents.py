@@ -1,0 +1,255 @@
+"""The respondent's way through a campaign: which link is which, drafts, and the one submission.
+
+A token in `/s/<token>` is either a personal invitation's or an open-link draft's; both are
+256-bit random values of which only the SHA-256 is stored, so looking one up tells nothing
+about any other. Submission consumes the invitation (or the open draft) with a conditional
+UPDATE in the same transaction as the response insert: the database, not a check made
+earlier in Python, decides which of two concurrent submissions stores a response.
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from surveyapp.models import Campaign, Draft, Function, Invitation, OpenLink
+from surveyapp.models.base import utcnow
+from surveyapp.models.org import LEVELS
+from surveyapp.services.layout import AnswerValue, CampaignLayout, campaign_layout
+from surveyapp.services.responses import Submission, record_responses
+from surveyapp.services.survey_pages import SurveyPage, as_utc, campaign_phase
+from surveyapp.services.tokens import hash_token, new_token
+
+DRAFT_LIFETIME = timedelta(days=30)
+KIOSK_DRAFT_LIFETIME = timedelta(minutes=30)  # a shared device left mid-survey
+State = Literal["not_open", "closed", "submitted", "expired", "ready"]
+
+
+@dataclass
+class Visit:
+    """What a survey token opens: the campaign, and the invitation or open link behind it."""
+
+    campaign: Campaign
+    invitation: Invitation | None
+    open_link: OpenLink | None
+    draft: Draft | None
+
+    def state(self, now: datetime | None = None) -> State:
+        """Which page the respondent should see before any question."""
+        now = now or utcnow()
+        submitted = (
+            self.invitation.status == "submitted"
+            if self.invitation is not None
+            else self.draft is not None and self.draft.submitted
+        )
+        if submitted:
+            return "submitted"
+        phase = campaign_phase(self.campaign, now)
+        if phase != "open":
+            return phase
+        if self.draft is not None and draft_expired(self.draft, now):
+            return "expired"
+        return "ready"
+
+    @property
+    def kiosk(self) -> bool:
+        return self.draft is not None and self.draft.kiosk
+
+
+def draft_expired(draft: Draft, now: datetime) -> bool:
+    """Drafts left alone too long are not resumed: 30 days, or 30 minutes on a kiosk."""
+    lifetime = KIOSK_DRAFT_LIFETIME if draft.kiosk else DRAFT_LIFETIME
+    return now - as_utc(draft.updated_at) > lifetime
+
+
+def _same_hash(stored: str, computed: str) -> bool:
+    """Compare hashes in constant time, so timing says nothing about near misses."""
+    return hmac.compare_digest(stored.encode(), computed.encode())
+
+
+def find_visit(session: Session, token: str, for_update: bool = False) -> Visit | None:
+    """The visit a token opens, or None for a token that no link has.
+
+    `for_update` locks the invitation and draft rows (PostgreSQL) so that two requests of
+    one respondent that both write take turns; SQLite gets the same from BEGIN IMMEDIATE.
+    """
+    digest = hash_token(token)
+    invitation = session.scalar(
+        _lockable(sa.select(Invitation).where(Invitation.token_hash == digest), for_update)
+    )
+    if invitation is not None and _same_hash(invitation.token_hash, digest):
+        draft = session.scalar(
+            _lockable(sa.select(Draft).where(Draft.invitation_id == invitation.id), for_update)
+        )
+        return Visit(invitation.campaign, invitation, None, draft)
+    draft = session.scalar(
+        _lockable(sa.select(Draft).where(Draft.token_hash == digest), for_update)
+    )
+    if draft is not None and draft.token_hash and _same_hash(draft.token_hash, digest):
+        return Visit(draft.open_link.campaign, None, draft.open_link, draft)
+    return None
+
+
+def _lockable(query: sa.Select, for_update: bool) -> sa.Select:
+    return query.with_for_update() if for_update else query
+
+
+def find_open_link(session: Session, code: str) -> OpenLink | None:
+    """The open link printed as `/o/<code>`, or None."""
+    return session.scalar(sa.select(OpenLink).where(OpenLink.code == code))
+
+
+def start_personal_draft(session: Session, visit: Visit, locale: str, consent: bool) -> Draft:
+    """Begin (or begin again) a personal link's draft; the invitation becomes 'started'."""
+    assert visit.invitation is not None
+    if visit.draft is not None:
+        session.delete(visit.draft)
+        session.flush()
+    consent = consent and visit.campaign.privacy_mode == "confidential"
+    draft = Draft(
+        campaign_id=visit.campaign.id,
+        invitation_id=visit.invitation.id,
+        locale=locale,
+        consent=consent,
+        answers={},
+    )
+    session.add(draft)
+    session.execute(
+        sa.update(Invitation)
+        .where(Invitation.id == visit.invitation.id, Invitation.status == "sent")
+        .values(status="started")
+    )
+    session.flush()
+    visit.draft = draft
+    return draft
+
+
+def start_open_draft(
+    session: Session, link: OpenLink, function: Function, level: str, locale: str, kiosk: bool
+) -> str:
+    """Begin a draft for someone who came by an open link; the token that reaches it."""
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r}")
+    token = new_token()
+    session.add(
+        Draft(
+            campaign_id=link.campaign_id,
+            open_link_id=link.id,
+            token_hash=hash_token(token),
+            function_id=function.id,
+            level=level,
+            kiosk=kiosk,
+            locale=locale,
+            answers={},
+        )
+    )
+    session.flush()
+    return token
+
+
+def save_page(
+    draft: Draft, page: SurveyPage, answers: dict[str, AnswerValue], locale: str, reached: int
+) -> None:
+    """Replace the page's answers in the draft and remember the furthest page reached."""
+    kept: dict[str, Any] = {
+        column: value
+        for column, value in draft.answers.items()
+        if column not in {question.column for question in page.questions}
+    }
+    draft.answers = kept | answers
+    draft.locale = locale
+    draft.page = max(draft.page, reached)
+    draft.updated_at = utcnow()
+
+
+def first_unanswered_page(pages: list[SurveyPage], answers: dict[str, Any]) -> int | None:
+    """The index of the first page with a required question left unanswered, if any."""
+    for index, page in enumerate(pages):
+        if any(q.item.required and q.column not in answers for q in page.questions):
+            return index
+    return None
+
+
+def submit(session: Session, visit: Visit, answers: dict[str, AnswerValue], locale: str) -> bool:
+    """Store `answers` as the visit's response, once: True if this call stored it.
+
+    The consuming UPDATE and the insert share the caller's transaction; a second submission
+    finds the row already consumed (rowcount 0) and stores nothing. The draft object is not
+    touched, so a submission that lost the race has nothing left to flush.
+    """
+    draft = visit.draft
+    assert draft is not None
+    campaign = visit.campaign
+    layout: CampaignLayout = campaign_layout(campaign)
+    answers = {column: value for column, value in answers.items() if column in layout.by_column}
+    if visit.invitation is not None:
+        consumed = session.execute(
+            sa.update(Invitation)
+            .where(Invitation.id == visit.invitation.id, Invitation.status != "submitted")
+            .values(status="submitted")
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if consumed != 1:
+            return False
+        person = visit.invitation.person
+        submission = Submission(
+            unit_id=person.unit_id,
+            function_id=person.function_id,
+            level=person.level,
+            locale=locale,
+            answers=answers,
+            person_id=person.id,
+            invitation_id=visit.invitation.id,
+            consent=draft.consent,
+            submitted_on=utcnow().date(),
+        )
+        session.execute(
+            sa.delete(Draft)
+            .where(Draft.id == draft.id)
+            .execution_options(synchronize_session=False)
+        )
+    else:
+        assert visit.open_link is not None and draft.function_id and draft.level
+        consumed = session.execute(
+            sa.update(Draft)
+            .where(Draft.id == draft.id, Draft.submitted.is_(False))
+            .values(submitted=True, answers={}, page=0)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if consumed != 1:
+            return False
+        submission = Submission(
+            unit_id=visit.open_link.unit_id,
+            function_id=draft.function_id,
+            level=draft.level,
+            locale=locale,
+            answers=answers,
+            submitted_on=utcnow().date(),
+        )
+    record_responses(session, campaign, layout, [submission])
+    return True
+
+
+def purge_drafts(session: Session, now: datetime | None = None) -> int:
+    """Delete drafts of closed campaigns and drafts past their lifetime; how many went."""
+    now = now or utcnow()
+    doomed = [
+        draft.id
+        for draft in session.scalars(sa.select(Draft))
+        if campaign_phase(_campaign(session, draft.campaign_id), now) == "closed"
+        or draft_expired(draft, now)
+    ]
+    if doomed:
+        session.execute(sa.delete(Draft).where(Draft.id.in_(doomed)))
+    return len(doomed)
+
+
+def _campaign(session: Session, campaign_id: int) -> Campaign:
+    campaign = session.get(Campaign, campaign_id)
+    assert campaign is not None
+    return campaign

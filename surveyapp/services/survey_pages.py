@@ -1,0 +1,84 @@
+"""The pages a respondent walks through, and whether a campaign is taking answers now.
+
+Pages come from each instrument's `pages` (instruments without them are cut into pages of
+`PAGE_SIZE` items), in the campaign's instrument order, so one flow covers every instrument.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from surveyapp.models import Campaign
+from surveyapp.models.base import utcnow
+from surveyapp.models.instruments import LocalizedText
+from surveyapp.services.layout import Question, campaign_layout
+
+PAGE_SIZE = 8
+SECONDS_PER_QUESTION = 9  # a Likert item on a phone; quiz items and comments take longer
+Phase = Literal["not_open", "open", "closed"]
+
+
+@dataclass(frozen=True)
+class SurveyPage:
+    """One screen of questions, titled by its instrument and its own title."""
+
+    instrument_title: LocalizedText
+    title: LocalizedText
+    questions: list[Question]
+
+
+def campaign_pages(campaign: Campaign) -> list[SurveyPage]:
+    """Every page of the campaign in the order the respondent meets them."""
+    by_column = campaign_layout(campaign).by_column
+    pages: list[SurveyPage] = []
+    for entry in campaign.instruments:
+        version = entry.instrument_version
+        slug = version.instrument.slug
+        if version.pages:
+            for page in version.pages:
+                questions = [by_column[f"{slug}.{key}"] for key in page["items"]]
+                pages.append(SurveyPage(version.title, page.get("title") or {}, questions))
+        else:
+            questions = [by_column[f"{slug}.{item.key}"] for item in version.items]
+            pages += [
+                SurveyPage(version.title, {}, questions[start : start + PAGE_SIZE])
+                for start in range(0, len(questions), PAGE_SIZE)
+            ]
+    return pages
+
+
+def estimated_minutes(pages: list[SurveyPage]) -> int:
+    """The time to announce on the first page, rounded up to a whole minute."""
+    questions = sum(len(page.questions) for page in pages)
+    return max(1, -(-questions * SECONDS_PER_QUESTION // 60))
+
+
+def campaign_phase(campaign: Campaign, now: datetime | None = None) -> Phase:
+    """Open by hand (`status`) or by date (`opens_at`), closed by hand or by `closes_at`."""
+    now = now or utcnow()
+    if campaign.status == "closed" or (campaign.closes_at and now >= as_utc(campaign.closes_at)):
+        return "closed"
+    if campaign.status == "open" or (campaign.opens_at and now >= as_utc(campaign.opens_at)):
+        return "open"
+    return "not_open"
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes for timezone-aware columns; they were stored as UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
+
+
+def localized(texts: LocalizedText, locale: str) -> str:
+    """The text in `locale`, else in English, else in whatever language there is."""
+    return texts.get(locale) or texts.get("en") or next(iter(texts.values()), "")
+
+
+def campaign_locales(campaign: Campaign, offered: tuple[str, ...]) -> list[str]:
+    """The app's languages that every instrument of the campaign is written in."""
+    return [
+        locale
+        for locale in offered
+        if all(locale in entry.instrument_version.locales for entry in campaign.instruments)
+    ]

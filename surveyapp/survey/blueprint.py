@@ -1,0 +1,54 @@
+"""The survey blueprint object and what every respondent request shares."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, g, request, url_for
+from flask_babel import format_date, lazy_gettext
+from werkzeug.wrappers import Response
+
+from surveyapp.i18n import LANGUAGE_NAMES
+from surveyapp.services.transaction import begin_writing
+
+STATE_TITLES = {
+    "unknown": lazy_gettext("Link not found"),
+    "not_open": lazy_gettext("This survey is not open yet"),
+    "closed": lazy_gettext("This survey has closed"),
+    "submitted": lazy_gettext("Answers received"),
+    "expired": lazy_gettext("Your saved answers have expired"),
+}
+
+bp = Blueprint("survey", __name__, template_folder="templates")
+
+
+@bp.before_request
+def writes_take_the_lock_first() -> None:
+    """Every respondent POST writes (a draft or a response), so it begins as a writer."""
+    if request.method == "POST":
+        begin_writing()
+
+
+@bp.after_request
+def never_cached(response: Response) -> Response:
+    """Nothing a respondent saw may come back from a cache, e.g. on a shared kiosk's Back."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def language_url(locale: str) -> str:
+    """This page again in another language (the flow's one-shot flags dropped)."""
+    args = {k: v for k, v in request.args.items() if k not in ("lang", "done", "check")}
+    return url_for(request.endpoint or "", **(request.view_args or {}), **args, lang=locale)
+
+
+@bp.context_processor
+def respondent_context() -> dict[str, Any]:
+    """What every respondent template may use: the language switch and state titles."""
+    return {
+        "languages": g.get("languages", []),
+        "language_names": LANGUAGE_NAMES,
+        "language_url": language_url,
+        "titles": STATE_TITLES,
+        "format_date": format_date,
+    }

@@ -1,0 +1,161 @@
+"""The respondent's forms, built per page from the campaign's questions (Flask-WTF, CSRF on).
+
+Answers are checked by `Question.parse`, the same rule the response import applies, so an
+answer means the same thing whether typed on a phone or imported from a file.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext, lazy_gettext
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, Field, HiddenField, RadioField, SelectMultipleField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import StopValidation, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from surveyapp.i18n import FUNCTION_NAMES, LEVEL_NAMES
+from surveyapp.models import LEVELS, Function
+from surveyapp.services.layout import DEFAULT_TEXT_LIMIT, AnswerValue, Question
+from surveyapp.services.survey_pages import SurveyPage, localized
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several options ticked at once, one checkbox each."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class AnswerCheck:
+    """Required questions need an answer; every answer must parse for its question."""
+
+    def __init__(self, question: Question) -> None:
+        self.question = question
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        raw = raw_answer(field.data)
+        if raw is None:
+            if self.question.item.required:
+                raise StopValidation(gettext("Please answer this question."))
+            field.errors[:] = []
+            raise StopValidation()
+        try:
+            self.question.parse(raw)
+        except ValueError:
+            if self.question.item.type == "text":
+                raise ValidationError(
+                    gettext(
+                        "Please shorten your comment to %(limit)s characters (it has %(length)s).",
+                        limit=text_limit(self.question),
+                        length=len(raw),
+                    )
+                ) from None
+            raise ValidationError(gettext("Please choose one of the options.")) from None
+
+
+def raw_answer(data: Any) -> str | None:
+    """A field's data as the text `Question.parse` reads, or None when nothing was given."""
+    if isinstance(data, list):
+        return ";".join(data) or None
+    if data is None or not str(data).strip():
+        return None
+    return str(data)
+
+
+def field_name(question: Question) -> str:
+    """Form field names stay short and opaque; the item id is unique within a campaign."""
+    return f"q{question.item.id}"
+
+
+def text_limit(question: Question) -> int:
+    return question.item.max_length or DEFAULT_TEXT_LIMIT
+
+
+def _field(question: Question, locale: str) -> Field:
+    """The WTForms field that asks `question`; choice checks are left to `AnswerCheck`."""
+    item = question.item
+    label = localized(item.text, locale)
+    validators = [AnswerCheck(question)]
+    if item.type == "likert":
+        labels = localized(item.response_scale.labels, locale)
+        choices = [SelectChoice(str(point), text) for point, text in enumerate(labels, start=1)]
+        return RadioField(label, choices=choices, validate_choice=False, validators=validators)
+    if item.type == "text":
+        return TextAreaField(label, validators=validators)
+    choices = [
+        SelectChoice(option["id"], localized(option["text"], locale))
+        for option in item.options or []
+    ]
+    if item.type == "multi":
+        return CheckboxesField(label, choices=choices, validate_choice=False, validators=validators)
+    return RadioField(label, choices=choices, validate_choice=False, validators=validators)
+
+
+def page_form(page: SurveyPage, locale: str, saved: dict[str, AnswerValue]) -> FlaskForm:
+    """A form for one page, filled from the draft's saved answers (or the posted data)."""
+
+    class PageForm(FlaskForm):
+        lang = HiddenField()
+
+    for question in page.questions:
+        setattr(PageForm, field_name(question), _field(question, locale))
+    data: dict[str, Any] = {"lang": locale}
+    for question in page.questions:
+        value = saved.get(question.column)
+        if value is not None:
+            data[field_name(question)] = value if isinstance(value, list) else str(value)
+    return PageForm(data=data)
+
+
+def page_answers(form: FlaskForm, page: SurveyPage) -> dict[str, AnswerValue]:
+    """The page's answers that are valid, by column; invalid or empty ones are left out."""
+    answers: dict[str, AnswerValue] = {}
+    for question in page.questions:
+        raw = raw_answer(form[field_name(question)].data)
+        if raw is None:
+            continue
+        try:
+            answers[question.column] = question.parse(raw)
+        except ValueError:
+            continue
+    return answers
+
+
+class StartForm(FlaskForm):
+    """The first page of a personal link: the language, and consent where it is asked."""
+
+    lang = HiddenField()
+    consent = BooleanField(
+        lazy_gettext(
+            "I agree that HR may see my own AI-literacy results, to suggest training for me."
+        )
+    )
+
+
+class OpenStartForm(FlaskForm):
+    """The first page of an open link: the respondent says where they work."""
+
+    lang = HiddenField()
+    function = RadioField(
+        lazy_gettext("Which function do you work in?"),
+        validate_choice=True,
+        invalid_choice_message=lazy_gettext("Please choose your function."),
+    )
+    level = RadioField(
+        lazy_gettext("What is your role?"),
+        choices=[SelectChoice(level, LEVEL_NAMES[level]) for level in LEVELS],
+        validate_choice=True,
+        invalid_choice_message=lazy_gettext("Please choose your role."),
+    )
+
+
+def open_start_form(functions: list[Function], locale: str) -> OpenStartForm:
+    """The open-link start form, offering the organisation's functions by name."""
+    form = OpenStartForm(data={"lang": locale})
+    form.function.choices = [
+        SelectChoice(function.code, FUNCTION_NAMES.get(function.code, function.name))
+        for function in functions
+    ]
+    return form

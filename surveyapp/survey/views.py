@@ -1,0 +1,241 @@
+"""Respondent pages: `/s/<token>` for personal links and drafts, `/o/<code>` for open links.
+
+Every state a link can be in has its own page and status (not open yet 403, closed 410,
+expired draft 410, unknown 404, already submitted 200, since a double click is not an error).
+Unknown and malformed tokens get the same 404, and repeated misses from one address are
+rate-limited, so the pages cannot be used to find out which tokens exist.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import current_app, g, redirect, render_template, request, session, url_for
+from flask_babel import refresh
+from werkzeug.wrappers import Response
+
+from surveyapp.extensions import db, limiter
+from surveyapp.models import Function
+from surveyapp.services import respondents
+from surveyapp.services.respondents import Visit
+from surveyapp.services.survey_pages import campaign_locales, campaign_pages, estimated_minutes
+from surveyapp.survey.blueprint import bp
+from surveyapp.survey.forms import StartForm, open_start_form, page_answers, page_form
+
+MISSED_LOOKUPS = "30 per minute"  # per address; only answers that found no link count
+STATE_STATUS = {"not_open": 403, "closed": 410, "expired": 410, "submitted": 200, "unknown": 404}
+Page = Response | tuple[str, int] | str
+
+
+def _missed(response: Response) -> bool:
+    return response.status_code == 404
+
+
+token_lookup = limiter.limit(MISSED_LOOKUPS, deduct_when=_missed)
+
+
+def _use_locale(offered: list[str], *preferred: str | None) -> str:
+    """Pick the page's language: an explicit choice, then the draft, the browser, the roster."""
+    asked = request.values.get("lang")
+    browser = request.accept_languages.best_match(offered)
+    for candidate in (asked, preferred[0] if preferred else None, browser, *preferred[1:]):
+        if candidate in offered:
+            g.locale = candidate
+            break
+    else:
+        g.locale = offered[0]
+    g.languages = offered
+    refresh()
+    return g.locale
+
+
+def _offered(visit_campaign) -> list[str]:
+    return campaign_locales(visit_campaign, current_app.config["SURVEYAPP_LOCALES"]) or ["en"]
+
+
+def _state_page(state: str, visit: Visit | None = None, token: str | None = None) -> Page:
+    """The plain page for a link that cannot take answers now."""
+    if visit is not None:
+        _use_locale(_offered(visit.campaign), visit.draft.locale if visit.draft else None)
+        if state == "submitted" and visit.kiosk and visit.open_link is not None:
+            return redirect(url_for("survey.open_start", code=visit.open_link.code, kiosk=1))
+    else:
+        _use_locale(list(current_app.config["SURVEYAPP_LOCALES"]))
+    return (
+        render_template("survey/state.html", state=state, visit=visit, token=token),
+        STATE_STATUS[state],
+    )
+
+
+def _visit(token: str) -> Visit | None:
+    return respondents.find_visit(db.session, token, for_update=request.method == "POST")
+
+
+@bp.route("/s/<token>", methods=["GET", "POST"])
+@token_lookup
+def start(token: str) -> Page:
+    """The first page of a personal link: who sees what, consent, language; or resume."""
+    visit = _visit(token)
+    if visit is None:
+        return _state_page("unknown")
+    state = visit.state()
+    restarting = state == "expired" and visit.invitation is not None and request.method == "POST"
+    if state != "ready" and not restarting:
+        return _state_page(state, visit, token)
+    if visit.draft is not None and not restarting:
+        return redirect(url_for("survey.page", token=token, number=visit.draft.page + 1))
+    person = visit.invitation.person if visit.invitation else None
+    locale = _use_locale(_offered(visit.campaign), None, person.locale if person else None)
+    form = StartForm()
+    if form.validate_on_submit():
+        locale = _use_locale(_offered(visit.campaign), form.lang.data)
+        respondents.start_personal_draft(db.session, visit, locale, bool(form.consent.data))
+        db.session.commit()
+        return redirect(url_for("survey.page", token=token, number=1))
+    return render_template(
+        "survey/start.html",
+        visit=visit,
+        form=form,
+        token=token,
+        open_link=None,
+        minutes=estimated_minutes(campaign_pages(visit.campaign)),
+    )
+
+
+@bp.route("/s/<token>/<int:number>", methods=["GET", "POST"])
+@token_lookup
+def page(token: str, number: int) -> Page:
+    """One page of questions: saved at every step, validated on Next, submitted at the end."""
+    visit = _visit(token)
+    if visit is None:
+        return _state_page("unknown")
+    state = visit.state()
+    if state != "ready":
+        return _state_page(state, visit, token)
+    draft = visit.draft
+    if draft is None:
+        return redirect(url_for("survey.start", token=token))
+    pages = campaign_pages(visit.campaign)
+    index = number - 1
+    if not 0 <= index <= min(draft.page, len(pages) - 1):
+        return redirect(
+            url_for("survey.page", token=token, number=min(draft.page, len(pages) - 1) + 1)
+        )
+    current = pages[index]
+    offered = _offered(visit.campaign)
+    if request.method == "POST":
+        locale = _use_locale(offered, request.form.get("lang"), draft.locale)
+    else:
+        locale = _use_locale(offered, draft.locale)
+    form = page_form(current, locale, draft.answers)
+    if request.method == "POST":
+        action = request.form.get("action", "next")
+        if action in ("back", "save") or form.validate():
+            return _after_post(visit, token, pages, index, form, locale, action)
+        respondents.save_page(draft, current, page_answers(form, current), locale, draft.page)
+        db.session.commit()
+        return _render_page(visit, token, pages, index, form, locale), 422
+    if request.args.get("check"):
+        form.validate()
+    return _render_page(visit, token, pages, index, form, locale)
+
+
+def _after_post(visit: Visit, token: str, pages, index: int, form, locale: str, action: str):
+    """Save the page, then go back, pause, go on, or submit the whole survey."""
+    draft = visit.draft
+    current = pages[index]
+    answers = page_answers(form, current)
+    if action == "back":
+        respondents.save_page(draft, current, answers, locale, draft.page)
+        db.session.commit()
+        return redirect(url_for("survey.page", token=token, number=max(index, 1)))
+    if action == "save" and not draft.kiosk:
+        respondents.save_page(draft, current, answers, locale, draft.page)
+        db.session.commit()
+        return redirect(url_for("survey.saved", token=token))
+    if index + 1 < len(pages):
+        respondents.save_page(draft, current, answers, locale, index + 1)
+        db.session.commit()
+        return redirect(url_for("survey.page", token=token, number=index + 2))
+    final = {
+        column: value
+        for column, value in draft.answers.items()
+        if column not in {question.column for question in current.questions}
+    } | answers
+    missing = respondents.first_unanswered_page(pages, final)
+    if missing is not None:
+        respondents.save_page(draft, current, answers, locale, draft.page)
+        db.session.commit()
+        return redirect(url_for("survey.page", token=token, number=missing + 1, check=1))
+    kiosk_code = visit.open_link.code if visit.kiosk and visit.open_link else None
+    stored = respondents.submit(db.session, visit, final, locale)
+    db.session.commit()
+    if stored and kiosk_code:
+        session.clear()
+        return redirect(url_for("survey.open_start", code=kiosk_code, kiosk=1, done=1))
+    return redirect(url_for("survey.start", token=token))
+
+
+def _render_page(visit: Visit, token: str, pages, index: int, form, locale: str) -> str:
+    return render_template(
+        "survey/page.html",
+        visit=visit,
+        token=token,
+        pages=pages,
+        index=index,
+        current=pages[index],
+        form=form,
+        locale=locale,
+        offered=_offered(visit.campaign),
+    )
+
+
+@bp.get("/s/<token>/saved")
+@token_lookup
+def saved(token: str) -> Page:
+    """After 'Save and finish later': the answers are kept; the same link resumes."""
+    visit = _visit(token)
+    if visit is None:
+        return _state_page("unknown")
+    state = visit.state()
+    if state != "ready" or visit.draft is None:
+        return _state_page(state, visit, token)
+    _use_locale(_offered(visit.campaign), visit.draft.locale)
+    return render_template("survey/saved.html", visit=visit, token=token)
+
+
+@bp.route("/o/<code>", methods=["GET", "POST"])
+@token_lookup
+def open_start(code: str) -> Page:
+    """An open link's first page: privacy, function and role; `?kiosk=1` on a shared device."""
+    link = respondents.find_open_link(db.session, code)
+    if link is None:
+        return _state_page("unknown")
+    kiosk = request.args.get("kiosk") == "1"
+    visit = Visit(link.campaign, None, link, None)
+    state = visit.state()
+    if state != "ready":
+        return _state_page(state, visit)
+    offered = _offered(link.campaign)
+    locale = _use_locale(offered)
+    functions = list(db.session.scalars(sa.select(Function).order_by(Function.name)))
+    form = open_start_form(functions, locale)
+    if form.validate_on_submit():
+        locale = _use_locale(offered, form.lang.data)
+        function = next(f for f in functions if f.code == form.function.data)
+        new_token = respondents.start_open_draft(
+            db.session, link, function, form.level.data, locale, kiosk
+        )
+        db.session.commit()
+        return redirect(url_for("survey.page", token=new_token, number=1))
+    status = 422 if form.errors else 200
+    page_html = render_template(
+        "survey/start.html",
+        visit=visit,
+        form=form,
+        token=None,
+        open_link=link,
+        minutes=estimated_minutes(campaign_pages(link.campaign)),
+        kiosk=kiosk,
+        finished=request.args.get("done") == "1",
+    )
+    return page_html, status

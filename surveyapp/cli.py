@@ -7,7 +7,13 @@ from flask.cli import FlaskGroup
 
 from surveyapp import create_app
 from surveyapp.briefs.cli import briefs
-from surveyapp.commands.campaigns import analyze_command, campaign, invitations, responses
+from surveyapp.commands.campaigns import (
+    analyze_command,
+    campaign,
+    drafts,
+    invitations,
+    responses,
+)
 from surveyapp.commands.catalog import instruments
 from surveyapp.commands.demo import demo
 from surveyapp.commands.org import roster, units, users
@@ -26,6 +32,7 @@ for command in (
     users,
     campaign,
     invitations,
+    drafts,
     responses,
     analyze_command,
     briefs,

@@ -78,6 +78,46 @@ def campaign_create(
     click.echo(f"created campaign {created.slug} ({created.status}, {created.privacy_mode})")
 
 
+@campaign.command("open")
+@click.argument("slug")
+@with_appcontext
+def campaign_open(slug: str) -> None:
+    """Open a draft campaign now (its privacy mode and group sizes are then fixed)."""
+    from surveyapp.extensions import db
+    from surveyapp.services.campaigns import campaign_by_slug, open_campaign
+
+    in_transaction(lambda: open_campaign(db.session, campaign_by_slug(db.session, slug)))
+    click.echo(f"opened campaign {slug}")
+
+
+@campaign.command("close")
+@click.argument("slug")
+@with_appcontext
+def campaign_close(slug: str) -> None:
+    """Close a campaign now; unsubmitted drafts are deleted."""
+    from surveyapp.extensions import db
+    from surveyapp.services.campaigns import campaign_by_slug, close_campaign
+
+    purged = in_transaction(lambda: close_campaign(db.session, campaign_by_slug(db.session, slug)))
+    click.echo(f"closed campaign {slug}; {purged} unsubmitted draft(s) deleted")
+
+
+@click.group()
+def drafts() -> None:
+    """Respondents' saved, unsubmitted answers."""
+
+
+@drafts.command("purge")
+@with_appcontext
+def drafts_purge() -> None:
+    """Delete drafts of closed campaigns and drafts past their lifetime (run it daily)."""
+    from surveyapp.extensions import db
+    from surveyapp.services.respondents import purge_drafts
+
+    purged = in_transaction(lambda: purge_drafts(db.session))
+    click.echo(f"{purged} draft(s) deleted")
+
+
 @click.group()
 def invitations() -> None:
     """Personal survey links."""

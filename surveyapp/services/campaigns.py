@@ -27,6 +27,7 @@ from surveyapp.models.campaigns import (
     PRIVACY_MODES,
 )
 from surveyapp.services.org import unit_subtree_ids, units_by_code
+from surveyapp.services.survey_pages import as_utc
 from surveyapp.services.tokens import hash_token, new_token
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}$"
@@ -144,6 +145,27 @@ def create_campaign(session: Session, spec: CampaignSpec) -> Campaign:
     session.add(campaign)
     session.flush()
     return campaign
+
+
+def open_campaign(session: Session, campaign: Campaign) -> None:
+    """Open a draft campaign by hand, now; from here its privacy settings are fixed."""
+    if campaign.status != "draft":
+        raise SurveyappError(f"campaign {campaign.slug!r} is {campaign.status}, not a draft")
+    campaign.status = "open"
+    if campaign.opens_at is None or as_utc(campaign.opens_at) > utcnow():
+        campaign.opens_at = utcnow()
+    session.flush()
+
+
+def close_campaign(session: Session, campaign: Campaign) -> int:
+    """Close a campaign by hand and purge its unsubmitted drafts; how many drafts went."""
+    from surveyapp.services.respondents import purge_drafts
+
+    if campaign.status == "closed":
+        raise SurveyappError(f"campaign {campaign.slug!r} is already closed")
+    campaign.status = "closed"
+    session.flush()
+    return purge_drafts(session)
 
 
 def campaign_by_slug(session: Session, slug: str) -> Campaign:

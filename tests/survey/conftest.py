@@ -6,17 +6,22 @@ import re
 from dataclasses import dataclass
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
 from surveyapp.extensions import db
+from surveyapp.models import OrgUnit
 from surveyapp.services.campaigns import CampaignSpec, create_campaign, issue_invitations
 from surveyapp.services.open_links import create_open_links
 from tests import factories
 from tests.conftest import REPO_DIR
 from tests.staff.conftest import new_client
 
-CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+RADIO = re.compile(r'<input[^>]* name="(q\d+)" type="radio" value="([^"]+)"')
+PAGE_URL = re.compile(r"/\d+$")
+PROGRESS = re.compile(r'<progress id="progress" max="(\d+)" value="(\d+)"')
 
 
 @dataclass
@@ -26,6 +31,11 @@ class SurveySetup:
     slug: str
     links: dict[str, str]
     open_codes: dict[str, str]
+
+    @property
+    def people(self) -> list[str]:
+        """The invited employee ids, in the order the links were issued."""
+        return list(self.links)
 
     def path(self, employee_id: str) -> str:
         return self.links[employee_id].removeprefix("http://127.0.0.1:5000")
@@ -44,8 +54,10 @@ def make_campaign(
     if run("instruments", "load", str(REPO_DIR / "instruments")).exit_code != 0:
         raise AssertionError("instruments did not load")
     with app.app_context():
-        top = factories.unit(db.session, "OPS")
-        north = factories.unit(db.session, "OPS-N", parent=top)
+        north = db.session.scalar(sa.select(OrgUnit).where(OrgUnit.code == "OPS-N"))
+        if north is None:
+            top = factories.unit(db.session, "OPS")
+            north = factories.unit(db.session, "OPS-N", parent=top)
         for _ in range(people):
             person = factories.person(db.session, north)
             person.locale = "es"
@@ -74,3 +86,35 @@ def form_token(page_html: str) -> str:
     found = CSRF.search(page_html)
     assert found, "no CSRF token on the page"
     return found.group(1)
+
+
+def radio_answers(page_html: str, choose=lambda values: values[-1]) -> dict[str, str]:
+    """An answer for every radio question on the page (the last option unless told)."""
+    options: dict[str, list[str]] = {}
+    for name, value in RADIO.findall(page_html):
+        options.setdefault(name, []).append(value)
+    return {name: choose(values) for name, values in options.items()}
+
+
+def begin(client: FlaskClient, path: str, **fields: str) -> str:
+    """Press 'Start the survey' on a start page; the first question page's address."""
+    page = client.get(path)
+    assert page.status_code == 200, page.get_data(as_text=True)
+    data = {"csrf_token": form_token(page.get_data(as_text=True))} | fields
+    started = client.post(path, data=data)
+    assert started.status_code == 302, started.get_data(as_text=True)
+    return started.headers["Location"]
+
+
+def answer_pages(client: FlaskClient, location: str, stop_before_last: bool = False) -> str:
+    """Answer page after page with Next; where the walk ended (the last page, or after it)."""
+    while PAGE_URL.search(location):
+        html = client.get(location).get_data(as_text=True)
+        progress = PROGRESS.search(html)
+        if stop_before_last and progress and progress.group(1) == progress.group(2):
+            return location
+        data = radio_answers(html) | {"csrf_token": form_token(html), "action": "next"}
+        posted = client.post(location, data=data)
+        assert posted.status_code == 302, posted.get_data(as_text=True)
+        location = posted.headers["Location"]
+    return location

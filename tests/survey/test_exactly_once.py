@@ -1,0 +1,89 @@
+"""A double click, two tabs or concurrent POSTs of the final page store one response.
+
+The guarantee comes from the database (a conditional UPDATE consumed in the response's own
+transaction), so the test fires real concurrent requests, each with its own session, as
+separate browsers would, on SQLite and on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import sqlalchemy as sa
+
+from surveyapp.extensions import db
+from surveyapp.models import Draft, Invitation, Response
+from tests.staff.conftest import new_client
+from tests.survey.conftest import answer_pages, begin, form_token, radio_answers
+
+SUBMITTERS = 20
+
+
+def _final_page(app, start_path: str, **start_fields: str) -> tuple[str, object]:
+    """Walk to the last page of a survey; its address and one client that got there."""
+    client = new_client(app)
+    last = answer_pages(client, begin(client, start_path, **start_fields), stop_before_last=True)
+    return last, client
+
+
+def _fire(app, last: str) -> list[int]:
+    """POST the completed last page from SUBMITTERS clients at once; their statuses."""
+    prepared = []
+    for _ in range(SUBMITTERS):
+        client = new_client(app)
+        html = client.get(last).get_data(as_text=True)
+        prepared.append(
+            (client, radio_answers(html) | {"csrf_token": form_token(html), "action": "next"})
+        )
+    barrier = threading.Barrier(SUBMITTERS)
+    statuses: list[int] = []
+
+    def submit(client, data) -> None:
+        barrier.wait()
+        statuses.append(client.post(last, data=data).status_code)
+
+    threads = [threading.Thread(target=submit, args=pair) for pair in prepared]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses
+
+
+def test_concurrent_submissions_of_a_personal_link_store_one_response(app, survey):
+    start = survey.path(survey.people[0])
+    last, _client = _final_page(app, start)
+    statuses = _fire(app, last)
+    assert len(statuses) == SUBMITTERS
+    assert set(statuses) <= {200, 302}, statuses  # stored, or told it was already received
+    assert statuses.count(302) >= 1
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Response)) == 1
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Draft)) == 0
+        assert db.session.scalars(sa.select(Invitation.status)).all().count("submitted") == 1
+    shown = new_client(app).get(start, headers={"Accept-Language": "en"})
+    assert "Your answers have been received" in shown.get_data(as_text=True)
+
+
+def test_concurrent_submissions_of_an_open_link_draft_store_one_response(app, survey):
+    code = survey.open_codes["OPS-N"]
+    last, _client = _final_page(app, f"/o/{code}", function="sales", level="manager")
+    statuses = _fire(app, last)
+    assert set(statuses) <= {200, 302}, statuses
+    with app.app_context():
+        response = db.session.scalars(sa.select(Response)).one()
+        assert response.level == "manager"
+
+
+def test_a_double_click_on_submit_shows_the_received_page(app, survey):
+    start = survey.path(survey.people[0])
+    last, client = _final_page(app, start)
+    html = client.get(last).get_data(as_text=True)
+    data = radio_answers(html) | {"csrf_token": form_token(html), "action": "next"}
+    first = client.post(last, data=data)
+    second = client.post(last, data=data, headers={"Accept-Language": "en"})
+    assert first.status_code == 302 and first.headers["Location"] == start
+    assert second.status_code == 200
+    assert "Your answers have been received" in second.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Response)) == 1

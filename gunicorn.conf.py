@@ -10,3 +10,4 @@ timeout = 30
 graceful_timeout = 20
 keepalive = 5
 accesslog = "-"
+logger_class = "surveyapp.serving.RedactingLogger"  # no survey token in the access log

@@ -27,6 +27,7 @@ from surveyapp.models import Campaign, Function, Invitation, OrgUnit, Person
 from surveyapp.services.campaigns import CampaignSpec, create_campaign, issue_invitations
 from surveyapp.services.csv_input import CsvRow
 from surveyapp.services.layout import campaign_layout
+from surveyapp.services.open_links import create_open_links
 from surveyapp.services.org import import_roster, import_units
 from surveyapp.services.responses import record_responses
 from surveyapp.services.users import create_user
@@ -55,6 +56,7 @@ class DemoSummary:
     people: int
     users: list[tuple[str, str]]
     briefs: list[Path]
+    respondent_links: list[tuple[str, str]]  # what each link is, and the link
 
 
 def _roster_rows(units: list[demo.UnitPlan], rng: np.random.Generator) -> list[CsvRow]:
@@ -113,11 +115,14 @@ def _anonymous_wave(
     shift: float,
     base_url: str,
     ids: tuple[dict[str, int], dict[str, int]],
-) -> tuple[Campaign, int]:
-    """One wave of the anonymous pulse, answered by the planned number of people per unit."""
+) -> tuple[Campaign, int, dict[str, str]]:
+    """One wave of the anonymous pulse, answered by the planned number of people per unit.
+
+    Also returns the personal links (employee id → link), which exist only at issue time.
+    """
     rng = np.random.default_rng(seed)
     campaign = create_campaign(session, spec)
-    issue_invitations(session, campaign, base_url)
+    links = dict(issue_invitations(session, campaign, base_url).links)
     layout = campaign_layout(campaign)
     wave = demo.synthesize(layout, units, seed=seed, shift=shift)
     submissions = demo.to_submissions(wave, layout, *ids)
@@ -125,7 +130,7 @@ def _anonymous_wave(
         submission.submitted_on = (spec.opens_at + timedelta(days=int(rng.integers(0, 14)))).date()
     record_responses(session, campaign, layout, submissions)
     _mark_invitations(session, campaign, wave.respondents["unit"].value_counts().to_dict(), rng)
-    return campaign, len(submissions)
+    return campaign, len(submissions), links
 
 
 def _confidential_literacy(
@@ -227,7 +232,9 @@ def build_demo(
             opens_at=opens,
             closes_at=opens + timedelta(days=21),
         )
-        campaign, count = _anonymous_wave(session, spec, units, seed + index, shift, base_url, ids)
+        campaign, count, links = _anonymous_wave(
+            session, spec, units, seed + index, shift, base_url, ids
+        )
         campaign.status = "closed" if index < len(WAVES) - 1 else "open"
         campaigns.append(campaign)
         answered += count
@@ -235,6 +242,8 @@ def build_demo(
     answered += _confidential_literacy(
         session, demo.scaled_units(units, respondents // 3), seed + 10, base_url, ids, today
     )
+    progress("open links")
+    respondent_links = _respondent_links(session, campaigns[-1], links, base_url)
     progress("briefs")
     session.flush()
     briefs = build_briefs(session, campaigns[-1], instruments_dir, briefs_dir)
@@ -244,4 +253,25 @@ def build_demo(
         people=len(roster),
         users=[(email, role) for email, role, _ in DEMO_USERS],
         briefs=briefs,
+        respondent_links=respondent_links,
     )
+
+
+def _respondent_links(
+    session: Session, campaign: Campaign, links: dict[str, str], base_url: str
+) -> list[tuple[str, str]]:
+    """Open links for every unit of the open wave, and links to try the survey with."""
+    units = list(session.scalars(sa.select(OrgUnit).order_by(OrgUnit.code)))
+    codes = create_open_links(session, campaign, units)
+    not_started = session.scalars(
+        sa.select(Person.employee_id)
+        .join(Invitation, Invitation.person_id == Person.id)
+        .where(Invitation.campaign_id == campaign.id, Invitation.status == "sent")
+        .order_by(Person.employee_id)
+    ).first()
+    unit = next(unit for unit in units if unit.parent_id is not None)
+    tried = [(f"open link of {unit.name}", f"{base_url}/o/{codes[unit.code]}")]
+    tried.append(("the same on a shared kiosk", f"{base_url}/o/{codes[unit.code]}?kiosk=1"))
+    if not_started is not None:
+        tried.insert(0, (f"personal link of employee {not_started}", links[not_started]))
+    return tried

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -44,6 +45,13 @@ def test_demo_build_makes_waves_units_briefs_and_logins(app, run, tmp_path: Path
     assert document["waves"]["previous"] == "ai-pulse-q2"
     names = sorted(path.name for path in briefs.iterdir())
     assert names == sorted(f"ai-pulse-q3-{code}.pdf" for code in units)
+
+    printed = re.findall(r"http://127\.0\.0\.1:5000(/[so]/\S+)", result.output)
+    assert len(printed) == 3  # a personal link, an open link and its kiosk form
+    client = app.test_client()
+    for path in printed:
+        page = client.get(path, headers={"Accept-Language": "en"})
+        assert page.status_code == 200 and "Start the survey" in page.get_data(as_text=True)
 
 
 def test_demo_build_refuses_a_database_that_has_data(app, run, tmp_path: Path):

@@ -33,7 +33,7 @@ def demo_build(respondents: int, seed: int, briefs_dir: Path | None) -> None:
 
     out = briefs_dir or Path(current_app.instance_path) / "briefs"
     out.mkdir(parents=True, exist_ok=True)
-    steps = ["instruments", "organisation", "waves", "waves", "literacy check", "briefs"]
+    steps = ["instruments", "organisation", "waves", "waves", "literacy check", "links", "briefs"]
     with click.progressbar(length=len(steps), label="building the demo") as bar:
         summary = in_transaction(
             lambda: build_demo(
@@ -61,3 +61,6 @@ def demo_build(respondents: int, seed: int, briefs_dir: Path | None) -> None:
         f"  2. Open a brief: {out}/ai-pulse-q3-CONTACT.pdf (and the one-page brief of SMALLBIZ).\n"
         "  3. As hr, download the literacy results by unit and per consenting person."
     )
+    click.echo("\nAnswer the open Q3 pulse yourself (a phone-sized window shows it best):")
+    for label, link in summary.respondent_links:
+        click.echo(f"  {label}: {link}")

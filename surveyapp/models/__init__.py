@@ -15,15 +15,18 @@ from surveyapp.models.instruments import (
     ResponseScale,
     Scale,
 )
+from surveyapp.models.jobs import Job
+from surveyapp.models.mail import OutboxMessage
 from surveyapp.models.org import LEVELS, Function, OrgUnit, Person
 from surveyapp.models.responses import Answer, Response
 from surveyapp.models.survey import Draft, OpenLink
-from surveyapp.models.users import ROLES, User, user_units
+from surveyapp.models.users import ROLES, ApiToken, User, user_units
 
 __all__ = [
     "LEVELS",
     "ROLES",
     "Answer",
+    "ApiToken",
     "AuditEvent",
     "Base",
     "Campaign",
@@ -34,8 +37,10 @@ __all__ = [
     "InstrumentVersion",
     "Invitation",
     "Item",
+    "Job",
     "OpenLink",
     "OrgUnit",
+    "OutboxMessage",
     "Person",
     "Response",
     "ResponseScale",

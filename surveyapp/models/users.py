@@ -35,3 +35,23 @@ class User(Base):
     units: Mapped[list[OrgUnit]] = relationship(secondary=user_units)
 
     __table_args__ = (sa.CheckConstraint(one_of("role", ROLES), name="role"),)
+
+
+class ApiToken(Base):
+    """A user's key to the read-only JSON API: only its SHA-256 is kept; revoking ends it.
+
+    A token acts as its user, so it sees exactly what the user's role and units allow, and
+    a deactivated user's tokens stop working with the account.
+    """
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    user: Mapped[User] = relationship()

@@ -24,12 +24,18 @@ from surveyapp.catalog.loading import load_instruments
 from surveyapp.demo_profiles import FUNCTIONS, LEVEL_SHARES
 from surveyapp.errors import SurveyappError
 from surveyapp.models import Campaign, Function, Invitation, OrgUnit, Person
-from surveyapp.services.campaigns import CampaignSpec, create_campaign, issue_invitations
+from surveyapp.services.campaigns import (
+    CampaignSpec,
+    create_campaign,
+    invitation_links,
+    issue_invitations,
+)
 from surveyapp.services.csv_input import CsvRow
 from surveyapp.services.layout import campaign_layout
 from surveyapp.services.open_links import create_open_links
 from surveyapp.services.org import import_roster, import_units
 from surveyapp.services.responses import record_responses
+from surveyapp.services.tokens import PersonalLinks
 from surveyapp.services.users import create_user
 
 ALL_INSTRUMENTS = ["ai-literacy", "adoption-readiness", "ai-concerns", "stakeholder-alignment"]
@@ -113,16 +119,13 @@ def _anonymous_wave(
     units: list[demo.UnitPlan],
     seed: int,
     shift: float,
-    base_url: str,
+    links: PersonalLinks,
     ids: tuple[dict[str, int], dict[str, int]],
-) -> tuple[Campaign, int, dict[str, str]]:
-    """One wave of the anonymous pulse, answered by the planned number of people per unit.
-
-    Also returns the personal links (employee id → link), which exist only at issue time.
-    """
+) -> tuple[Campaign, int]:
+    """One wave of the anonymous pulse, answered by the planned number of people per unit."""
     rng = np.random.default_rng(seed)
     campaign = create_campaign(session, spec)
-    links = dict(issue_invitations(session, campaign, base_url).links)
+    issue_invitations(session, campaign, links)
     layout = campaign_layout(campaign)
     wave = demo.synthesize(layout, units, seed=seed, shift=shift)
     submissions = demo.to_submissions(wave, layout, *ids)
@@ -130,14 +133,14 @@ def _anonymous_wave(
         submission.submitted_on = (spec.opens_at + timedelta(days=int(rng.integers(0, 14)))).date()
     record_responses(session, campaign, layout, submissions)
     _mark_invitations(session, campaign, wave.respondents["unit"].value_counts().to_dict(), rng)
-    return campaign, len(submissions), links
+    return campaign, len(submissions)
 
 
 def _confidential_literacy(
     session: Session,
     units: list[demo.UnitPlan],
     seed: int,
-    base_url: str,
+    links: PersonalLinks,
     ids: tuple[dict[str, int], dict[str, int]],
     opens_at: datetime,
 ) -> int:
@@ -155,7 +158,7 @@ def _confidential_literacy(
     )
     campaign = create_campaign(session, spec)
     campaign.status = "open"
-    issue_invitations(session, campaign, base_url)
+    issue_invitations(session, campaign, links)
     layout = campaign_layout(campaign)
     wave = demo.synthesize(layout, units, seed=seed)
     submissions = demo.to_submissions(wave, layout, *ids)
@@ -189,7 +192,7 @@ def build_demo(
     briefs_dir: Path,
     respondents: int,
     seed: int,
-    base_url: str,
+    links: PersonalLinks,
     progress: Callable[[str], None],
 ) -> DemoSummary:
     """Build the demo organisation in an empty database (refuses any other)."""
@@ -232,18 +235,16 @@ def build_demo(
             opens_at=opens,
             closes_at=opens + timedelta(days=21),
         )
-        campaign, count, links = _anonymous_wave(
-            session, spec, units, seed + index, shift, base_url, ids
-        )
+        campaign, count = _anonymous_wave(session, spec, units, seed + index, shift, links, ids)
         campaign.status = "closed" if index < len(WAVES) - 1 else "open"
         campaigns.append(campaign)
         answered += count
     progress("literacy check")
     answered += _confidential_literacy(
-        session, demo.scaled_units(units, respondents // 3), seed + 10, base_url, ids, today
+        session, demo.scaled_units(units, respondents // 3), seed + 10, links, ids, today
     )
     progress("open links")
-    respondent_links = _respondent_links(session, campaigns[-1], links, base_url)
+    respondent_links = _respondent_links(session, campaigns[-1], links)
     progress("briefs")
     session.flush()
     briefs = build_briefs(session, campaigns[-1], instruments_dir, briefs_dir)
@@ -258,20 +259,17 @@ def build_demo(
 
 
 def _respondent_links(
-    session: Session, campaign: Campaign, links: dict[str, str], base_url: str
+    session: Session, campaign: Campaign, links: PersonalLinks
 ) -> list[tuple[str, str]]:
     """Open links for every unit of the open wave, and links to try the survey with."""
     units = list(session.scalars(sa.select(OrgUnit).order_by(OrgUnit.code)))
     codes = create_open_links(session, campaign, units)
-    not_started = session.scalars(
-        sa.select(Person.employee_id)
-        .join(Invitation, Invitation.person_id == Person.id)
-        .where(Invitation.campaign_id == campaign.id, Invitation.status == "sent")
-        .order_by(Person.employee_id)
-    ).first()
     unit = next(unit for unit in units if unit.parent_id is not None)
-    tried = [(f"open link of {unit.name}", f"{base_url}/o/{codes[unit.code]}")]
-    tried.append(("the same on a shared kiosk", f"{base_url}/o/{codes[unit.code]}?kiosk=1"))
-    if not_started is not None:
-        tried.insert(0, (f"personal link of employee {not_started}", links[not_started]))
+    open_link = f"{links.base_url}/o/{codes[unit.code]}"
+    tried = [(f"open link of {unit.name}", open_link)]
+    tried.append(("the same on a shared kiosk", f"{open_link}?kiosk=1"))
+    waiting = invitation_links(session, campaign, links, unsubmitted_only=True)
+    if waiting:
+        employee_id, link = waiting[0]
+        tried.insert(0, (f"personal link of employee {employee_id}", link))
     return tried

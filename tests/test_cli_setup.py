@@ -141,6 +141,12 @@ def test_issuing_again_invites_only_people_added_since(app, run, tmp_path: Path)
     assert "1 invitations issued" in result.output and "4 people already had one" in result.output
     assert (tmp_path / "second.csv").read_text().splitlines()[1].startswith("E005,")
     assert count(app, Invitation) == 5
+    again = run("invitations", "links", "wave", "--out", str(tmp_path / "all.csv"))
+    assert again.exit_code == 0 and "5 links written" in again.output
+    issued = (tmp_path / "first.csv").read_text().splitlines()[1:]
+    issued += (tmp_path / "second.csv").read_text().splitlines()[1:]
+    assert sorted((tmp_path / "all.csv").read_text().splitlines()[1:]) == sorted(issued)
+    assert (tmp_path / "all.csv").stat().st_mode & 0o777 == 0o600
 
 
 def test_a_roster_with_bad_rows_names_every_one_and_imports_nothing(app, run, tmp_path: Path):

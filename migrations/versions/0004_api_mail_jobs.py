@@ -1,4 +1,4 @@
-"""API tokens, the email outbox and background jobs.
+"""API tokens, the email outbox, background jobs, and salts that let personal links be remade.
 
 Revision ID: 0004
 Revises: 0003
@@ -15,6 +15,8 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table("invitations", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("link_salt", sa.String(length=32), nullable=True))
     op.create_table(
         "api_tokens",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -104,6 +106,8 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table("invitations", schema=None) as batch_op:
+        batch_op.drop_column("link_salt")
     with op.batch_alter_table("outbox_messages", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_outbox_messages_status"))
         batch_op.drop_index(batch_op.f("ix_outbox_messages_invitation_id"))

@@ -131,27 +131,53 @@ def invitations_issue(campaign_slug: str, out_file: Path) -> None:
     """Invite everyone in the campaign's units; write `employee_id,link` for a mail merge.
 
     The file is written before the invitations are committed, so a failure leaves neither.
+    `invitations links` writes every link again.
     """
     from surveyapp.extensions import db
-    from surveyapp.files import create_private, written_into_place
+    from surveyapp.files import written_into_place
     from surveyapp.services.campaigns import campaign_by_slug, issue_invitations
+    from surveyapp.services.tokens import PersonalLinks
     from surveyapp.services.transaction import atomic
 
+    links = PersonalLinks.from_config(current_app.config)
     with reported(), written_into_place(out_file) as partial, atomic():
-        issued = issue_invitations(
-            db.session,
-            campaign_by_slug(db.session, campaign_slug),
-            current_app.config["SURVEYAPP_BASE_URL"],
-        )
-        create_private(partial)
-        with partial.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["employee_id", "link"])
-            writer.writerows(issued.links)
+        issued = issue_invitations(db.session, campaign_by_slug(db.session, campaign_slug), links)
+        _write_links(partial, issued.links)
     click.echo(
-        f"{len(issued.links)} invitations issued to {out_file}; "
-        f"{issued.already_invited} people already had one (their links are not shown again)"
+        f"{len(issued.links)} invitations issued to {out_file}; {issued.already_invited} "
+        "people already had one (`surveyapp invitations links` writes every link again)"
     )
+
+
+@invitations.command("links")
+@click.argument("campaign_slug", metavar="CAMPAIGN")
+@click.option("--out", "out_file", required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--unsubmitted", is_flag=True, help="only people who have not submitted")
+@with_appcontext
+def invitations_links(campaign_slug: str, out_file: Path, unsubmitted: bool) -> None:
+    """Write every personal link of a campaign again (`employee_id,link`)."""
+    from surveyapp.extensions import db
+    from surveyapp.files import written_into_place
+    from surveyapp.services.campaigns import campaign_by_slug, invitation_links
+    from surveyapp.services.tokens import PersonalLinks
+
+    links = PersonalLinks.from_config(current_app.config)
+    with reported(), written_into_place(out_file) as partial:
+        campaign = campaign_by_slug(db.session, campaign_slug)
+        rows = invitation_links(db.session, campaign, links, unsubmitted_only=unsubmitted)
+        _write_links(partial, rows)
+    click.echo(f"{len(rows)} links written to {out_file}")
+
+
+def _write_links(partial: Path, rows: list[tuple[str, str]]) -> None:
+    """The mail-merge file, readable by its owner only: each line is a way into a survey."""
+    from surveyapp.files import create_private
+
+    create_private(partial)
+    with partial.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["employee_id", "link"])
+        writer.writerows(rows)
 
 
 @click.group()

@@ -30,6 +30,7 @@ def demo_build(respondents: int, seed: int, briefs_dir: Path | None) -> None:
     """Build the demo organisation, its campaigns and briefs in an empty database."""
     from surveyapp.demo_build import DEMO_PASSWORD, build_demo
     from surveyapp.extensions import db
+    from surveyapp.services.tokens import PersonalLinks
 
     out = briefs_dir or Path(current_app.instance_path) / "briefs"
     out.mkdir(parents=True, exist_ok=True)
@@ -42,7 +43,7 @@ def demo_build(respondents: int, seed: int, briefs_dir: Path | None) -> None:
                 out,
                 respondents,
                 seed,
-                current_app.config["SURVEYAPP_BASE_URL"],
+                PersonalLinks.from_config(current_app.config),
                 lambda _step: bar.update(1),
             )
         )

@@ -85,6 +85,7 @@ class Invitation(Base):
     campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaigns.id", ondelete="CASCADE"))
     person_id: Mapped[int] = mapped_column(sa.ForeignKey("persons.id"), index=True)
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    link_salt: Mapped[str | None] = mapped_column(sa.String(32))  # see services/tokens.py
     status: Mapped[str] = mapped_column(sa.String(20), default="sent")
     issued_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 

@@ -28,7 +28,7 @@ from surveyapp.models.campaigns import (
 )
 from surveyapp.services.org import unit_subtree_ids, units_by_code
 from surveyapp.services.survey_pages import as_utc
-from surveyapp.services.tokens import hash_token, new_token
+from surveyapp.services.tokens import PersonalLinks, hash_token
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}$"
 
@@ -184,11 +184,8 @@ class IssuedLinks:
     already_invited: int
 
 
-def issue_invitations(session: Session, campaign: Campaign, base_url: str) -> IssuedLinks:
-    """Invite everyone in the campaign's units (and sub-units) who has no invitation yet.
-
-    Earlier links cannot be shown again: only their hash is stored.
-    """
+def issue_invitations(session: Session, campaign: Campaign, links: PersonalLinks) -> IssuedLinks:
+    """Invite everyone in the campaign's units (and sub-units) who has no invitation yet."""
     if campaign.status == "closed":
         raise SurveyappError(f"campaign {campaign.slug!r} is closed; no new invitations")
     unit_ids = unit_subtree_ids(session, [unit.id for unit in campaign.units])
@@ -202,14 +199,34 @@ def issue_invitations(session: Session, campaign: Campaign, base_url: str) -> Is
         .where(Person.unit_id.in_(sorted(unit_ids)))
         .order_by(Person.employee_id)
     ).all()
-    links: list[tuple[str, str]] = []
+    issued: list[tuple[str, str]] = []
     for person_id, employee_id in people:
         if person_id in invited:
             continue
-        token = new_token()
+        salt = links.new_salt()
         session.add(
-            Invitation(campaign_id=campaign.id, person_id=person_id, token_hash=hash_token(token))
+            Invitation(
+                campaign_id=campaign.id,
+                person_id=person_id,
+                link_salt=salt,
+                token_hash=hash_token(links.token(salt)),
+            )
         )
-        links.append((employee_id, f"{base_url}/s/{token}"))
+        issued.append((employee_id, links.url(salt)))
     session.flush()
-    return IssuedLinks(links, len(invited))
+    return IssuedLinks(issued, len(invited))
+
+
+def invitation_links(
+    session: Session, campaign: Campaign, links: PersonalLinks, unsubmitted_only: bool = False
+) -> list[tuple[str, str]]:
+    """Every personal link of the campaign again (employee id, link), e.g. for a mail merge."""
+    query = (
+        sa.select(Person.employee_id, Invitation.link_salt)
+        .join(Invitation, Invitation.person_id == Person.id)
+        .where(Invitation.campaign_id == campaign.id, Invitation.link_salt.is_not(None))
+        .order_by(Person.employee_id)
+    )
+    if unsubmitted_only:
+        query = query.where(Invitation.status != "submitted")
+    return [(employee_id, links.url(salt)) for employee_id, salt in session.execute(query)]

@@ -14,6 +14,7 @@ from surveyapp.extensions import db
 from surveyapp.models import OrgUnit
 from surveyapp.services.campaigns import CampaignSpec, create_campaign, issue_invitations
 from surveyapp.services.open_links import create_open_links
+from surveyapp.services.tokens import PersonalLinks
 from tests import factories
 from tests.conftest import REPO_DIR
 from tests.staff.conftest import new_client
@@ -65,7 +66,7 @@ def make_campaign(
             slug, "AI pulse", list(instruments), ["OPS"], False, mode, **spec_fields
         )
         campaign = create_campaign(db.session, spec)
-        issued = issue_invitations(db.session, campaign, app.config["SURVEYAPP_BASE_URL"])
+        issued = issue_invitations(db.session, campaign, PersonalLinks.from_config(app.config))
         codes = create_open_links(db.session, campaign, [north])
         db.session.commit()
         return SurveySetup(slug, dict(issued.links), {unit: code for unit, code in codes.items()})

@@ -1,0 +1,106 @@
+"""`surveyapp openlinks`: a campaign's open links per unit, for staff without email."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from surveyapp.commands.common import code_list, reported
+
+COLUMNS = ("unit_code", "url", "kiosk_url")
+
+
+@click.group()
+def openlinks() -> None:
+    """Open links per unit (`/o/<code>`), printed on QR posters or set on a kiosk."""
+
+
+@openlinks.command("create")
+@click.argument("campaign_slug", metavar="CAMPAIGN")
+@click.option("--units", "unit_codes", help="unit codes, comma-separated")
+@click.option("--all-units", is_flag=True, help="every unit the campaign surveys, sub-units too")
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="write the CSV to this file instead of standard output",
+)
+@with_appcontext
+def openlinks_create(
+    campaign_slug: str, unit_codes: str | None, all_units: bool, out_file: Path | None
+) -> None:
+    """Give units an open link (keeping existing ones); print `unit_code,url,kiosk_url`.
+
+    Running it again prints the same links. With --out the file is written before the links
+    are committed, so a failure leaves neither.
+    """
+    from surveyapp.files import written_into_place
+    from surveyapp.services.transaction import atomic
+
+    codes = list(dict.fromkeys(code_list(unit_codes)))
+    if out_file is None:
+        with reported(), atomic():
+            rows, created = _create(campaign_slug, codes, all_units)
+        click.echo(_csv_text(rows), nl=False)
+    else:
+        with reported(), written_into_place(out_file) as partial, atomic():
+            rows, created = _create(campaign_slug, codes, all_units)
+            partial.write_text(_csv_text(rows), encoding="utf-8")
+    where = "" if out_file is None else f" written to {out_file}"
+    click.echo(f"{len(rows)} open links{where} ({created} new)", err=out_file is None)
+
+
+def _create(slug: str, codes: list[str], all_units: bool) -> tuple[list[tuple[str, ...]], int]:
+    """The CSV rows of the units' open links, made where missing, and how many were made."""
+    import sqlalchemy as sa
+
+    from surveyapp.errors import InputError, Problem
+    from surveyapp.extensions import db
+    from surveyapp.models import OrgUnit
+    from surveyapp.services.campaigns import campaign_by_slug
+    from surveyapp.services.open_links import (
+        campaign_open_links,
+        create_open_links,
+        open_link_url,
+    )
+    from surveyapp.services.org import unit_subtree_ids, units_by_code
+
+    if all_units == bool(codes):
+        raise InputError([Problem("--units", "", "give either --units CODE,... or --all-units")])
+    campaign = campaign_by_slug(db.session, slug)
+    if all_units:
+        surveyed = unit_subtree_ids(db.session, [unit.id for unit in campaign.units])
+        units = list(
+            db.session.scalars(
+                sa.select(OrgUnit).where(OrgUnit.id.in_(sorted(surveyed))).order_by(OrgUnit.code)
+            )
+        )
+    else:
+        units = units_by_code(db.session, codes, "--units")
+    before = len(campaign_open_links(db.session, campaign))
+    create_open_links(db.session, campaign, units)
+    links = {link.unit_id: link for link in campaign_open_links(db.session, campaign)}
+    base_url = current_app.config["SURVEYAPP_BASE_URL"]
+    rows = [
+        (
+            unit.code,
+            open_link_url(base_url, links[unit.id]),
+            open_link_url(base_url, links[unit.id], kiosk=True),
+        )
+        for unit in units
+    ]
+    return rows, len(links) - before
+
+
+def _csv_text(rows: list[tuple[str, ...]]) -> str:
+    """The links as CSV with a header row."""
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(rows)
+    return text.getvalue()

@@ -16,6 +16,8 @@ from surveyapp.commands.campaigns import (
 )
 from surveyapp.commands.catalog import instruments
 from surveyapp.commands.demo import demo
+from surveyapp.commands.jobs import jobs, worker
+from surveyapp.commands.open_links import openlinks
 from surveyapp.commands.org import roster, units, users
 from surveyapp.exports.cli import export
 
@@ -32,11 +34,14 @@ for command in (
     users,
     campaign,
     invitations,
+    openlinks,
     drafts,
     responses,
     analyze_command,
     briefs,
     export,
     demo,
+    jobs,
+    worker,
 ):
     cli.add_command(command)

@@ -73,6 +73,9 @@ def load_config(mode: str | None, instance_path: Path) -> dict[str, Any]:
         "PERMANENT_SESSION_LIFETIME": SESSION_LIFETIME,
         "MAX_CONTENT_LENGTH": MAX_REQUEST_BYTES,
         "WTF_CSRF_ENABLED": True,
+        "SURVEYAPP_REDIS_URL": _env("REDIS_URL"),
+        "SURVEYAPP_BRIEFS_DIR": Path(_env("BRIEFS_DIR", str(instance_path / "briefs"))),
+        "SURVEYAPP_QUEUE": _env("QUEUE", "surveyapp"),
         # Login limits must be shared by every worker: Redis when there are several.
         "RATELIMIT_STORAGE_URI": _env("REDIS_URL", "memory://"),
         "RATELIMIT_ENABLED": True,

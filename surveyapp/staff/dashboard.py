@@ -17,9 +17,11 @@ from sqlalchemy.orm import Session
 from surveyapp.briefs import charts, narrative, render, sections
 from surveyapp.briefs.meta import BriefMeta, mean_text
 from surveyapp.briefs.service import unit_slice
-from surveyapp.models import Campaign, Function, Invitation, OrgUnit, Person
+from surveyapp.models import Campaign, Function, OrgUnit
 from surveyapp.services.analysis import analyze_campaign, previous_wave
+from surveyapp.services.jobs import cached_analysis
 from surveyapp.services.org import unit_subtree_ids
+from surveyapp.services.participation import invitation_counts
 
 ORGANISATION = "all"
 HEATMAP_MEASURES = tuple(f"adoption-readiness.{element}" for element in sections.ADKAR)
@@ -27,11 +29,13 @@ CHART_MACROS = {"bar": "bar_chart", "stacked": "stacked", "heatmap": "heatmap"}
 
 
 def campaign_analysis(session: Session, campaign: Campaign, instruments_dir: Path) -> dict:
-    """The campaign's whole analysis document, computed at most once per request."""
+    """The campaign's analysis document: a finished analysis job's while no response came in
+    since, else computed now (at most once per request)."""
     cache = g.setdefault("staff_analyses", {})
     if campaign.id not in cache:
-        cache[campaign.id] = analyze_campaign(
-            session, campaign, instruments_dir, previous=previous_wave(session, campaign)
+        previous = previous_wave(session, campaign)
+        cache[campaign.id] = cached_analysis(session, campaign, previous) or analyze_campaign(
+            session, campaign, instruments_dir, previous=previous
         )
     return cache[campaign.id]
 
@@ -57,26 +61,6 @@ def dashboard_meta(session: Session, campaign: Campaign, unit_name: str) -> Brie
         scale_titles={s.key: s.title.get("en") or s.key for s in scales},
         function_names=dict(session.execute(sa.select(Function.code, Function.name)).all()),
     )
-
-
-def invitation_counts(session: Session, campaign: Campaign, unit_ids: set[int]) -> dict[str, int]:
-    """Invited, started and submitted among the people of these units (empty: no invitations)."""
-    rows = session.execute(
-        sa.select(Invitation.status, sa.func.count())
-        .join(Person, Invitation.person_id == Person.id)
-        .where(Invitation.campaign_id == campaign.id, Person.unit_id.in_(sorted(unit_ids)))
-        .group_by(Invitation.status)
-    ).all()
-    by_status = dict(rows)
-    invited = sum(by_status.values())
-    if not invited:
-        return {}
-    submitted = by_status.get("submitted", 0)
-    return {
-        "invited": invited,
-        "started": by_status.get("started", 0) + submitted,
-        "submitted": submitted,
-    }
 
 
 def drivers(group: sections.Group, meta: BriefMeta) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from tests.staff.conftest import new_client
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 RADIO = re.compile(r'<input[^>]* name="(q\d+)" type="radio" value="([^"]+)"')
 PAGE_URL = re.compile(r"/\d+$")
+LANG = re.compile(r'<input type="hidden" name="lang" value="([^"]*)"')
 PROGRESS = re.compile(r'<progress id="progress" max="(\d+)" value="(\d+)"')
 
 
@@ -115,6 +116,7 @@ def answer_pages(client: FlaskClient, location: str, stop_before_last: bool = Fa
         if stop_before_last and progress and progress.group(1) == progress.group(2):
             return location
         data = radio_answers(html) | {"csrf_token": form_token(html), "action": "next"}
+        data["lang"] = LANG.search(html).group(1)  # the hidden field a browser sends back
         posted = client.post(location, data=data)
         assert posted.status_code == 302, posted.get_data(as_text=True)
         location = posted.headers["Location"]

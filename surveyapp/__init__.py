@@ -67,9 +67,14 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    """Plain error pages: the status and what to do, never a stack trace."""
-    from flask import render_template
-    from werkzeug.exceptions import HTTPException, InternalServerError
+    """Plain error pages: the status and what to do, never a stack trace.
+
+    Respondents get theirs in their language and layout; a database that is down or
+    restarting is a 503 to try again (the survey's draft is kept), not a 500.
+    """
+    from flask import render_template, request
+    from sqlalchemy.exc import InterfaceError, OperationalError
+    from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
     from surveyapp.extensions import db
 
@@ -77,7 +82,14 @@ def register_errorhandlers(app: Flask) -> None:
         status = error.code or 500
         if status >= 500:
             db.session.rollback()
-        return render_template("errors/error.html", error=error, status=status), status
+        template = "survey/error.html" if request.blueprint == "survey" else "errors/error.html"
+        return render_template(template, error=error, status=status), status
+
+    def database_unavailable(error: Exception) -> tuple[str, int]:
+        app.logger.warning("database unavailable: %s", error)
+        db.session.rollback()
+        page, status = http_error(ServiceUnavailable())
+        return page, status, {"Retry-After": "5"}
 
     def unexpected(error: Exception) -> tuple[str, int]:
         db.session.rollback()
@@ -85,6 +97,8 @@ def register_errorhandlers(app: Flask) -> None:
         return http_error(InternalServerError())
 
     app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(OperationalError, database_unavailable)
+    app.register_error_handler(InterfaceError, database_unavailable)
     app.register_error_handler(Exception, unexpected)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, g, request, url_for
-from flask_babel import format_date, lazy_gettext
+from flask_babel import format_date, get_locale, lazy_gettext
 from werkzeug.wrappers import Response
 
 from surveyapp.i18n import LANGUAGE_NAMES
@@ -46,6 +46,7 @@ def language_url(locale: str) -> str:
 def respondent_context() -> dict[str, Any]:
     """What every respondent template may use: the language switch and state titles."""
     return {
+        "page_locale": str(get_locale()),
         "languages": g.get("languages", []),
         "language_names": LANGUAGE_NAMES,
         "language_url": language_url,

@@ -16,6 +16,8 @@ CHECKOUT_DIR = Path(__file__).resolve().parent.parent
 MODES = ("development", "production", "testing")
 SESSION_LIFETIME = timedelta(hours=8)  # a staff sign-in lasts one working day at most
 MAX_REQUEST_BYTES = 1024 * 1024  # larger bodies get 413 (upload pages may raise it)
+SMTP_SECURITY = {"none": 25, "starttls": 587, "ssl": 465}  # each mode and its usual port
+DEFAULT_MAIL_RATE = 60  # messages per minute; most relays accept this without throttling
 
 
 class ConfigError(RuntimeError):
@@ -73,6 +75,8 @@ def load_config(mode: str | None, instance_path: Path) -> dict[str, Any]:
         "PERMANENT_SESSION_LIFETIME": SESSION_LIFETIME,
         "MAX_CONTENT_LENGTH": MAX_REQUEST_BYTES,
         "WTF_CSRF_ENABLED": True,
+        "WTF_CSRF_TIME_LIMIT": None,  # valid for the session: a respondent may pause for hours
+        "WTF_I18N_ENABLED": False,  # our forms carry their own translated messages
         "SURVEYAPP_REDIS_URL": _env("REDIS_URL"),
         "SURVEYAPP_BRIEFS_DIR": Path(_env("BRIEFS_DIR", str(instance_path / "briefs"))),
         "SURVEYAPP_QUEUE": _env("QUEUE", "surveyapp"),
@@ -80,6 +84,37 @@ def load_config(mode: str | None, instance_path: Path) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": _env("REDIS_URL", "memory://"),
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_HEADERS_ENABLED": True,
+        **_smtp_settings(),
+    }
+
+
+def _smtp_settings() -> dict[str, Any]:
+    """The outgoing mail server; unset SURVEYAPP_SMTP_HOST means email is not set up.
+
+    Checked here, when the app starts, so a typo in the security mode or the rate is a clear
+    error at once rather than a failed batch of invitations later.
+    """
+    security = _env("SMTP_SECURITY", "starttls").lower()
+    if security not in SMTP_SECURITY:
+        raise ConfigError(
+            f"SURVEYAPP_SMTP_SECURITY must be one of {', '.join(SMTP_SECURITY)}, not {security!r}"
+        )
+    numbers = {"PORT": _env("SMTP_PORT", str(SMTP_SECURITY[security]))}
+    numbers["RATE_PER_MINUTE"] = _env("SMTP_RATE_PER_MINUTE", str(DEFAULT_MAIL_RATE))
+    for name, value in numbers.items():
+        if not value.isdigit() or int(value) < 1:
+            raise ConfigError(
+                f"SURVEYAPP_SMTP_{name} must be a whole number above 0, not {value!r}"
+            )
+    return {
+        "SURVEYAPP_SMTP_HOST": _env("SMTP_HOST"),
+        "SURVEYAPP_SMTP_PORT": int(numbers["PORT"]),
+        "SURVEYAPP_SMTP_USERNAME": _env("SMTP_USERNAME"),
+        # not stripped: a password may begin or end with a space
+        "SURVEYAPP_SMTP_PASSWORD": os.environ.get("SURVEYAPP_SMTP_PASSWORD") or None,
+        "SURVEYAPP_SMTP_FROM": _env("SMTP_FROM"),
+        "SURVEYAPP_SMTP_SECURITY": security,
+        "SURVEYAPP_SMTP_RATE_PER_MINUTE": int(numbers["RATE_PER_MINUTE"]),
     }
 
 

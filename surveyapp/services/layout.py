@@ -1,17 +1,21 @@
 """A campaign's questions in the order respondents meet them, and how answers are checked.
 
 The survey pages, the response import and the dataset loader all read answers through this
-one description, so an answer means the same thing however it arrived.
+one description, so an answer means the same thing however it arrived. Items are copied into
+plain frozen values (loaded instrument versions never change), so a layout can outlive the
+database session it was read in and be shared by every request of a process.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 
 from surveyapp.models import Campaign, Item
+from surveyapp.models.instruments import LocalizedText
 
 VECTOR_TYPES = ("likert", "knowledge")
 DEFAULT_TEXT_LIMIT = 2000
@@ -20,11 +24,66 @@ AnswerValue = int | str | list[str]  # a Likert point, option id(s) or a comment
 
 
 @dataclass(frozen=True)
+class ScaleInfo:
+    """The construct an item measures."""
+
+    key: str
+    title: LocalizedText
+    adkar: str | None
+    cluster: bool
+    outcome: bool
+
+
+@dataclass(frozen=True)
+class PointsInfo:
+    """A Likert item's answer options: how many points, and their labels per locale."""
+
+    points: int
+    labels: dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class ItemInfo:
+    """What a loaded item says, detached from the database row it was read from."""
+
+    id: int
+    key: str
+    type: str
+    text: LocalizedText
+    required: bool
+    reverse: bool
+    options: list[dict[str, Any]] | None
+    answer: str | None
+    max_length: int | None
+    scale: ScaleInfo | None
+    response_scale: PointsInfo | None
+
+    @classmethod
+    def of(cls, item: Item) -> ItemInfo:
+        scale, points = item.scale, item.response_scale
+        return cls(
+            id=item.id,
+            key=item.key,
+            type=item.type,
+            text=item.text,
+            required=item.required,
+            reverse=item.reverse,
+            options=item.options,
+            answer=item.answer,
+            max_length=item.max_length,
+            scale=ScaleInfo(scale.key, scale.title, scale.adkar, scale.cluster, scale.outcome)
+            if scale is not None
+            else None,
+            response_scale=PointsInfo(points.points, points.labels) if points is not None else None,
+        )
+
+
+@dataclass(frozen=True)
 class Question:
     """One item of a campaign, named `<instrument>.<item>` as in import files and analyses."""
 
     column: str
-    item: Item
+    item: ItemInfo
     instrument: str
 
     @property
@@ -80,11 +139,11 @@ class CampaignLayout:
 
     questions: list[Question]
 
-    @property
+    @cached_property
     def by_column(self) -> dict[str, Question]:
         return {question.column: question for question in self.questions}
 
-    @property
+    @cached_property
     def vector_questions(self) -> list[Question]:
         return [q for q in self.questions if q.item.type in VECTOR_TYPES]
 
@@ -100,5 +159,7 @@ def campaign_layout(campaign: Campaign) -> CampaignLayout:
     for entry in campaign.instruments:
         version = entry.instrument_version
         slug = version.instrument.slug
-        questions += [Question(f"{slug}.{item.key}", item, slug) for item in version.items]
+        questions += [
+            Question(f"{slug}.{item.key}", ItemInfo.of(item), slug) for item in version.items
+        ]
     return CampaignLayout(questions)

@@ -15,12 +15,12 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from surveyapp.models import Campaign, Draft, Function, Invitation, OpenLink
 from surveyapp.models.base import utcnow
 from surveyapp.models.org import LEVELS
-from surveyapp.services.layout import AnswerValue, CampaignLayout, campaign_layout
+from surveyapp.services.layout import AnswerValue, CampaignLayout
 from surveyapp.services.responses import Submission, record_responses
 from surveyapp.services.survey_pages import SurveyPage, as_utc, campaign_phase
 from surveyapp.services.tokens import hash_token, new_token
@@ -80,23 +80,38 @@ def find_visit(session: Session, token: str, for_update: bool = False) -> Visit 
     """
     digest = hash_token(token)
     invitation = session.scalar(
-        _lockable(sa.select(Invitation).where(Invitation.token_hash == digest), for_update)
+        _lockable(
+            sa.select(Invitation)
+            .options(joinedload(Invitation.campaign), joinedload(Invitation.person))
+            .where(Invitation.token_hash == digest),
+            Invitation,
+            for_update,
+        )
     )
     if invitation is not None and _same_hash(invitation.token_hash, digest):
         draft = session.scalar(
-            _lockable(sa.select(Draft).where(Draft.invitation_id == invitation.id), for_update)
+            _lockable(
+                sa.select(Draft).where(Draft.invitation_id == invitation.id), Draft, for_update
+            )
         )
         return Visit(invitation.campaign, invitation, None, draft)
     draft = session.scalar(
-        _lockable(sa.select(Draft).where(Draft.token_hash == digest), for_update)
+        _lockable(
+            sa.select(Draft)
+            .options(joinedload(Draft.open_link).joinedload(OpenLink.campaign))
+            .where(Draft.token_hash == digest),
+            Draft,
+            for_update,
+        )
     )
     if draft is not None and draft.token_hash and _same_hash(draft.token_hash, digest):
         return Visit(draft.open_link.campaign, None, draft.open_link, draft)
     return None
 
 
-def _lockable(query: sa.Select, for_update: bool) -> sa.Select:
-    return query.with_for_update() if for_update else query
+def _lockable(query: sa.Select, locked: type, for_update: bool) -> sa.Select:
+    """`query`, locking the rows of `locked` (only) when the request will write."""
+    return query.with_for_update(of=locked) if for_update else query
 
 
 def find_open_link(session: Session, code: str) -> OpenLink | None:
@@ -175,7 +190,13 @@ def first_unanswered_page(pages: list[SurveyPage], answers: dict[str, Any]) -> i
     return None
 
 
-def submit(session: Session, visit: Visit, answers: dict[str, AnswerValue], locale: str) -> bool:
+def submit(
+    session: Session,
+    visit: Visit,
+    layout: CampaignLayout,
+    answers: dict[str, AnswerValue],
+    locale: str,
+) -> bool:
     """Store `answers` as the visit's response, once: True if this call stored it.
 
     The consuming UPDATE and the insert share the caller's transaction; a second submission
@@ -185,7 +206,6 @@ def submit(session: Session, visit: Visit, answers: dict[str, AnswerValue], loca
     draft = visit.draft
     assert draft is not None
     campaign = visit.campaign
-    layout: CampaignLayout = campaign_layout(campaign)
     answers = {column: value for column, value in answers.items() if column in layout.by_column}
     if visit.invitation is not None:
         consumed = session.execute(

@@ -2,6 +2,8 @@
 
 Pages come from each instrument's `pages` (instruments without them are cut into pages of
 `PAGE_SIZE` items), in the campaign's instrument order, so one flow covers every instrument.
+A campaign's plan (layout, pages, languages) depends only on its instrument versions, which
+never change once loaded, so each process builds it once per set of versions.
 """
 
 from __future__ import annotations
@@ -10,12 +12,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from surveyapp.models import Campaign
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from surveyapp.models import Campaign, CampaignInstrument
 from surveyapp.models.base import utcnow
 from surveyapp.models.instruments import LocalizedText
-from surveyapp.services.layout import Question, campaign_layout
+from surveyapp.services.layout import CampaignLayout, Question, campaign_layout
 
 PAGE_SIZE = 8
+PLANS_KEPT = 64  # distinct sets of instrument versions a process keeps plans for
 SECONDS_PER_QUESTION = 9  # a Likert item on a phone; quiz items and comments take longer
 Phase = Literal["not_open", "open", "closed"]
 
@@ -29,9 +35,42 @@ class SurveyPage:
     questions: list[Question]
 
 
-def campaign_pages(campaign: Campaign) -> list[SurveyPage]:
+@dataclass(frozen=True)
+class SurveyPlan:
+    """What a campaign asks: its questions, its pages, and the languages of all its text."""
+
+    layout: CampaignLayout
+    pages: list[SurveyPage]
+    locales: tuple[str, ...]
+
+
+_plans: dict[tuple[int, ...], SurveyPlan] = {}
+
+
+def survey_plan(session: Session, campaign: Campaign) -> SurveyPlan:
+    """The campaign's plan, built once per process for its instrument versions."""
+    versions = tuple(
+        session.scalars(
+            sa.select(CampaignInstrument.instrument_version_id)
+            .where(CampaignInstrument.campaign_id == campaign.id)
+            .order_by(CampaignInstrument.position)
+        )
+    )
+    plan = _plans.get(versions)
+    if plan is None:
+        layout = campaign_layout(campaign)
+        locales = [set(entry.instrument_version.locales) for entry in campaign.instruments]
+        common = set.intersection(*locales) if locales else set()
+        plan = SurveyPlan(layout, campaign_pages(campaign, layout), tuple(sorted(common)))
+        if len(_plans) >= PLANS_KEPT:
+            _plans.clear()
+        _plans[versions] = plan
+    return plan
+
+
+def campaign_pages(campaign: Campaign, layout: CampaignLayout) -> list[SurveyPage]:
     """Every page of the campaign in the order the respondent meets them."""
-    by_column = campaign_layout(campaign).by_column
+    by_column = layout.by_column
     pages: list[SurveyPage] = []
     for entry in campaign.instruments:
         version = entry.instrument_version
@@ -75,10 +114,6 @@ def localized(texts: LocalizedText, locale: str) -> str:
     return texts.get(locale) or texts.get("en") or next(iter(texts.values()), "")
 
 
-def campaign_locales(campaign: Campaign, offered: tuple[str, ...]) -> list[str]:
+def campaign_locales(plan: SurveyPlan, offered: tuple[str, ...]) -> list[str]:
     """The app's languages that every instrument of the campaign is written in."""
-    return [
-        locale
-        for locale in offered
-        if all(locale in entry.instrument_version.locales for entry in campaign.instruments)
-    ]
+    return [locale for locale in offered if locale in plan.locales]

@@ -93,20 +93,35 @@ def _field(question: Question, locale: str) -> Field:
     return RadioField(label, choices=choices, validate_choice=False, validators=validators)
 
 
+_form_classes: dict[tuple[tuple[int, ...], str], type[FlaskForm]] = {}
+FORM_CLASSES_KEPT = 512
+
+
+def _page_form_class(page: SurveyPage, locale: str) -> type[FlaskForm]:
+    """The form class of a page in a language, made once per process (items never change)."""
+    key = (tuple(question.item.id for question in page.questions), locale)
+    form_class = _form_classes.get(key)
+    if form_class is None:
+
+        class PageForm(FlaskForm):
+            lang = HiddenField()
+
+        for question in page.questions:
+            setattr(PageForm, field_name(question), _field(question, locale))
+        if len(_form_classes) >= FORM_CLASSES_KEPT:
+            _form_classes.clear()
+        form_class = _form_classes[key] = PageForm
+    return form_class
+
+
 def page_form(page: SurveyPage, locale: str, saved: dict[str, AnswerValue]) -> FlaskForm:
     """A form for one page, filled from the draft's saved answers (or the posted data)."""
-
-    class PageForm(FlaskForm):
-        lang = HiddenField()
-
-    for question in page.questions:
-        setattr(PageForm, field_name(question), _field(question, locale))
     data: dict[str, Any] = {"lang": locale}
     for question in page.questions:
         value = saved.get(question.column)
         if value is not None:
             data[field_name(question)] = value if isinstance(value, list) else str(value)
-    return PageForm(data=data)
+    return _page_form_class(page, locale)(data=data)
 
 
 def page_answers(form: FlaskForm, page: SurveyPage) -> dict[str, AnswerValue]:

@@ -11,13 +11,20 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import refresh
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from surveyapp.extensions import db, limiter
-from surveyapp.models import Function
+from surveyapp.models import Campaign, Function
 from surveyapp.services import respondents
 from surveyapp.services.respondents import Visit
-from surveyapp.services.survey_pages import campaign_locales, campaign_pages, estimated_minutes
+from surveyapp.services.survey_pages import (
+    SurveyPage,
+    SurveyPlan,
+    campaign_locales,
+    estimated_minutes,
+    survey_plan,
+)
 from surveyapp.survey.blueprint import bp
 from surveyapp.survey.forms import StartForm, open_start_form, page_answers, page_form
 
@@ -33,11 +40,12 @@ def _missed(response: Response) -> bool:
 token_lookup = limiter.limit(MISSED_LOOKUPS, deduct_when=_missed)
 
 
-def _use_locale(offered: list[str], *preferred: str | None) -> str:
-    """Pick the page's language: an explicit choice, then the draft, the browser, the roster."""
+def _use_locale(offered: list[str], saved: str | None = None, roster: str | None = None) -> str:
+    """Pick the page's language: the one asked for (switch link or form), the one saved with
+    the draft, the browser's, then the roster's; Flask-Babel renders the page in it."""
     asked = request.values.get("lang")
     browser = request.accept_languages.best_match(offered)
-    for candidate in (asked, preferred[0] if preferred else None, browser, *preferred[1:]):
+    for candidate in (asked, saved, browser, roster):
         if candidate in offered:
             g.locale = candidate
             break
@@ -48,8 +56,16 @@ def _use_locale(offered: list[str], *preferred: str | None) -> str:
     return g.locale
 
 
-def _offered(visit_campaign) -> list[str]:
-    return campaign_locales(visit_campaign, current_app.config["SURVEYAPP_LOCALES"]) or ["en"]
+def _plan(campaign: Campaign) -> SurveyPlan:
+    """The campaign's plan, looked up once per request (a request serves one campaign)."""
+    if "survey_plan" not in g:
+        g.survey_plan = survey_plan(db.session, campaign)
+    return g.survey_plan
+
+
+def _offered(campaign: Campaign) -> list[str]:
+    plan = _plan(campaign)
+    return campaign_locales(plan, current_app.config["SURVEYAPP_LOCALES"]) or ["en"]
 
 
 def _state_page(state: str, visit: Visit | None = None, token: str | None = None) -> Page:
@@ -84,10 +100,9 @@ def start(token: str) -> Page:
     if visit.draft is not None and not restarting:
         return redirect(url_for("survey.page", token=token, number=visit.draft.page + 1))
     person = visit.invitation.person if visit.invitation else None
-    locale = _use_locale(_offered(visit.campaign), None, person.locale if person else None)
+    locale = _use_locale(_offered(visit.campaign), roster=person.locale if person else None)
     form = StartForm()
     if form.validate_on_submit():
-        locale = _use_locale(_offered(visit.campaign), form.lang.data)
         respondents.start_personal_draft(db.session, visit, locale, bool(form.consent.data))
         db.session.commit()
         return redirect(url_for("survey.page", token=token, number=1))
@@ -97,7 +112,7 @@ def start(token: str) -> Page:
         form=form,
         token=token,
         open_link=None,
-        minutes=estimated_minutes(campaign_pages(visit.campaign)),
+        minutes=estimated_minutes(_plan(visit.campaign).pages),
     )
 
 
@@ -114,7 +129,8 @@ def page(token: str, number: int) -> Page:
     draft = visit.draft
     if draft is None:
         return redirect(url_for("survey.start", token=token))
-    pages = campaign_pages(visit.campaign)
+    plan = _plan(visit.campaign)
+    pages = plan.pages
     index = number - 1
     if not 0 <= index <= min(draft.page, len(pages) - 1):
         return redirect(
@@ -122,10 +138,7 @@ def page(token: str, number: int) -> Page:
         )
     current = pages[index]
     offered = _offered(visit.campaign)
-    if request.method == "POST":
-        locale = _use_locale(offered, request.form.get("lang"), draft.locale)
-    else:
-        locale = _use_locale(offered, draft.locale)
+    locale = _use_locale(offered, draft.locale)
     form = page_form(current, locale, draft.answers)
     if request.method == "POST":
         action = request.form.get("action", "next")
@@ -139,7 +152,15 @@ def page(token: str, number: int) -> Page:
     return _render_page(visit, token, pages, index, form, locale)
 
 
-def _after_post(visit: Visit, token: str, pages, index: int, form, locale: str, action: str):
+def _after_post(
+    visit: Visit,
+    token: str,
+    pages: list[SurveyPage],
+    index: int,
+    form: FlaskForm,
+    locale: str,
+    action: str,
+) -> Response:
     """Save the page, then go back, pause, go on, or submit the whole survey."""
     draft = visit.draft
     current = pages[index]
@@ -167,7 +188,8 @@ def _after_post(visit: Visit, token: str, pages, index: int, form, locale: str, 
         db.session.commit()
         return redirect(url_for("survey.page", token=token, number=missing + 1, check=1))
     kiosk_code = visit.open_link.code if visit.kiosk and visit.open_link else None
-    stored = respondents.submit(db.session, visit, final, locale)
+    plan = _plan(visit.campaign)
+    stored = respondents.submit(db.session, visit, plan.layout, final, locale)
     db.session.commit()
     if stored and kiosk_code:
         session.clear()
@@ -175,7 +197,9 @@ def _after_post(visit: Visit, token: str, pages, index: int, form, locale: str, 
     return redirect(url_for("survey.start", token=token))
 
 
-def _render_page(visit: Visit, token: str, pages, index: int, form, locale: str) -> str:
+def _render_page(
+    visit: Visit, token: str, pages: list[SurveyPage], index: int, form: FlaskForm, locale: str
+) -> str:
     return render_template(
         "survey/page.html",
         visit=visit,
@@ -220,7 +244,6 @@ def open_start(code: str) -> Page:
     functions = list(db.session.scalars(sa.select(Function).order_by(Function.name)))
     form = open_start_form(functions, locale)
     if form.validate_on_submit():
-        locale = _use_locale(offered, form.lang.data)
         function = next(f for f in functions if f.code == form.function.data)
         new_token = respondents.start_open_draft(
             db.session, link, function, form.level.data, locale, kiosk
@@ -234,7 +257,7 @@ def open_start(code: str) -> Page:
         form=form,
         token=None,
         open_link=link,
-        minutes=estimated_minutes(campaign_pages(link.campaign)),
+        minutes=estimated_minutes(_plan(link.campaign).pages),
         kiosk=kiosk,
         finished=request.args.get("done") == "1",
     )

@@ -12,6 +12,7 @@ from surveyapp.extensions import db
 from surveyapp.models import Answer, Draft, Invitation, Response
 from surveyapp.services import respondents
 from surveyapp.services.campaigns import campaign_by_slug
+from surveyapp.services.survey_pages import survey_plan
 from tests.survey.conftest import answer_pages, begin, form_token, make_campaign, radio_answers
 
 EN = {"Accept-Language": "en"}
@@ -58,7 +59,8 @@ def test_the_order_responses_are_read_in_says_nothing_of_the_order_they_came(app
             visit = respondents.find_visit(db.session, token)
             respondents.start_personal_draft(db.session, visit, "en", False)
             answers = {column: 1 + arrival // 5**place % 5 for place, column in enumerate(digits)}
-            assert respondents.submit(db.session, visit, answers, "en")
+            layout = survey_plan(db.session, visit.campaign).layout
+            assert respondents.submit(db.session, visit, layout, answers, "en")
             db.session.commit()
         campaign = campaign_by_slug(db.session, setup.slug)
         loaded = load_campaign_data(db.session, campaign).answers

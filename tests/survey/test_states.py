@@ -101,7 +101,7 @@ def test_an_expired_draft_says_so_and_can_start_again(app, survey, browser_clien
         )
         age = timedelta(minutes=31)
     else:
-        path = begin(browser_client, survey.path(survey.people[0]))
+        path = begin(browser_client, survey.path(survey.people[0]), lang="en")
         age = timedelta(days=31)
     with app.app_context():
         db.session.execute(sa.update(Draft).values(updated_at=utcnow() - age))

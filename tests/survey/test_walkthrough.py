@@ -34,7 +34,7 @@ def test_a_required_question_left_blank_is_named_next_to_its_field_and_focused(
     survey, browser_client
 ):
     path = survey.path(survey.people[0])
-    first_page = begin(browser_client, path)
+    first_page = begin(browser_client, path, lang="en")
     html = browser_client.get(first_page).get_data(as_text=True)
     answers = radio_answers(html)
     skipped = sorted(answers)[1]

@@ -51,10 +51,30 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    app.teardown_appcontext(close_session_quietly)
+
+
+def close_session_quietly(_error: BaseException | None) -> None:
+    """End the request's session even if its connection died after the page was made.
+
+    When PostgreSQL restarts between a request's last query and its end, the closing ROLLBACK
+    fails; the page is already right, so the connection is discarded instead of turning the
+    answer into a 500. Runs before Flask-SQLAlchemy's own teardown (teardowns run in reverse).
+    """
+    from sqlalchemy.exc import DBAPIError
+
+    from surveyapp.extensions import db
+
+    try:
+        db.session.remove()
+    except DBAPIError:
+        db.session().invalidate()
+        db.session.remove()
 
 
 def register_blueprints(app: Flask) -> None:
     """Attach the blueprints; each feature brings its own."""
+    from surveyapp.api import bp as api_bp
     from surveyapp.health import bp as health_bp
     from surveyapp.staff import bp as staff_bp
     from surveyapp.staff import root as root_bp
@@ -64,6 +84,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(survey_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(root_bp)
+    app.register_blueprint(api_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -7,6 +7,7 @@ from flask.cli import FlaskGroup
 
 from surveyapp import create_app
 from surveyapp.briefs.cli import briefs
+from surveyapp.commands.api_tokens import tokens
 from surveyapp.commands.campaigns import (
     analyze_command,
     campaign,
@@ -17,6 +18,7 @@ from surveyapp.commands.campaigns import (
 from surveyapp.commands.catalog import instruments
 from surveyapp.commands.demo import demo
 from surveyapp.commands.jobs import jobs, worker
+from surveyapp.commands.mail import mail
 from surveyapp.commands.open_links import openlinks
 from surveyapp.commands.org import roster, units, users
 from surveyapp.exports.cli import export
@@ -34,6 +36,7 @@ for command in (
     users,
     campaign,
     invitations,
+    mail,
     openlinks,
     drafts,
     responses,
@@ -43,5 +46,6 @@ for command in (
     demo,
     jobs,
     worker,
+    tokens,
 ):
     cli.add_command(command)

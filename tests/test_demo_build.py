@@ -7,11 +7,33 @@ import re
 from pathlib import Path
 
 import sqlalchemy as sa
-from argon2 import PasswordHasher
+from flask import Flask
 
 from surveyapp.demo_build import DEMO_PASSWORD
 from surveyapp.extensions import db
-from surveyapp.models import Campaign, Invitation, Response, User
+from surveyapp.models import Campaign, Invitation, Response
+from tests.staff.conftest import new_client, sign_in
+
+LOGINS = re.compile(r"\(password '([^']+)'\) as:\n((?:  \S+@\S+ +\w+\n)+)")
+
+
+def sign_in_with_the_printed_logins(app: Flask, output: str) -> list[str]:
+    """Sign in through the real login form with each printed login; the roles that reached
+    the campaign list. The printed text is what a demo user copies, so it is what is tested.
+    """
+    found = LOGINS.search(output)
+    assert found, output
+    password, lines = found.group(1), found.group(2).splitlines()
+    roles = []
+    for email, role in (line.split() for line in lines):
+        client = new_client(app)
+        signed_in = sign_in(client, email, password)
+        assert signed_in.status_code == 302, (email, signed_in.get_data(as_text=True))
+        home = client.get(signed_in.headers["Location"])
+        assert home.status_code == 200 and home.request.path == "/staff/", email
+        assert "ai-pulse-q3" in home.get_data(as_text=True), email
+        roles.append(role)
+    return roles
 
 
 def test_demo_build_makes_waves_units_briefs_and_logins(app, run, tmp_path: Path):
@@ -36,8 +58,11 @@ def test_demo_build_makes_waves_units_briefs_and_logins(app, run, tmp_path: Path
             .where(Invitation.status == "submitted")
         )
         assert submitted > 0
-        for user in db.session.scalars(sa.select(User)):
-            assert PasswordHasher().verify(user.password_hash, DEMO_PASSWORD)
+    assert sign_in_with_the_printed_logins(app, result.output) == [
+        "admin",
+        "change_manager",
+        "hr",
+    ]
 
     document = json.loads(run("analyze", "ai-pulse-q3", "--json").output)
     units = {g["key"]: g for g in document["groups"] if g["kind"] == "unit"}

@@ -32,9 +32,10 @@ def queue_on_redis(app):
     Redis.from_url(REDIS_URL).flushdb()
 
 
-def _job(app, job_id: int) -> Job:
+def _only_job(app) -> Job:
+    """The one job the test made (ids are not reset between tests on PostgreSQL)."""
     with app.app_context():
-        job = db.session.get(Job, job_id)
+        job = db.session.scalars(sa.select(Job)).one()
         db.session.expunge(job)
         return job
 
@@ -44,10 +45,12 @@ def test_a_real_worker_runs_a_queued_analysis_and_dashboards_reuse_it(
 ):
     store_wave(survey_layout, "wave-1", seed=5)
     queued = run("jobs", "start", "analysis", "wave-1")
-    assert queued.exit_code == 0 and "job 1 (analysis of wave-1): queued" in queued.output
-    assert _job(app, 1).status == "queued"
+    job = _only_job(app)
+    assert queued.exit_code == 0
+    assert f"job {job.id} (analysis of wave-1): queued" in queued.output
+    assert job.status == "queued"
     assert run("worker", "--burst").exit_code == 0
-    job = _job(app, 1)
+    job = _only_job(app)
     assert (job.status, job.progress, job.error) == ("done", 1.0, None)
     assert job.result["document"]["campaign"] == "wave-1"
     with app.app_context():
@@ -66,6 +69,6 @@ def test_a_failed_job_on_the_worker_says_why(app, run, survey_layout, queue_on_r
     queued = run("jobs", "start", "briefs", "empty")
     assert queued.exit_code == 0, queued.output
     assert run("worker", "--burst").exit_code == 0
-    job = _job(app, 1)
+    job = _only_job(app)
     assert job.status == "failed"
     assert job.error == ("SurveyappError: campaign 'empty' has no responses yet: no brief to build")

@@ -2,8 +2,9 @@
 
 A message is a row first and an SMTP conversation second, so a crash mid-batch leaves each
 message either marked sent or still pending, never lost; the unique (invitation, kind) pair
-means a person cannot be sent the same invitation or reminder twice. The body, which holds
-the personal link, is cleared once the message is sent.
+means a person cannot be sent the same invitation or reminder twice. There is no body: it is
+rendered when the message is sent, with the personal link remade from the invitation's salt,
+so the outbox never holds a usable link.
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ class OutboxMessage(Base):
     recipient: Mapped[str] = mapped_column(sa.String(254))
     locale: Mapped[str] = mapped_column(sa.String(10))
     subject: Mapped[str] = mapped_column(sa.String(200))
-    body: Mapped[str | None] = mapped_column(sa.Text)
     status: Mapped[str] = mapped_column(sa.String(20), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

@@ -230,3 +230,129 @@ def invitation_links(
     if unsubmitted_only:
         query = query.where(Invitation.status != "submitted")
     return [(employee_id, links.url(salt)) for employee_id, salt in session.execute(query)]
+
+
+@dataclass(frozen=True)
+class CampaignChanges:
+    """A campaign's settings as an admin edits them: every field, changed or not."""
+
+    name: str
+    unit_codes: list[str]
+    mode: str
+    min_group_size: int
+    min_comment_group_size: int
+    opens_at: datetime | None
+    closes_at: datetime | None
+
+
+def settings_fixed(campaign: Campaign) -> bool:
+    """Whether the campaign has opened (by hand or by date): its privacy mode, group sizes and
+    opening date are then fixed, since answers were given under them."""
+    from surveyapp.services.survey_pages import campaign_phase
+
+    return campaign_phase(campaign) != "not_open"
+
+
+def _locked_problems(campaign: Campaign, changes: CampaignChanges) -> list[Problem]:
+    """Changes the campaign's phase forbids: privacy once open, all but the name once closed."""
+    from surveyapp.services.survey_pages import campaign_phase
+
+    phase = campaign_phase(campaign)
+    problems: list[Problem] = []
+    if phase == "not_open":
+        return problems
+    since = "opened" if phase == "open" else "closed"
+    fixed = {
+        "--mode": (campaign.privacy_mode, changes.mode, "privacy mode"),
+        "--min-group": (campaign.min_group_size, changes.min_group_size, "minimum group size"),
+        "--min-comment-group": (
+            campaign.min_comment_group_size,
+            changes.min_comment_group_size,
+            "minimum group size for comments",
+        ),
+        "--opens": (_moment(campaign.opens_at), _moment(changes.opens_at), "opening date"),
+    }
+    if phase == "closed":
+        fixed["--closes"] = (
+            _moment(campaign.closes_at),
+            _moment(changes.closes_at),
+            "closing date",
+        )
+    for option, (before, after, label) in fixed.items():
+        if before != after:
+            problems.append(
+                Problem(option, "", f"the {label} cannot change once the campaign has {since}")
+            )
+    current = {unit.code for unit in campaign.units}
+    removed = sorted(current - set(changes.unit_codes))
+    added = sorted(set(changes.unit_codes) - current)
+    if removed:
+        problems.append(
+            Problem(
+                "--units",
+                "",
+                f"units cannot be removed once the campaign has {since}: {', '.join(removed)}",
+            )
+        )
+    if added and phase == "closed":
+        problems.append(Problem("--units", "", "units cannot be added to a closed campaign"))
+    return problems
+
+
+def _moment(value: datetime | None) -> datetime | None:
+    """A stored or typed date-time, comparable whatever the database did to its time zone."""
+    return as_utc(value) if value is not None else None
+
+
+def update_campaign(session: Session, campaign: Campaign, changes: CampaignChanges) -> Campaign:
+    """Apply an admin's edit, or raise with every problem and change nothing.
+
+    The rule the CLI and the admin pages share: once a campaign has opened, its privacy mode,
+    minimum group sizes and opening date stay as they were and no target unit is removed; once
+    it has closed, only its name can change.
+    """
+    problems = _locked_problems(campaign, changes)
+    if not changes.name.strip() or len(changes.name) > 200:
+        problems.append(Problem("--name", "", "a name of 1 to 200 characters is required"))
+    if not changes.unit_codes:
+        problems.append(Problem("--units", "", "choose at least one unit"))
+    if changes.mode not in PRIVACY_MODES:
+        problems.append(
+            Problem("--mode", "", f"{changes.mode!r} is not one of {', '.join(PRIVACY_MODES)}")
+        )
+    if changes.min_group_size < MIN_GROUP_FLOOR:
+        problems.append(
+            Problem(
+                "--min-group",
+                "",
+                f"{changes.min_group_size} is below the floor of {MIN_GROUP_FLOOR}",
+            )
+        )
+    if changes.min_comment_group_size < changes.min_group_size:
+        problems.append(
+            Problem(
+                "--min-comment-group",
+                "",
+                f"must be at least the minimum group size ({changes.min_group_size})",
+            )
+        )
+    opens, closes = _moment(changes.opens_at), _moment(changes.closes_at)
+    if opens and closes and closes <= opens:
+        problems.append(Problem("--closes", "", "the campaign must close after it opens"))
+    units: list[OrgUnit] = []
+    if changes.unit_codes:
+        try:
+            units = units_by_code(session, changes.unit_codes, "--units")
+        except InputError as error:
+            problems += error.problems
+    if problems:
+        raise InputError(problems)
+    campaign.name = changes.name.strip()
+    campaign.units = units
+    campaign.privacy_mode = changes.mode
+    campaign.min_group_size = changes.min_group_size
+    campaign.min_comment_group_size = changes.min_comment_group_size
+    campaign.opens_at = changes.opens_at
+    campaign.closes_at = changes.closes_at
+    session.flush()
+    return campaign

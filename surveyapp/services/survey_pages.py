@@ -15,7 +15,7 @@ from typing import Literal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from surveyapp.models import Campaign, CampaignInstrument
+from surveyapp.models import Campaign, CampaignInstrument, InstrumentVersion, Item
 from surveyapp.models.base import utcnow
 from surveyapp.models.instruments import LocalizedText
 from surveyapp.services.layout import CampaignLayout, Question, campaign_layout
@@ -26,7 +26,7 @@ SECONDS_PER_QUESTION = 9  # a Likert item on a phone; quiz items and comments ta
 Phase = Literal["not_open", "open", "closed"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SurveyPage:
     """One screen of questions, titled by its instrument and its own title."""
 
@@ -44,19 +44,34 @@ class SurveyPlan:
     locales: tuple[str, ...]
 
 
-_plans: dict[tuple[int, ...], SurveyPlan] = {}
+_plans: dict[tuple, SurveyPlan] = {}
 
 
 def survey_plan(session: Session, campaign: Campaign) -> SurveyPlan:
-    """The campaign's plan, built once per process for its instrument versions."""
-    versions = tuple(
-        session.scalars(
-            sa.select(CampaignInstrument.instrument_version_id)
-            .where(CampaignInstrument.campaign_id == campaign.id)
-            .order_by(CampaignInstrument.position)
+    """The campaign's plan, built once per process for its instrument versions.
+
+    The key names the database and, per version, its id, content checksum and item ids, so
+    a plan is never reused for other rows that happen to have the same ids.
+    """
+    versions = session.execute(
+        sa.select(
+            CampaignInstrument.instrument_version_id,
+            InstrumentVersion.checksum,
+            sa.func.min(Item.id),
+            sa.func.max(Item.id),
         )
-    )
-    plan = _plans.get(versions)
+        .join(InstrumentVersion, InstrumentVersion.id == CampaignInstrument.instrument_version_id)
+        .join(Item, Item.instrument_version_id == InstrumentVersion.id)
+        .where(CampaignInstrument.campaign_id == campaign.id)
+        .group_by(
+            CampaignInstrument.position,
+            CampaignInstrument.instrument_version_id,
+            InstrumentVersion.checksum,
+        )
+        .order_by(CampaignInstrument.position)
+    ).all()
+    key = (str(session.get_bind().url), *(tuple(row) for row in versions))
+    plan = _plans.get(key)
     if plan is None:
         layout = campaign_layout(campaign)
         locales = [set(entry.instrument_version.locales) for entry in campaign.instruments]
@@ -64,7 +79,7 @@ def survey_plan(session: Session, campaign: Campaign) -> SurveyPlan:
         plan = SurveyPlan(layout, campaign_pages(campaign, layout), tuple(sorted(common)))
         if len(_plans) >= PLANS_KEPT:
             _plans.clear()
-        _plans[versions] = plan
+        _plans[key] = plan
     return plan
 
 

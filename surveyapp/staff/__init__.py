@@ -1,6 +1,30 @@
-"""The staff area: sign-in, the campaigns a user may see, dashboards, downloads, open links."""
+"""The staff area: sign-in, admin pages, the campaigns a user may see, dashboards, downloads."""
 
-from surveyapp.staff import auth, campaigns, downloads, jobs, open_links
+from surveyapp.staff import (
+    admin_campaigns,
+    admin_org,
+    api_tokens,
+    audit,
+    auth,
+    campaigns,
+    downloads,
+    jobs,
+    mail,
+    open_links,
+)
 from surveyapp.staff.blueprint import bp, root
 
-__all__ = ["auth", "bp", "campaigns", "downloads", "jobs", "open_links", "root"]
+__all__ = [
+    "admin_campaigns",
+    "admin_org",
+    "api_tokens",
+    "audit",
+    "auth",
+    "bp",
+    "campaigns",
+    "downloads",
+    "jobs",
+    "mail",
+    "open_links",
+    "root",
+]

@@ -7,6 +7,7 @@ answer means the same thing whether typed on a phone or imported from a file.
 from __future__ import annotations
 
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from flask_babel import gettext, lazy_gettext
 from flask_wtf import FlaskForm
@@ -93,14 +94,14 @@ def _field(question: Question, locale: str) -> Field:
     return RadioField(label, choices=choices, validate_choice=False, validators=validators)
 
 
-_form_classes: dict[tuple[tuple[int, ...], str], type[FlaskForm]] = {}
-FORM_CLASSES_KEPT = 512
+# Per page object (pages live in the process's survey plans), the form class per language.
+_form_classes: WeakKeyDictionary[SurveyPage, dict[str, type[FlaskForm]]] = WeakKeyDictionary()
 
 
 def _page_form_class(page: SurveyPage, locale: str) -> type[FlaskForm]:
-    """The form class of a page in a language, made once per process (items never change)."""
-    key = (tuple(question.item.id for question in page.questions), locale)
-    form_class = _form_classes.get(key)
+    """The form class of a page in a language, made once per page and language."""
+    by_locale = _form_classes.setdefault(page, {})
+    form_class = by_locale.get(locale)
     if form_class is None:
 
         class PageForm(FlaskForm):
@@ -108,9 +109,7 @@ def _page_form_class(page: SurveyPage, locale: str) -> type[FlaskForm]:
 
         for question in page.questions:
             setattr(PageForm, field_name(question), _field(question, locale))
-        if len(_form_classes) >= FORM_CLASSES_KEPT:
-            _form_classes.clear()
-        form_class = _form_classes[key] = PageForm
+        form_class = by_locale[locale] = PageForm
     return form_class
 
 

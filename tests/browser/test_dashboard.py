@@ -5,6 +5,7 @@ from __future__ import annotations
 from playwright.sync_api import Browser, expect
 
 from tests.browser.axe import Axe
+from tests.browser.screenshots import screenshot
 from tests.staff.conftest import PASSWORD, add_user
 from tests.test_cli_analyze import store_wave
 
@@ -32,4 +33,5 @@ def test_a_change_manager_signs_in_and_the_unit_dashboard_passes_axe(
     expect(page.get_by_role("heading", name="Readiness: the ADKAR profile")).to_be_visible()
     expect(page.locator("figure svg").first).to_be_visible()
     axe.check(page, "the RETAIL dashboard")
+    screenshot(page, "dashboard", full_page=True)
     context.close()

@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Response
 from tests.browser.axe import Axe
+from tests.browser.screenshots import screenshot
 from tests.conftest import REPO_DIR
 from tests.survey.conftest import make_campaign
 
@@ -170,6 +171,7 @@ def test_a_phone_user_answers_in_spanish_by_keyboard_pausing_on_one_device_resum
     press_and_load(page, "Enter")
     arrive(page, f"{link}/1", "page 1 on going back", axe)
     assert page.evaluate(CHECKED) == first_page
+    screenshot(page, "respondent-phone")
     tab_to_button(page, next_)
     press_and_load(page, "Enter")
 

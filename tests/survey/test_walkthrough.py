@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 
 from surveyapp.extensions import db
@@ -88,3 +90,18 @@ def test_save_and_finish_later_resumes_on_another_device_with_every_answer(
     assert went_back.headers["Location"] == page_one
     assert phone.get(page_one).get_data(as_text=True).count("checked") == len(first_answers)
     assert phone.get(path + "/3").headers["Location"] == page_two  # no skipping ahead
+
+
+def test_no_page_of_the_flow_loads_anything_from_elsewhere_or_needs_script(survey, browser_client):
+    path = survey.path(survey.people[0])
+    pages = [browser_client.get(path).get_data(as_text=True)]
+    location = begin(browser_client, path)
+    pages.append(browser_client.get(location).get_data(as_text=True))
+    pages.append(browser_client.get(f"/o/{survey.open_codes['OPS-N']}").get_data(as_text=True))
+    for html in pages:
+        assert "<script" not in html
+        assert not re.search(r'(src|href|action)="(https?:)?//', html), html
+        assert 'name="viewport" content="width=device-width, initial-scale=1"' in html
+    stylesheet = browser_client.get("/static/style.css")
+    assert stylesheet.status_code == 200 and stylesheet.mimetype == "text/css"
+    stylesheet.close()

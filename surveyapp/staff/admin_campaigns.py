@@ -1,0 +1,396 @@
+"""Admin pages for campaigns: create, edit, open and close, invitations, and participation.
+
+A file of personal links is a set of keys to the survey, so every such download is recorded
+in the audit trail, in the transaction that made it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, date, datetime, time
+
+import sqlalchemy as sa
+from flask import current_app, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from surveyapp.errors import InputError, SurveyappError
+from surveyapp.exports.audit import record_export
+from surveyapp.extensions import db
+from surveyapp.models import Campaign, Instrument, InstrumentVersion, OrgUnit
+from surveyapp.services.campaigns import (
+    CampaignChanges,
+    CampaignSpec,
+    close_campaign,
+    create_campaign,
+    invitation_links,
+    issue_invitations,
+    open_campaign,
+    settings_fixed,
+    update_campaign,
+)
+from surveyapp.services.participation import (
+    LOW_PARTICIPATION,
+    Counts,
+    UnitParticipation,
+    participation_by_unit,
+    roster_size,
+)
+from surveyapp.services.survey_pages import as_utc, campaign_phase
+from surveyapp.services.tokens import PersonalLinks
+from surveyapp.services.transaction import atomic
+from surveyapp.staff.admin_forms import (
+    ActionForm,
+    CampaignEditForm,
+    CampaignForm,
+    CloseForm,
+    LinksForm,
+)
+from surveyapp.staff.admin_org import ADMIN_ROLES, place_problems, unit_tree, writes
+from surveyapp.staff.blueprint import bp
+from surveyapp.staff.scope import (
+    DASHBOARD_ROLES,
+    campaign_in_scope,
+    campaign_unit_ids,
+    role_required,
+    visible_unit_ids,
+)
+
+INVITATIONS_ISSUED = "invitations.issue"
+INVITATION_LINKS = "invitations.links"
+OPTION_FIELDS = {  # where a service's problem belongs on the form
+    "SLUG": "slug",
+    "--name": "name",
+    "--instruments": "instruments",
+    "--units": "units",
+    "--all-units": "units",
+    "--mode": "mode",
+    "--min-group": "min_group_size",
+    "--min-comment-group": "min_comment_group_size",
+    "--opens": "opens",
+    "--closes": "closes",
+}
+
+
+@bp.context_processor
+def admin_helpers() -> dict:
+    """Time in UTC as the forms take it, and whether another feature's page is installed."""
+
+    def moment(value: datetime | None) -> str:
+        return _in_utc(value).strftime("%Y-%m-%d %H:%M UTC") if value else ""
+
+    return {
+        "moment": moment,
+        "low_participation": LOW_PARTICIPATION,
+    }
+
+
+def _campaign(slug: str) -> Campaign:
+    """Any campaign, for an admin; 404 when there is none of that name."""
+    return db.first_or_404(sa.select(Campaign).where(Campaign.slug == slug))
+
+
+def _fill_choices(form: CampaignEditForm) -> None:
+    """Offer every unit, and on the new-campaign form every loaded instrument version."""
+    form.units.choices = [
+        SelectChoice(code) for code in db.session.scalars(sa.select(OrgUnit.code))
+    ]
+    if isinstance(form, CampaignForm):
+        versions = db.session.execute(
+            sa.select(Instrument.slug, InstrumentVersion.version, InstrumentVersion.title)
+            .join(InstrumentVersion.instrument)
+            .order_by(Instrument.slug, InstrumentVersion.version.desc())
+        ).all()
+        form.instruments.choices = [
+            SelectChoice(
+                f"{slug}@{version}", f"{title.get('en') or slug} ({slug}, version {version})"
+            )
+            for slug, version, title in versions
+        ]
+
+
+def _fields(form: CampaignEditForm) -> dict:
+    """The form's fields by the option names the campaign services give their problems."""
+    return {key: getattr(form, name) for key, name in OPTION_FIELDS.items() if hasattr(form, name)}
+
+
+def _in_utc(value: datetime) -> datetime:
+    """A stored moment in UTC, whatever time zone the database session handed it back in."""
+    return as_utc(value).astimezone(UTC)
+
+
+def _day(value: datetime | None) -> date | None:
+    """The UTC day of a stored moment, as the date fields show it."""
+    return _in_utc(value).date() if value else None
+
+
+def _moment(typed: date | None, stored: datetime | None = None) -> datetime | None:
+    """A typed day as 00:00 UTC; the stored moment itself when the day typed is its own."""
+    if typed is None:
+        return None
+    if stored is not None and _day(stored) == typed:
+        return stored
+    return datetime.combine(typed, time(), UTC)
+
+
+@bp.get("/admin/campaigns")
+@role_required(*ADMIN_ROLES)
+def admin_campaigns() -> ResponseReturnValue:
+    """Every campaign, newest first, with where it stands."""
+    campaigns = db.session.scalars(sa.select(Campaign).order_by(Campaign.created_at.desc()))
+    rows = [{"campaign": c, "phase": campaign_phase(c)} for c in campaigns]
+    return render_template("staff/admin/campaigns.html", rows=rows)
+
+
+@bp.route("/admin/campaigns/new", methods=["GET", "POST"])
+@writes
+@role_required(*ADMIN_ROLES)
+def admin_campaign_new() -> ResponseReturnValue:
+    """Create a campaign (a draft) from loaded instrument versions."""
+    form = CampaignForm()
+    _fill_choices(form)
+    if form.validate_on_submit():
+        spec = CampaignSpec(
+            slug=form.slug.data,
+            name=form.name.data,
+            instruments=list(form.instruments.data),
+            unit_codes=list(form.units.data),
+            all_units=False,
+            mode=form.mode.data,
+            min_group_size=form.min_group_size.data,
+            min_comment_group_size=form.min_comment_group_size.data,
+            opens_at=_moment(form.opens.data),
+            closes_at=_moment(form.closes.data),
+        )
+        try:
+            with atomic():
+                create_campaign(db.session, spec)
+        except InputError as error:
+            place_problems(form, error.problems, _fields(form), lambda problem: problem.source)
+        else:
+            flash(f"Campaign {spec.slug} created as a draft.", "notice")
+            return redirect(url_for("staff.admin_campaign", slug=spec.slug))
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "staff/admin/campaign_form.html", form=form, campaign=None, tree=unit_tree()
+    ), status
+
+
+@bp.get("/admin/campaigns/<slug>")
+@role_required(*ADMIN_ROLES)
+def admin_campaign(slug: str) -> ResponseReturnValue:
+    """One campaign: its settings, the open and close buttons, its invitations."""
+    return _campaign_page(_campaign(slug))
+
+
+def _campaign_page(
+    campaign: Campaign, close_form: CloseForm | None = None, status: int = 200
+) -> ResponseReturnValue:
+    """The campaign's page, with the close form as submitted when it was refused."""
+    counts = sum((row.counts for row in _top_rows(campaign)), Counts())
+    return render_template(
+        "staff/admin/campaign.html",
+        campaign=campaign,
+        phase=campaign_phase(campaign),
+        fixed=settings_fixed(campaign),
+        counts=counts,
+        roster=roster_size(db.session, campaign),
+        action_form=ActionForm(formdata=None),
+        close_form=close_form or CloseForm(formdata=None),
+        links_form=LinksForm(formdata=None),
+    ), status
+
+
+def _top_rows(campaign: Campaign) -> list[UnitParticipation]:
+    """The campaign's target units with their totals (sub-units included)."""
+    rows = participation_by_unit(db.session, campaign, campaign_unit_ids(db.session, campaign))
+    return [row for row in rows if row.depth == 0]
+
+
+@bp.route("/admin/campaigns/<slug>/edit", methods=["GET", "POST"])
+@writes
+@role_required(*ADMIN_ROLES)
+def admin_campaign_edit(slug: str) -> ResponseReturnValue:
+    """Change name, dates and units; privacy mode and group sizes only until it opens."""
+    campaign = _campaign(slug)
+    form = CampaignEditForm(
+        data={
+            "name": campaign.name,
+            "units": [unit.code for unit in campaign.units],
+            "mode": campaign.privacy_mode,
+            "min_group_size": campaign.min_group_size,
+            "min_comment_group_size": campaign.min_comment_group_size,
+            "opens": _day(campaign.opens_at),
+            "closes": _day(campaign.closes_at),
+        }
+    )
+    _fill_choices(form)
+    if form.validate_on_submit():
+        changes = CampaignChanges(
+            name=form.name.data,
+            unit_codes=list(form.units.data),
+            # a field the page did not send (it shows fixed settings as text) keeps its value
+            mode=form.mode.data if form.mode.raw_data else campaign.privacy_mode,
+            min_group_size=(
+                form.min_group_size.data
+                if form.min_group_size.raw_data
+                else campaign.min_group_size
+            ),
+            min_comment_group_size=(
+                form.min_comment_group_size.data
+                if form.min_comment_group_size.raw_data
+                else campaign.min_comment_group_size
+            ),
+            opens_at=_moment(form.opens.data, campaign.opens_at),
+            closes_at=_moment(form.closes.data, campaign.closes_at),
+        )
+        try:
+            with atomic():
+                update_campaign(db.session, campaign, changes)
+        except InputError as error:
+            place_problems(form, error.problems, _fields(form), lambda problem: problem.source)
+        else:
+            flash(f"Campaign {slug} saved.", "notice")
+            return redirect(url_for("staff.admin_campaign", slug=slug))
+    status = 422 if form.is_submitted() else 200
+    return render_template(
+        "staff/admin/campaign_form.html",
+        form=form,
+        campaign=campaign,
+        fixed=settings_fixed(campaign),
+        phase=campaign_phase(campaign),
+        tree=unit_tree(),
+    ), status
+
+
+@bp.post("/admin/campaigns/<slug>/open")
+@writes
+@role_required(*ADMIN_ROLES)
+def admin_campaign_open(slug: str) -> ResponseReturnValue:
+    """Open the campaign now; from here its privacy settings are fixed."""
+    campaign = _campaign(slug)
+    if ActionForm().validate_on_submit():
+        try:
+            with atomic():
+                open_campaign(db.session, campaign)
+        except SurveyappError as error:
+            flash(f"Not opened: {error}.", "error")
+        else:
+            flash(f"Campaign {slug} is open.", "notice")
+    return redirect(url_for("staff.admin_campaign", slug=slug))
+
+
+@bp.post("/admin/campaigns/<slug>/close")
+@writes
+@role_required(*ADMIN_ROLES)
+def admin_campaign_close(slug: str) -> ResponseReturnValue:
+    """Close the campaign now, once the admin has confirmed; unsubmitted drafts go."""
+    campaign = _campaign(slug)
+    form = CloseForm()
+    if not form.validate_on_submit():
+        return _campaign_page(campaign, close_form=form, status=422)
+    try:
+        with atomic():
+            purged = close_campaign(db.session, campaign)
+    except SurveyappError as error:
+        flash(f"Not closed: {error}.", "error")
+    else:
+        flash(f"Campaign {slug} is closed; {purged} unsubmitted draft(s) deleted.", "notice")
+    return redirect(url_for("staff.admin_campaign", slug=slug))
+
+
+@bp.post("/admin/campaigns/<slug>/invitations")
+@writes
+@role_required(*ADMIN_ROLES)
+def admin_invitations_issue(slug: str) -> ResponseReturnValue:
+    """Invite everyone in the campaign's units who has no link yet; answer with their links."""
+    campaign = _campaign(slug)
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("staff.admin_campaign", slug=slug))
+    links = PersonalLinks.from_config(current_app.config)
+    try:
+        with atomic():
+            issued = issue_invitations(db.session, campaign, links)
+            if issued.links:
+                record_export(
+                    db.session,
+                    actor=current_user.email,
+                    action=INVITATIONS_ISSUED,
+                    campaign=campaign,
+                    detail={"already_invited": issued.already_invited},
+                    row_count=len(issued.links),
+                )
+            body = _links_csv(issued.links)
+    except SurveyappError as error:
+        flash(f"No invitations issued: {error}.", "error")
+        return redirect(url_for("staff.admin_campaign", slug=slug))
+    if not issued.links:
+        flash(
+            f"No one new to invite: {issued.already_invited} people already have a link "
+            "(download all personal links to get them again).",
+            "notice",
+        )
+        return redirect(url_for("staff.admin_campaign", slug=slug))
+    return _attachment(body, f"{slug}-new-invitations.csv")
+
+
+@bp.post("/admin/campaigns/<slug>/links")
+@writes
+@role_required(*ADMIN_ROLES)
+def admin_invitation_links(slug: str) -> ResponseReturnValue:
+    """Every personal link again (or those not yet submitted), e.g. for a reminder."""
+    campaign = _campaign(slug)
+    form = LinksForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("staff.admin_campaign", slug=slug))
+    links = PersonalLinks.from_config(current_app.config)
+    unsubmitted = bool(form.unsubmitted.data)
+    with atomic():
+        rows = invitation_links(db.session, campaign, links, unsubmitted_only=unsubmitted)
+        if rows:
+            record_export(
+                db.session,
+                actor=current_user.email,
+                action=INVITATION_LINKS,
+                campaign=campaign,
+                detail={"unsubmitted_only": unsubmitted},
+                row_count=len(rows),
+            )
+    if not rows:
+        flash("There are no personal links to download: issue invitations first.", "notice")
+        return redirect(url_for("staff.admin_campaign", slug=slug))
+    kind = "unsubmitted-links" if unsubmitted else "links"
+    return _attachment(_links_csv(rows), f"{slug}-{kind}.csv")
+
+
+def _links_csv(rows: list[tuple[str, str]]) -> bytes:
+    """`employee_id,link` as the CLI writes it, for a mail merge."""
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(["employee_id", "link"])
+    writer.writerows(rows)
+    return text.getvalue().encode("utf-8")
+
+
+def _attachment(body: bytes, filename: str) -> ResponseReturnValue:
+    """A download kept out of every cache: each line opens someone's survey."""
+    response = current_app.response_class(body, mimetype="text/csv")
+    response.headers.set("Content-Disposition", "attachment", filename=filename)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/campaigns/<slug>/participation")
+@role_required(*DASHBOARD_ROLES)
+def campaign_participation(slug: str) -> ResponseReturnValue:
+    """Invited, started and submitted per unit in the user's scope; low rates flagged."""
+    campaign = campaign_in_scope(db.session, current_user.id, slug)
+    rows = participation_by_unit(
+        db.session, campaign, visible_unit_ids(db.session, current_user.id, campaign)
+    )
+    total = sum((row.counts for row in rows if row.depth == 0), Counts())
+    return render_template(
+        "staff/admin/participation.html", campaign=campaign, rows=rows, total=total
+    )

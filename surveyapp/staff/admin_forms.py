@@ -1,0 +1,195 @@
+"""The admin pages' forms (Flask-WTF, so each carries a CSRF token); the services judge the rest."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    Field,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    StopValidation,
+    ValidationError,
+)
+
+from surveyapp.models.campaigns import (
+    DEFAULT_MIN_COMMENT_GROUP,
+    DEFAULT_MIN_GROUP,
+    MIN_GROUP_FLOOR,
+    PRIVACY_MODES,
+)
+from surveyapp.models.org import CODE_PATTERN
+from surveyapp.services.campaigns import SLUG_PATTERN
+
+CODE_RULE = "letters, digits, . _ - (up to 40, starting with a letter or digit)"
+MODE_CHOICES = [
+    SelectChoice(PRIVACY_MODES[0], "Anonymous: no answer can be linked to a person"),
+    SelectChoice(PRIVACY_MODES[1], "Confidential: per-person results for those who consent"),
+]
+
+
+def stripped(value: str | None) -> str | None:
+    """Text as typed, without the spaces around it (as the CSV imports read cells)."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def _name() -> StringField:
+    return StringField(
+        "Name",
+        filters=[stripped],
+        validators=[DataRequired("Give a name."), Length(max=200, message="200 at most.")],
+    )
+
+
+def _code(label: str) -> StringField:
+    return StringField(
+        label,
+        filters=[stripped],
+        validators=[
+            DataRequired("Give a code."),
+            Regexp(CODE_PATTERN, message=f"Use {CODE_RULE}."),
+        ],
+    )
+
+
+class UnitForm(FlaskForm):
+    """A new unit, or (with `code` fixed by the page) a unit renamed or moved."""
+
+    code = _code("Code")
+    name = _name()
+    parent_code = SelectField("Parent unit", choices=[])
+
+
+class UnitEditForm(FlaskForm):
+    """Rename a unit or move it under another parent; its code is how files name it, so fixed."""
+
+    name = _name()
+    parent_code = SelectField("Parent unit", choices=[])
+
+
+class CsvUploadForm(FlaskForm):
+    """A CSV file to import: all rows or none."""
+
+    file = FileField(
+        "CSV file (UTF-8)",
+        validators=[
+            FileRequired("Choose a CSV file."),
+            FileAllowed(["csv"], "Choose a file ending in .csv."),
+        ],
+    )
+
+
+class FunctionForm(FlaskForm):
+    """A business function that roster files can name by its code."""
+
+    code = _code("Code")
+    name = _name()
+
+
+def _units_field() -> SelectMultipleField:
+    return SelectMultipleField(
+        "Target units", choices=[], validators=[DataRequired("Choose at least one unit.")]
+    )
+
+
+class RequiredIfSent:
+    """Required when the page sent the field; skipped when it did not (it showed a fixed value)."""
+
+    field_flags: ClassVar[dict[str, bool]] = {"optional": True}
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        if not field.raw_data:
+            field.errors[:] = []
+            raise StopValidation()
+        if not str(field.raw_data[0]).strip():
+            raise StopValidation("Give a number.")
+
+
+def _group(label: str, default: int, required: bool = False) -> IntegerField:
+    return IntegerField(
+        label,
+        default=default,
+        validators=[
+            InputRequired("Give a number.") if required else RequiredIfSent(),
+            NumberRange(min=MIN_GROUP_FLOOR, message=f"It cannot be below {MIN_GROUP_FLOOR}."),
+        ],
+    )
+
+
+class CampaignEditForm(FlaskForm):
+    """What an admin may change: privacy and group fields are left out once it has opened."""
+
+    name = _name()
+    units = _units_field()
+    mode = RadioField("Privacy mode", choices=MODE_CHOICES, validators=[Optional()])
+    min_group_size = _group("Minimum group size", DEFAULT_MIN_GROUP)
+    min_comment_group_size = _group("Minimum group size for comments", DEFAULT_MIN_COMMENT_GROUP)
+    opens = DateField("Opens on", validators=[Optional()])
+    closes = DateField("Closes on", validators=[Optional()])
+
+
+class CampaignForm(CampaignEditForm):
+    """A new campaign: its slug and instrument versions too, every privacy field required."""
+
+    slug = StringField(
+        "Slug (used in links and file names)",
+        filters=[stripped],
+        validators=[
+            DataRequired("Give a slug."),
+            Regexp(SLUG_PATTERN, message="Use a-z, 0-9 and -, 2 to 63 characters."),
+        ],
+    )
+    instruments = SelectMultipleField(
+        "Instruments", choices=[], validators=[DataRequired("Choose at least one instrument.")]
+    )
+    mode = RadioField(
+        "Privacy mode",
+        choices=MODE_CHOICES,
+        default=PRIVACY_MODES[0],
+        validators=[DataRequired("Choose a privacy mode.")],
+    )
+    min_group_size = _group("Minimum group size", DEFAULT_MIN_GROUP, required=True)
+    min_comment_group_size = _group(
+        "Minimum group size for comments", DEFAULT_MIN_COMMENT_GROUP, required=True
+    )
+
+    def validate_instruments(self, field: SelectMultipleField) -> None:
+        """Two versions of one instrument would ask the same questions twice."""
+        slugs = [reference.partition("@")[0] for reference in field.data or []]
+        if len(set(slugs)) != len(slugs):
+            raise ValidationError("Choose one version of each instrument.")
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something (open now, issue invitations): the CSRF token only."""
+
+
+class CloseForm(FlaskForm):
+    """Closing deletes unsubmitted drafts, so the admin confirms it."""
+
+    confirm = BooleanField(
+        "Close it: people who have not submitted lose their saved answers",
+        validators=[DataRequired("Tick this box to close the campaign.")],
+    )
+
+
+class LinksForm(FlaskForm):
+    """Download every personal link again, or only those of people who have not submitted."""
+
+    unsubmitted = BooleanField("Only people who have not submitted (for a reminder)")

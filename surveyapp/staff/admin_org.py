@@ -1,0 +1,273 @@
+"""Admin pages for the organisation: the unit tree, functions, and the roster by CSV upload.
+
+Uploads go through the same services as `surveyapp units import` and `roster import`, so a
+file is taken whole or not at all, and every bad row is shown with its place and reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import FileStorage
+from wtforms import Field
+from wtforms.fields.choices import SelectChoice
+
+from surveyapp.errors import InputError, Problem
+from surveyapp.extensions import csrf, db
+from surveyapp.models import LEVELS, Function, OrgUnit, Person
+from surveyapp.services.csv_input import CsvRow, read_csv_text
+from surveyapp.services.org import ROSTER_COLUMNS, UNIT_COLUMNS, import_roster, import_units
+from surveyapp.services.transaction import atomic, begin_writing
+from surveyapp.staff.admin_forms import CsvUploadForm, FunctionForm, UnitEditForm, UnitForm
+from surveyapp.staff.blueprint import bp
+from surveyapp.staff.scope import role_required
+
+ADMIN_ROLES = ("admin",)
+UPLOAD_MAX_BYTES = 32 * 1024 * 1024  # a roster of 100,000 people is about 8 MB
+TOP_LEVEL = SelectChoice("", "(top level)")
+UNIT_FORM_COLUMNS = re.compile(r"column '(\w+)'")
+
+
+def writes(view: Callable[..., Any]) -> Callable[..., Any]:
+    """A POST to `view` writes: on SQLite it takes the write lock before its first query."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if request.method == "POST":
+            begin_writing()
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def uploads(view: Callable[..., Any]) -> Callable[..., Any]:
+    """`view` takes a file larger than the app's 1 MB body limit.
+
+    The app-wide CSRF check reads the body before any view could raise the limit, so it is
+    skipped here; the view's own form checks the same token before it reads the file.
+    """
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        request.max_content_length = UPLOAD_MAX_BYTES
+        return view(*args, **kwargs)
+
+    return csrf.exempt(wrapped)
+
+
+def place_problems(
+    form: FlaskForm, problems: list[Problem], fields: dict[str, Field], key: Callable
+) -> None:
+    """Show each problem a service found next to the field `key(problem)` names, else on top."""
+    for problem in problems:
+        field = fields.get(key(problem))
+        if field is None:
+            form.form_errors.append(problem.reason)
+        else:
+            field.errors = [*field.errors, problem.reason]
+
+
+def read_upload(upload: FileStorage, columns: tuple[str, ...]) -> tuple[str, list[CsvRow]]:
+    """The uploaded file's name and rows; an error names the file and what is wrong with it."""
+    source = (upload.filename or "upload.csv")[:120]
+    data = upload.read()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            [Problem(source, "", f"not UTF-8 text (byte {error.start}); save it as CSV UTF-8")]
+        ) from None
+    return source, read_csv_text(text, source, columns)
+
+
+def unit_tree(exclude: OrgUnit | None = None) -> list[dict[str, Any]]:
+    """Every unit as nested nodes by code, with its own people; `exclude`'s subtree left out."""
+    units = db.session.scalars(sa.select(OrgUnit).order_by(OrgUnit.code)).all()
+    people = dict(
+        db.session.execute(
+            sa.select(Person.unit_id, sa.func.count()).group_by(Person.unit_id)
+        ).all()
+    )
+    nodes = {u.id: {"unit": u, "people": people.get(u.id, 0), "children": []} for u in units}
+    roots: list[dict[str, Any]] = []
+    for unit in units:
+        if exclude is not None and unit.id == exclude.id:
+            continue
+        siblings = nodes[unit.parent_id]["children"] if unit.parent_id in nodes else roots
+        siblings.append(nodes[unit.id])
+    return roots
+
+
+def parent_choices(exclude: OrgUnit | None = None) -> list[SelectChoice]:
+    """The units a unit may sit under, indented as in the tree (never itself or below it)."""
+    choices = [TOP_LEVEL]
+
+    def walk(nodes: list[dict[str, Any]], depth: int) -> None:
+        for node in nodes:
+            unit = node["unit"]
+            label = "\u00a0\u00a0" * depth + f"{unit.name} ({unit.code})"
+            choices.append(SelectChoice(unit.code, label))
+            walk(node["children"], depth + 1)
+
+    walk(unit_tree(exclude), 0)
+    return choices
+
+
+def _save_unit(form: FlaskForm, code: str) -> bool:
+    """Create, rename or move one unit by the import's own rules; False (form marked) if refused."""
+    row = CsvRow(1, {"code": code, "name": form.name.data, "parent_code": form.parent_code.data})
+    try:
+        with atomic():
+            import_units(db.session, [row], "form")
+    except InputError as error:
+        fields = {name: getattr(form, name) for name in UNIT_COLUMNS if hasattr(form, name)}
+
+        def column(problem: Problem) -> str:
+            found = UNIT_FORM_COLUMNS.search(problem.where)
+            return found.group(1) if found else ""
+
+        place_problems(form, error.problems, fields, column)
+        return False
+    return True
+
+
+def _units_page(
+    form: UnitForm | None = None,
+    upload: CsvUploadForm | None = None,
+    problems: list[Problem] | None = None,
+    status: int = 200,
+) -> ResponseReturnValue:
+    """The units page, with whichever of its two forms was sent shown as it came back."""
+    form = form or UnitForm(formdata=None)
+    form.parent_code.choices = parent_choices()
+    return render_template(
+        "staff/admin/units.html",
+        tree=unit_tree(),
+        form=form,
+        upload=upload or CsvUploadForm(formdata=None),
+        problems=problems,
+    ), status
+
+
+@bp.route("/admin/units", methods=["GET", "POST"])
+@writes
+@role_required(*ADMIN_ROLES)
+def admin_units() -> ResponseReturnValue:
+    """The unit tree, with the form that adds a unit."""
+    if request.method == "GET":
+        return _units_page()
+    form = UnitForm()
+    form.parent_code.choices = parent_choices()
+    if form.validate():
+        code = form.code.data
+        if db.session.scalar(sa.select(OrgUnit.id).where(OrgUnit.code == code)) is not None:
+            form.code.errors = [f"a unit {code!r} already exists; rename or move it from the tree"]
+        elif _save_unit(form, code):
+            flash(f"Unit {code} added.", "notice")
+            return redirect(url_for("staff.admin_units"))
+    return _units_page(form=form, status=422)
+
+
+@bp.route("/admin/units/<code>", methods=["GET", "POST"])
+@writes
+@role_required(*ADMIN_ROLES)
+def admin_unit(code: str) -> ResponseReturnValue:
+    """Rename a unit or move it under another parent."""
+    unit = db.first_or_404(sa.select(OrgUnit).where(OrgUnit.code == code))
+    parent = unit.parent.code if unit.parent else ""
+    form = UnitEditForm(data={"name": unit.name, "parent_code": parent})
+    form.parent_code.choices = parent_choices(exclude=unit)
+    if request.method == "POST":
+        if form.validate() and _save_unit(form, unit.code):
+            flash(f"Unit {unit.code} saved.", "notice")
+            return redirect(url_for("staff.admin_units"))
+        status = 422
+    else:
+        status = 200
+    return render_template("staff/admin/unit.html", unit=unit, form=form), status
+
+
+@bp.post("/admin/units/import")
+@uploads
+@writes
+@role_required(*ADMIN_ROLES)
+def admin_units_import() -> ResponseReturnValue:
+    """Import units from an uploaded `code,name,parent_code` file: all rows or none."""
+    upload = CsvUploadForm()
+    if not upload.validate():
+        return _units_page(upload=upload, status=422)
+    try:
+        with atomic():
+            source, rows = read_upload(upload.file.data, UNIT_COLUMNS)
+            summary = import_units(db.session, rows, source)
+    except InputError as error:
+        return _units_page(upload=upload, problems=error.problems, status=422)
+    flash(f"Units imported from {source}: {summary}.", "notice")
+    return redirect(url_for("staff.admin_units"))
+
+
+@bp.route("/admin/functions", methods=["GET", "POST"])
+@writes
+@role_required(*ADMIN_ROLES)
+def admin_functions() -> ResponseReturnValue:
+    """The business functions roster files may name, and the form that adds one."""
+    form = FunctionForm()
+    if form.validate_on_submit():
+        code = form.code.data
+        taken = db.session.scalar(
+            sa.select(Function.code).where(sa.func.lower(Function.code) == code.lower())
+        )
+        if taken is None:
+            with atomic():
+                db.session.add(Function(code=code, name=form.name.data))
+            flash(f"Function {code} added.", "notice")
+            return redirect(url_for("staff.admin_functions"))
+        form.code.errors = [*form.code.errors, f"the function {taken!r} already exists"]
+    people = dict(
+        db.session.execute(
+            sa.select(Person.function_id, sa.func.count()).group_by(Person.function_id)
+        ).all()
+    )
+    functions = db.session.scalars(sa.select(Function).order_by(Function.code)).all()
+    rows = [{"function": f, "people": people.get(f.id, 0)} for f in functions]
+    status = 422 if form.is_submitted() else 200
+    return render_template("staff/admin/functions.html", rows=rows, form=form), status
+
+
+@bp.route("/admin/roster", methods=["GET", "POST"])
+@uploads
+@writes
+@role_required(*ADMIN_ROLES)
+def admin_roster() -> ResponseReturnValue:
+    """The roster's size and the upload that imports it, the same as `roster import`."""
+    upload = CsvUploadForm()
+    problems: list[Problem] | None = None
+    if request.method == "POST" and upload.validate():
+        try:
+            with atomic():
+                source, rows = read_upload(upload.file.data, ROSTER_COLUMNS)
+                summary = import_roster(db.session, rows, source)
+        except InputError as error:
+            problems = error.problems
+        else:
+            flash(f"Roster imported from {source}: {summary}.", "notice")
+            return redirect(url_for("staff.admin_roster"))
+    people = db.session.scalar(sa.select(sa.func.count()).select_from(Person))
+    units = db.session.scalar(sa.select(sa.func.count(sa.distinct(Person.unit_id))))
+    return render_template(
+        "staff/admin/roster.html",
+        upload=upload,
+        problems=problems,
+        people=people,
+        units=units,
+        columns=ROSTER_COLUMNS,
+        levels=LEVELS,
+        functions=db.session.scalars(sa.select(Function.code).order_by(Function.code)).all(),
+    ), 422 if request.method == "POST" else 200

@@ -72,6 +72,31 @@ def _same_hash(stored: str, computed: str) -> bool:
     return hmac.compare_digest(stored.encode(), computed.encode())
 
 
+def _read_and_locking(query: sa.Select, locked: type) -> tuple[sa.Select, sa.Select]:
+    """A lookup as it reads, and as it locks the rows of `locked` (only) before a write.
+
+    The statements are built once, at import: building them costs more than running them.
+    """
+    return query, query.with_for_update(of=locked)
+
+
+INVITATION_BY_HASH = _read_and_locking(
+    sa.select(Invitation)
+    .options(joinedload(Invitation.campaign), joinedload(Invitation.person))
+    .where(Invitation.token_hash == sa.bindparam("digest")),
+    Invitation,
+)
+DRAFT_OF_INVITATION = _read_and_locking(
+    sa.select(Draft).where(Draft.invitation_id == sa.bindparam("invitation_id")), Draft
+)
+OPEN_DRAFT_BY_HASH = _read_and_locking(
+    sa.select(Draft)
+    .options(joinedload(Draft.open_link).joinedload(OpenLink.campaign))
+    .where(Draft.token_hash == sa.bindparam("digest")),
+    Draft,
+)
+
+
 def find_visit(session: Session, token: str, for_update: bool = False) -> Visit | None:
     """The visit a token opens, or None for a token that no link has.
 
@@ -79,39 +104,15 @@ def find_visit(session: Session, token: str, for_update: bool = False) -> Visit 
     one respondent that both write take turns; SQLite gets the same from BEGIN IMMEDIATE.
     """
     digest = hash_token(token)
-    invitation = session.scalar(
-        _lockable(
-            sa.select(Invitation)
-            .options(joinedload(Invitation.campaign), joinedload(Invitation.person))
-            .where(Invitation.token_hash == digest),
-            Invitation,
-            for_update,
-        )
-    )
+    lock = 1 if for_update else 0
+    invitation = session.scalar(INVITATION_BY_HASH[lock], {"digest": digest})
     if invitation is not None and _same_hash(invitation.token_hash, digest):
-        draft = session.scalar(
-            _lockable(
-                sa.select(Draft).where(Draft.invitation_id == invitation.id), Draft, for_update
-            )
-        )
+        draft = session.scalar(DRAFT_OF_INVITATION[lock], {"invitation_id": invitation.id})
         return Visit(invitation.campaign, invitation, None, draft)
-    draft = session.scalar(
-        _lockable(
-            sa.select(Draft)
-            .options(joinedload(Draft.open_link).joinedload(OpenLink.campaign))
-            .where(Draft.token_hash == digest),
-            Draft,
-            for_update,
-        )
-    )
+    draft = session.scalar(OPEN_DRAFT_BY_HASH[lock], {"digest": digest})
     if draft is not None and draft.token_hash and _same_hash(draft.token_hash, digest):
         return Visit(draft.open_link.campaign, None, draft.open_link, draft)
     return None
-
-
-def _lockable(query: sa.Select, locked: type, for_update: bool) -> sa.Select:
-    """`query`, locking the rows of `locked` (only) when the request will write."""
-    return query.with_for_update(of=locked) if for_update else query
 
 
 def find_open_link(session: Session, code: str) -> OpenLink | None:
@@ -190,6 +191,26 @@ def first_unanswered_page(pages: list[SurveyPage], answers: dict[str, Any]) -> i
     return None
 
 
+# The consuming statements of `submit`: conditional, so only one of two racing requests wins.
+CONSUME_INVITATION = (
+    sa.update(Invitation)
+    .where(Invitation.id == sa.bindparam("row_id"), Invitation.status != "submitted")
+    .values(status="submitted")
+    .execution_options(synchronize_session=False)
+)
+CONSUME_OPEN_DRAFT = (
+    sa.update(Draft)
+    .where(Draft.id == sa.bindparam("row_id"), Draft.submitted.is_(False))
+    .values(submitted=True, answers={}, page=0)
+    .execution_options(synchronize_session=False)
+)
+DELETE_DRAFT = (
+    sa.delete(Draft)
+    .where(Draft.id == sa.bindparam("row_id"))
+    .execution_options(synchronize_session=False)
+)
+
+
 def submit(
     session: Session,
     visit: Visit,
@@ -208,12 +229,7 @@ def submit(
     campaign = visit.campaign
     answers = {column: value for column, value in answers.items() if column in layout.by_column}
     if visit.invitation is not None:
-        consumed = session.execute(
-            sa.update(Invitation)
-            .where(Invitation.id == visit.invitation.id, Invitation.status != "submitted")
-            .values(status="submitted")
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        consumed = session.execute(CONSUME_INVITATION, {"row_id": visit.invitation.id}).rowcount
         if consumed != 1:
             return False
         person = visit.invitation.person
@@ -228,19 +244,10 @@ def submit(
             consent=draft.consent,
             submitted_on=utcnow().date(),
         )
-        session.execute(
-            sa.delete(Draft)
-            .where(Draft.id == draft.id)
-            .execution_options(synchronize_session=False)
-        )
+        session.execute(DELETE_DRAFT, {"row_id": draft.id})
     else:
         assert visit.open_link is not None and draft.function_id and draft.level
-        consumed = session.execute(
-            sa.update(Draft)
-            .where(Draft.id == draft.id, Draft.submitted.is_(False))
-            .values(submitted=True, answers={}, page=0)
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        consumed = session.execute(CONSUME_OPEN_DRAFT, {"row_id": draft.id}).rowcount
         if consumed != 1:
             return False
         submission = Submission(

@@ -45,6 +45,24 @@ class SurveyPlan:
 
 
 _plans: dict[tuple, SurveyPlan] = {}
+# Per instrument version of a campaign: id, content checksum and item id range (built once).
+PLAN_KEY = (
+    sa.select(
+        CampaignInstrument.instrument_version_id,
+        InstrumentVersion.checksum,
+        sa.func.min(Item.id),
+        sa.func.max(Item.id),
+    )
+    .join(InstrumentVersion, InstrumentVersion.id == CampaignInstrument.instrument_version_id)
+    .join(Item, Item.instrument_version_id == InstrumentVersion.id)
+    .where(CampaignInstrument.campaign_id == sa.bindparam("campaign_id"))
+    .group_by(
+        CampaignInstrument.position,
+        CampaignInstrument.instrument_version_id,
+        InstrumentVersion.checksum,
+    )
+    .order_by(CampaignInstrument.position)
+)
 
 
 def survey_plan(session: Session, campaign: Campaign) -> SurveyPlan:
@@ -53,23 +71,7 @@ def survey_plan(session: Session, campaign: Campaign) -> SurveyPlan:
     The key names the database and, per version, its id, content checksum and item ids, so
     a plan is never reused for other rows that happen to have the same ids.
     """
-    versions = session.execute(
-        sa.select(
-            CampaignInstrument.instrument_version_id,
-            InstrumentVersion.checksum,
-            sa.func.min(Item.id),
-            sa.func.max(Item.id),
-        )
-        .join(InstrumentVersion, InstrumentVersion.id == CampaignInstrument.instrument_version_id)
-        .join(Item, Item.instrument_version_id == InstrumentVersion.id)
-        .where(CampaignInstrument.campaign_id == campaign.id)
-        .group_by(
-            CampaignInstrument.position,
-            CampaignInstrument.instrument_version_id,
-            InstrumentVersion.checksum,
-        )
-        .order_by(CampaignInstrument.position)
-    ).all()
+    versions = session.execute(PLAN_KEY, {"campaign_id": campaign.id}).all()
     key = (str(session.get_bind().url), *(tuple(row) for row in versions))
     plan = _plans.get(key)
     if plan is None:

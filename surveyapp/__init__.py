@@ -34,6 +34,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    app.before_request(refuse_nul_in_address)
     app.after_request(add_security_headers)
     return app
 
@@ -121,6 +122,15 @@ def register_errorhandlers(app: Flask) -> None:
     app.register_error_handler(OperationalError, database_unavailable)
     app.register_error_handler(InterfaceError, database_unavailable)
     app.register_error_handler(Exception, unexpected)
+
+
+def refuse_nul_in_address() -> None:
+    """A NUL in the path or a query parameter names no page, and PostgreSQL refuses it in
+    the lookup a view would make with it (a 500): answer 404 before any view runs."""
+    from flask import abort, request
+
+    if "\x00" in request.path or any("\x00" in value for value in request.args.values()):
+        abort(404)
 
 
 def add_security_headers(response: Any) -> Any:

@@ -46,11 +46,13 @@ def checked_documents(path: Path, schema_path: Path) -> list[SourceDocument]:
         if doc is not None:
             problems += validate_document(doc, schema_path)
             documents.append(doc)
-    first_file: dict[tuple[Any, Any], str] = {}
+    first_file: dict[tuple[str, int], str] = {}
     for doc in documents:
         if not isinstance(doc.data, dict):
             continue
         key = (doc.data.get("id"), doc.data.get("version"))
+        if not isinstance(key[0], str) or not isinstance(key[1], int):
+            continue  # the schema has said what is wrong with them
         if key in first_file:
             problems.append(
                 Problem(

@@ -12,6 +12,35 @@ from surveyapp.errors import Problem
 
 PathKey = tuple[str | int, ...]
 LIBRARY_FILES = frozenset({"patterns.yaml", "playbook.yaml"})
+MAX_DEPTH = 20  # an instrument nests six levels; much deeper is a mistake, or an attack
+
+
+class InstrumentLoader(yaml.SafeLoader):
+    """PyYAML's safe loader without aliases and without deep nesting.
+
+    An instrument needs neither: an alias can point at the node that holds it (a loop no
+    check could walk) or repeat a node until a small file is a huge document, and deep
+    nesting exhausts Python's stack before any check runs.
+    """
+
+    depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        """Compose the next node, refusing an alias or a node nested too deep."""
+        mark = self.peek_event().start_mark
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in instrument files", mark
+            )
+        if self.depth >= MAX_DEPTH:
+            raise yaml.composer.ComposerError(
+                None, None, f"nested more than {MAX_DEPTH} levels deep", mark
+            )
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 @dataclass
@@ -62,7 +91,10 @@ def read_yaml(path: Path) -> tuple[SourceDocument | None, list[Problem]]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         return None, [Problem(name, "", f"cannot read the file: {error}")]
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = InstrumentLoader(text)  # the reader checks every character here
+    except yaml.YAMLError as error:
+        return None, [_yaml_problem(name, text, error)]
     problems: list[Problem] = []
     try:
         node = loader.get_single_node()
@@ -72,13 +104,23 @@ def read_yaml(path: Path) -> tuple[SourceDocument | None, list[Problem]]:
         _index_lines(node, (), lines, name, problems)
         data = loader.construct_document(node)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        reason = getattr(error, "problem", None) or str(error)
-        return None, [Problem(name, "", f"not valid YAML: {reason}", line)]
+        return None, [_yaml_problem(name, text, error)]
     finally:
         loader.dispose()
     return SourceDocument(name, data, lines), problems
+
+
+def _yaml_problem(name: str, text: str, error: yaml.YAMLError) -> Problem:
+    """A YAML error at its line: the parser's mark, or where the reader met a bad character."""
+    if isinstance(error, yaml.reader.ReaderError):
+        line = text.count("\n", 0, error.position) + 1
+        return Problem(
+            name, "", f"not valid YAML: character U+{error.character:04X} is not allowed", line
+        )
+    mark = getattr(error, "problem_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    reason = getattr(error, "problem", None) or str(error)
+    return Problem(name, "", f"not valid YAML: {reason}", line)
 
 
 def instrument_files(path: Path) -> list[Path]:

@@ -50,14 +50,22 @@ def _dicts(value: Any) -> list[tuple[int, dict[str, Any]]]:
     return [(index, entry) for index, entry in enumerate(value) if isinstance(entry, dict)]
 
 
+def _known(value: Any, known: set[str]) -> bool:
+    """Whether `value` is one of the ids in `known` (an id of the wrong type, even a list or
+    a mapping, is simply not one: the schema has reported its type)."""
+    return isinstance(value, str) and value in known
+
+
 def _check_duplicates(check: _Checker, path: PathKey, entries: Any, what: str) -> set[str]:
     """Report ids used twice in a list of mappings; return the ids present."""
-    counts = Counter(entry.get("id") for _, entry in _dicts(entries))
+    counts = Counter(
+        entry["id"] for _, entry in _dicts(entries) if isinstance(entry.get("id"), str)
+    )
     for index, entry in _dicts(entries):
         entry_id = entry.get("id")
-        if counts[entry_id] > 1:
+        if isinstance(entry_id, str) and counts[entry_id] > 1:
             check.add((*path, index, "id"), f"duplicate {what} id {entry_id!r}")
-    return {entry_id for entry_id in counts if isinstance(entry_id, str)}
+    return set(counts)
 
 
 def _check_translations(check: _Checker, path: PathKey, texts: Any, locales: list[str]) -> None:
@@ -103,7 +111,7 @@ def _check_item(
         ):
             if field not in item:
                 check.add(path, f"a Likert item needs `{field}`")
-            elif item[field] not in known:
+            elif not _known(item[field], known):
                 check.add((*path, field), f"unknown {what} {item[field]!r}")
     else:
         for field in ("scale", "response_scale", "reverse"):
@@ -119,7 +127,7 @@ def _check_item(
     if kind == "knowledge":
         if "answer" not in item:
             check.add(path, "a knowledge item needs its correct `answer`")
-        elif options is not None and item["answer"] not in option_ids:
+        elif options is not None and not _known(item["answer"], option_ids):
             check.add((*path, "answer"), f"the answer {item['answer']!r} is not one of the options")
     elif "answer" in item:
         check.add((*path, "answer"), "only knowledge items have a correct `answer`")
@@ -136,9 +144,10 @@ def _check_pages(check: _Checker, data: dict[str, Any], item_ids: set[str]) -> N
     for page_index, page in _dicts(data["pages"]):
         members = page.get("items")
         for position, item_id in enumerate(members if isinstance(members, list) else []):
-            if item_id not in item_ids:
+            if not _known(item_id, item_ids):
                 check.add(("pages", page_index, "items", position), f"unknown item {item_id!r}")
-            elif placed[item_id]:
+                continue
+            if placed[item_id]:
                 check.add(
                     ("pages", page_index, "items", position), f"item {item_id!r} is on two pages"
                 )
@@ -169,7 +178,7 @@ def check_rules(doc: SourceDocument) -> list[Problem]:
     )
     for index, scale in _dicts(data.get("scales")):
         _check_translations(check, ("scales", index, "title"), scale.get("title"), locales)
-    used_scales: set[Any] = set()
+    used_scales: set[str] = set()
     for index, item in _dicts(data.get("items")):
         _check_translations(check, ("items", index, "text"), item.get("text"), locales)
         for option_index, option in _dicts(item.get("options")):
@@ -180,9 +189,10 @@ def check_rules(doc: SourceDocument) -> list[Problem]:
                 locales,
             )
         _check_item(check, index, item, scale_ids, response_ids)
-        used_scales.add(item.get("scale"))
+        if isinstance(item.get("scale"), str):
+            used_scales.add(item["scale"])
     for index, scale in _dicts(data.get("scales")):
-        if scale.get("id") in scale_ids - used_scales:
+        if _known(scale.get("id"), scale_ids - used_scales):
             check.add(("scales", index), f"scale {scale['id']!r} has no items")
     for index, page in _dicts(data.get("pages")):
         _check_translations(check, ("pages", index, "title"), page.get("title"), locales)

@@ -15,6 +15,7 @@ PRIVACY_MODES = ("anonymous", "confidential")
 CAMPAIGN_STATUSES = ("draft", "open", "closed")
 INVITATION_STATUSES = ("sent", "started", "submitted")
 MIN_GROUP_FLOOR = 3
+MAX_GROUP_SIZE = 2**31 - 1  # the largest number an INTEGER column holds on every database
 DEFAULT_MIN_GROUP = 5
 DEFAULT_MIN_COMMENT_GROUP = 10
 

@@ -22,7 +22,11 @@ class OrgUnit(Base):
     name: Mapped[str] = mapped_column(sa.String(200))
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("org_units.id"), index=True)
 
-    parent: Mapped[OrgUnit | None] = relationship(remote_side=[id], back_populates="children")
+    # parent_id is written after the rows themselves: a file that turns a child into its
+    # parent's parent is a cycle between the two rows' updates, not in the finished tree
+    parent: Mapped[OrgUnit | None] = relationship(
+        remote_side=[id], back_populates="children", post_update=True
+    )
     children: Mapped[list[OrgUnit]] = relationship(back_populates="parent")
 
     __table_args__ = (

@@ -23,6 +23,7 @@ from surveyapp.models.base import utcnow
 from surveyapp.models.campaigns import (
     DEFAULT_MIN_COMMENT_GROUP,
     DEFAULT_MIN_GROUP,
+    MAX_GROUP_SIZE,
     MIN_GROUP_FLOOR,
     PRIVACY_MODES,
 )
@@ -100,6 +101,7 @@ def _check_spec(session: Session, spec: CampaignSpec) -> list[Problem]:
                 "--min-group", "", f"{spec.min_group_size} is below the floor of {MIN_GROUP_FLOOR}"
             )
         )
+    problems += _oversized_groups(spec.min_group_size, spec.min_comment_group_size)
     if spec.min_comment_group_size < spec.min_group_size:
         problems.append(
             Problem(
@@ -111,6 +113,16 @@ def _check_spec(session: Session, spec: CampaignSpec) -> list[Problem]:
     if spec.opens_at and spec.closes_at and spec.closes_at <= spec.opens_at:
         problems.append(Problem("--closes", "", "the campaign must close after it opens"))
     return problems
+
+
+def _oversized_groups(min_group_size: int, min_comment_group_size: int) -> list[Problem]:
+    """Group sizes the database cannot store (a number typed with too many digits)."""
+    sizes = (("--min-group", min_group_size), ("--min-comment-group", min_comment_group_size))
+    return [
+        Problem(option, "", f"{size} is above the largest group size, {MAX_GROUP_SIZE}")
+        for option, size in sizes
+        if size > MAX_GROUP_SIZE
+    ]
 
 
 def create_campaign(session: Session, spec: CampaignSpec) -> Campaign:
@@ -328,6 +340,7 @@ def update_campaign(session: Session, campaign: Campaign, changes: CampaignChang
                 f"{changes.min_group_size} is below the floor of {MIN_GROUP_FLOOR}",
             )
         )
+    problems += _oversized_groups(changes.min_group_size, changes.min_comment_group_size)
     if changes.min_comment_group_size < changes.min_group_size:
         problems.append(
             Problem(

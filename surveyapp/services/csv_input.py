@@ -88,6 +88,11 @@ def read_csv_text(
             if any(len(cell) > MAX_FIELD for cell in cells):
                 problems.append(Problem(source, f"row {reader.line_num}", "a cell is too long"))
                 continue
+            with_nul = [name for name, cell in zip(header, cells, strict=True) if "\x00" in cell]
+            if with_nul:  # no text holds one, and PostgreSQL refuses to store it
+                where = f"row {reader.line_num}, column {with_nul[0]!r}"
+                problems.append(Problem(source, where, "a NUL character; save the file as text"))
+                continue
             rows.append(CsvRow(reader.line_num, dict(zip(header, cells, strict=True))))
     except csv.Error as error:
         problems.append(Problem(source, f"row {reader.line_num}", f"not valid CSV: {error}"))

@@ -95,7 +95,7 @@ class Question:
         item = self.item
         if item.type == "likert":
             points = item.response_scale.points
-            if not raw.isdigit() or not 1 <= int(raw) <= points:
+            if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= points:
                 raise ValueError(f"{raw!r} is not a whole number from 1 to {points}")
             return int(raw)
         if item.type in ("single", "knowledge"):

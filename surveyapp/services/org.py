@@ -195,7 +195,9 @@ def unit_subtree_ids(session: Session, unit_ids: list[int]) -> set[int]:
 
 
 def units_by_code(session: Session, codes: list[str], source: str) -> list[OrgUnit]:
-    """The units named by `codes`, or an error naming every unknown code."""
+    """The units named by `codes` (each once, however often it is named), or an error naming
+    every unknown code."""
+    codes = list(dict.fromkeys(codes))
     units = {
         unit.code: unit
         for unit in session.scalars(sa.select(OrgUnit).where(OrgUnit.code.in_(codes)))

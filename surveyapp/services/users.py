@@ -64,7 +64,9 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     An unknown email still costs one hash verification, so timing does not tell which
     emails exist; a hash made with older parameters is replaced by a current one.
     """
-    user = session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+    email = email.strip().lower()
+    # a NUL is in no address, and PostgreSQL refuses it in a query
+    user = None if "\x00" in email else session.scalar(sa.select(User).where(User.email == email))
     try:
         password_hasher.verify(user.password_hash if user else _dummy_hash(), password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):

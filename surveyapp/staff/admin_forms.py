@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import ClassVar
 
 from flask_wtf import FlaskForm
@@ -49,11 +50,22 @@ def stripped(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
+def single_line(form: FlaskForm, field: Field) -> None:
+    """A name is one line of printable text: a control character is a paste gone wrong (and a
+    NUL is one PostgreSQL cannot store)."""
+    if any(unicodedata.category(char) == "Cc" for char in field.data or ""):
+        raise ValidationError("Use printable characters only, on one line.")
+
+
 def _name() -> StringField:
     return StringField(
         "Name",
         filters=[stripped],
-        validators=[DataRequired("Give a name."), Length(max=200, message="200 at most.")],
+        validators=[
+            DataRequired("Give a name."),
+            Length(max=200, message="200 at most."),
+            single_line,
+        ],
     )
 
 

@@ -24,6 +24,7 @@ from surveyapp.services.api_tokens import (
     revoke_api_token,
 )
 from surveyapp.services.transaction import atomic
+from surveyapp.staff.admin_forms import single_line
 from surveyapp.staff.admin_org import writes
 from surveyapp.staff.blueprint import bp
 
@@ -32,7 +33,8 @@ class CreateTokenForm(FlaskForm):
     """A name that says what the token is for, so it can be recognised and revoked later."""
 
     name = StringField(
-        "What the token is for", validators=[DataRequired(), Length(max=NAME_LENGTH)]
+        "What the token is for",
+        validators=[DataRequired(), Length(max=NAME_LENGTH), single_line],
     )
 
 
@@ -71,7 +73,8 @@ def api_tokens() -> ResponseReturnValue:
     return _page(CreateTokenForm(formdata=None), issued)
 
 
-@bp.post("/api-tokens/<int:token_id>/revoke")
+# ids fit an INTEGER column; a larger one is a 404, not a database overflow
+@bp.post("/api-tokens/<int(max=2147483647):token_id>/revoke")
 @writes
 @login_required
 def revoke_api_token_view(token_id: int) -> ResponseReturnValue:

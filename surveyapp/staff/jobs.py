@@ -47,7 +47,7 @@ def campaign_jobs(slug: str) -> ResponseReturnValue:
     return render_template("staff/jobs.html", campaign=campaign, jobs=rows, form=form)
 
 
-@bp.get("/jobs/<int:job_id>")
+@bp.get("/jobs/<int(max=2147483647):job_id>")  # ids fit an INTEGER; a larger one is a 404
 @role_required(*JOB_ROLES)
 def job_status(job_id: int) -> ResponseReturnValue:
     """One job's progress; the page refreshes itself (no script) until the job ends."""
@@ -55,7 +55,7 @@ def job_status(job_id: int) -> ResponseReturnValue:
     return render_template("staff/job.html", job=job)
 
 
-@bp.get("/jobs/<int:job_id>/briefs.zip")
+@bp.get("/jobs/<int(max=2147483647):job_id>/briefs.zip")
 @role_required(*JOB_ROLES)
 def job_briefs(job_id: int) -> ResponseReturnValue:
     """A finished brief batch as one zip file."""

@@ -1,12 +1,15 @@
-"""An export as columns that describe themselves and a stream of rows, whatever the format."""
+"""An export as self-describing columns and a stream of column chunks, whatever the format."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 Cell = str | float | int | None
+# A run of rows held column by column (one list per column, all the same length): the
+# writers neutralise a text column in one pass and SPSS takes columns whole.
+ColumnChunk = list[list[Cell]]
 ColumnKind = Literal["text", "number", "integer", "coded"]
 
 
@@ -53,9 +56,22 @@ class Column:
 
 @dataclass
 class ExportTable:
-    """What an export writes: a title, the columns and the rows (consumed once, in order)."""
+    """What an export writes: a title, the columns and the chunks of rows (consumed once)."""
 
     title: str
     columns: list[Column]
-    rows: Iterable[Sequence[Cell]]
+    chunks: Iterable[ColumnChunk]
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def rows(self) -> Iterator[tuple[Cell, ...]]:
+        """The rows one by one, in order (consumes the chunks)."""
+        for chunk in self.chunks:
+            yield from zip(*chunk, strict=True)
+
+
+def chunk_of(rows: Sequence[Sequence[Cell]], width: int) -> ColumnChunk:
+    """Rows of `width` cells as one column chunk."""
+    if not rows:
+        return [[] for _ in range(width)]
+    return [list(column) for column in zip(*rows, strict=True)]

@@ -8,14 +8,13 @@ the service renames them into place once the export is recorded.
 from __future__ import annotations
 
 import csv
-import itertools
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-from surveyapp.exports.cells import neutralise, neutralise_cells, neutralise_row
-from surveyapp.exports.table import Cell, Column, ExportTable
+from surveyapp.exports.cells import neutralise, neutralise_cells
+from surveyapp.exports.table import Cell, Column, ColumnChunk, ExportTable
 from surveyapp.files import create_private
 
 FORMATS = ("csv", "xlsx", "sav")
@@ -26,26 +25,32 @@ CODEBOOK_HEADER = ("column", "type", "description", "value", "spss_code", "meani
 
 
 TEXT_KINDS = ("text", "coded")  # the column kinds whose cells can hold text
-CSV_CHUNK = 10_000  # rows held at once: constant memory, few calls
+
+
+def _neutralised(table: ExportTable, chunk: ColumnChunk) -> ColumnChunk:
+    """The chunk with its text columns (the only ones that can hold text) neutralised."""
+    return [
+        neutralise_cells(cells) if column.kind in TEXT_KINDS else cells
+        for column, cells in zip(table.columns, chunk, strict=True)
+    ]
 
 
 def write_csv_stream(table: ExportTable, handle: TextIO, bom: bool = False) -> int:
     """Write the table as CSV to an open text stream; the number of rows written.
 
-    Rows go from the table to the stream in chunks of CSV_CHUNK through csv.writer, so memory
+    The table arrives a chunk at a time and leaves through csv.writer the same way, so memory
     stays constant at any size; only the text columns are checked for formulas. `bom` starts
     the text with a byte-order mark, which Excel needs to read UTF-8.
     """
-    texts = [i for i, column in enumerate(table.columns) if column.kind in TEXT_KINDS]
-    rows = (neutralise_cells(row, texts) for row in table.rows)
     if bom:
         handle.write(BOM)
     writer = csv.writer(handle)
-    writer.writerow(neutralise_row(column.name for column in table.columns))
+    writer.writerow(neutralise_cells(column.name for column in table.columns))
     count = 0
-    while chunk := list(itertools.islice(rows, CSV_CHUNK)):
-        writer.writerows(chunk)
-        count += len(chunk)
+    for chunk in table.chunks:
+        rows = list(zip(*_neutralised(table, chunk), strict=True))
+        writer.writerows(rows)
+        count += len(rows)
     return count
 
 
@@ -70,18 +75,19 @@ def write_xlsx(table: ExportTable, path: Path) -> int:
 
     workbook = Workbook(write_only=True)
     data = workbook.create_sheet("literacy")
-    data.append(neutralise_row(column.name for column in table.columns))
+    data.append(neutralise_cells(column.name for column in table.columns))
     count = 0
-    for row in table.rows:
-        data.append(neutralise_row(row))
-        count += 1
+    for chunk in table.chunks:
+        for row in zip(*_neutralised(table, chunk), strict=True):
+            data.append(row)
+            count += 1
     codebook = workbook.create_sheet("codebook")
-    codebook.append(neutralise_row(CODEBOOK_HEADER))
+    codebook.append(neutralise_cells(CODEBOOK_HEADER))
     for row in codebook_rows(table):
-        codebook.append(neutralise_row(row))
+        codebook.append(neutralise_cells(row))
     notes = workbook.create_sheet("notes")
     for line in (table.title, *table.notes):
-        notes.append(neutralise_row([line]))
+        notes.append(neutralise_cells([line]))
     workbook.save(path)
     return count
 
@@ -102,12 +108,14 @@ def write_sav(table: ExportTable, path: Path) -> int:
     import pandas as pd
     import pyreadstat
 
-    rows = list(table.rows)
-    by_column = list(zip(*rows, strict=True)) if rows else [() for _ in table.columns]
+    by_column: ColumnChunk = [[] for _ in table.columns]
+    for chunk in table.chunks:
+        for values, cells in zip(by_column, chunk, strict=True):
+            values.extend(cells)
     frame = pd.DataFrame(
         {
             column.name: pd.Series(
-                _spss_values(column, list(values)),
+                _spss_values(column, values),
                 dtype=object if column.kind == "text" else "float64",
             )
             for column, values in zip(table.columns, by_column, strict=True)
@@ -130,7 +138,7 @@ def write_sav(table: ExportTable, path: Path) -> int:
         },
         variable_measure={column.name: column.measure for column in table.columns},
     )
-    return len(rows)
+    return len(frame)
 
 
 def write_file(table: ExportTable, fmt: str, partial: Path, bom: bool = False) -> int:

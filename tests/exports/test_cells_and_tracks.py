@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from surveyapp.exports.cells import neutralise, neutralise_row
+from surveyapp.exports.cells import neutralise, neutralise_cells
 from surveyapp.exports.tracks import (
     DIMENSIONS,
     LEARNING_TRACKS,
@@ -60,6 +60,6 @@ def test_the_column_wise_rule_gives_the_same_tracks():
     assert list(suggest_tracks(levels, scores)) == expected
 
 
-def test_neutralise_row_touches_only_risky_text():
+def test_neutralise_cells_touches_only_risky_text():
     row = ["=1+1", 1.5, None, "plain", -2, "#N/A", ""]
-    assert neutralise_row(row) == ["'=1+1", 1.5, None, "plain", -2, "'#N/A", ""]
+    assert neutralise_cells(row) == ["'=1+1", 1.5, None, "plain", -2, "'#N/A", ""]

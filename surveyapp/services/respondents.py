@@ -72,44 +72,57 @@ def _same_hash(stored: str, computed: str) -> bool:
     return hmac.compare_digest(stored.encode(), computed.encode())
 
 
-def _read_and_locking(query: sa.Select, locked: type) -> tuple[sa.Select, sa.Select]:
-    """A lookup as it reads, and as it locks the rows of `locked` (only) before a write.
-
-    The statements are built once, at import: building them costs more than running them.
-    """
-    return query, query.with_for_update(of=locked)
-
-
-INVITATION_BY_HASH = _read_and_locking(
+# The lookups are built once, at import: building a statement costs more than running it.
+INVITATION_BY_HASH = (
     sa.select(Invitation)
     .options(joinedload(Invitation.campaign), joinedload(Invitation.person))
-    .where(Invitation.token_hash == sa.bindparam("digest")),
-    Invitation,
+    .where(Invitation.token_hash == sa.bindparam("digest"))
 )
-DRAFT_OF_INVITATION = _read_and_locking(
-    sa.select(Draft).where(Draft.invitation_id == sa.bindparam("invitation_id")), Draft
+INVITATION_LOCKED = INVITATION_BY_HASH.with_for_update(of=Invitation)
+DRAFT_OF_INVITATION_LOCKED = (
+    sa.select(Draft).where(Draft.invitation_id == sa.bindparam("invitation_id")).with_for_update()
 )
-OPEN_DRAFT_BY_HASH = _read_and_locking(
+INVITATION_WITH_DRAFT = INVITATION_BY_HASH.add_columns(Draft).outerjoin(
+    Draft, Draft.invitation_id == Invitation.id
+)
+OPEN_DRAFT_BY_HASH = (
     sa.select(Draft)
     .options(joinedload(Draft.open_link).joinedload(OpenLink.campaign))
-    .where(Draft.token_hash == sa.bindparam("digest")),
-    Draft,
+    .where(Draft.token_hash == sa.bindparam("digest"))
 )
+OPEN_DRAFT_LOCKED = OPEN_DRAFT_BY_HASH.with_for_update(of=Draft)
+
+
+def _invitation_and_draft(
+    session: Session, digest: str, lock: bool
+) -> tuple[Invitation | None, Draft | None]:
+    """The invitation with this token hash and its draft, read together unless locking.
+
+    Locking (PostgreSQL) reads the draft only once the invitation's row lock is held: a
+    statement that waited for the lock would otherwise join a draft it read before the wait.
+    """
+    if not lock:
+        row = session.execute(INVITATION_WITH_DRAFT, {"digest": digest}).first()
+        return (None, None) if row is None else (row[0], row[1])
+    invitation = session.scalar(INVITATION_LOCKED, {"digest": digest})
+    if invitation is None:
+        return None, None
+    return invitation, session.scalar(DRAFT_OF_INVITATION_LOCKED, {"invitation_id": invitation.id})
 
 
 def find_visit(session: Session, token: str, for_update: bool = False) -> Visit | None:
     """The visit a token opens, or None for a token that no link has.
 
     `for_update` locks the invitation and draft rows (PostgreSQL) so that two requests of
-    one respondent that both write take turns; SQLite gets the same from BEGIN IMMEDIATE.
+    one respondent that both write take turns; SQLite has no row locks and gets the same from
+    BEGIN IMMEDIATE, so it reads as any other request.
     """
     digest = hash_token(token)
-    lock = 1 if for_update else 0
-    invitation = session.scalar(INVITATION_BY_HASH[lock], {"digest": digest})
+    lock = for_update and session.get_bind().dialect.name != "sqlite"
+    invitation, draft = _invitation_and_draft(session, digest, lock)
     if invitation is not None and _same_hash(invitation.token_hash, digest):
-        draft = session.scalar(DRAFT_OF_INVITATION[lock], {"invitation_id": invitation.id})
         return Visit(invitation.campaign, invitation, None, draft)
-    draft = session.scalar(OPEN_DRAFT_BY_HASH[lock], {"digest": digest})
+    draft = session.scalar(OPEN_DRAFT_LOCKED if lock else OPEN_DRAFT_BY_HASH, {"digest": digest})
     if draft is not None and draft.token_hash and _same_hash(draft.token_hash, digest):
         return Visit(draft.open_link.campaign, None, draft.open_link, draft)
     return None

@@ -3,7 +3,8 @@
 Pages come from each instrument's `pages` (instruments without them are cut into pages of
 `PAGE_SIZE` items), in the campaign's instrument order, so one flow covers every instrument.
 A campaign's plan (layout, pages, languages) depends only on its instrument versions, which
-never change once loaded, so each process builds it once per set of versions.
+are fixed with the campaign and never change once loaded, so each process builds it once per
+campaign.
 """
 
 from __future__ import annotations
@@ -12,16 +13,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from surveyapp.models import Campaign, CampaignInstrument, InstrumentVersion, Item
+from surveyapp.models import Campaign
 from surveyapp.models.base import utcnow
 from surveyapp.models.instruments import LocalizedText
 from surveyapp.services.layout import CampaignLayout, Question, campaign_layout
 
 PAGE_SIZE = 8
-PLANS_KEPT = 64  # distinct sets of instrument versions a process keeps plans for
+PLANS_KEPT = 64  # campaigns a process keeps plans for
 SECONDS_PER_QUESTION = 9  # a Likert item on a phone; quiz items and comments take longer
 Phase = Literal["not_open", "open", "closed"]
 
@@ -45,34 +45,17 @@ class SurveyPlan:
 
 
 _plans: dict[tuple, SurveyPlan] = {}
-# Per instrument version of a campaign: id, content checksum and item id range (built once).
-PLAN_KEY = (
-    sa.select(
-        CampaignInstrument.instrument_version_id,
-        InstrumentVersion.checksum,
-        sa.func.min(Item.id),
-        sa.func.max(Item.id),
-    )
-    .join(InstrumentVersion, InstrumentVersion.id == CampaignInstrument.instrument_version_id)
-    .join(Item, Item.instrument_version_id == InstrumentVersion.id)
-    .where(CampaignInstrument.campaign_id == sa.bindparam("campaign_id"))
-    .group_by(
-        CampaignInstrument.position,
-        CampaignInstrument.instrument_version_id,
-        InstrumentVersion.checksum,
-    )
-    .order_by(CampaignInstrument.position)
-)
 
 
 def survey_plan(session: Session, campaign: Campaign) -> SurveyPlan:
-    """The campaign's plan, built once per process for its instrument versions.
+    """The campaign's plan, built once per process for that campaign.
 
-    The key names the database and, per version, its id, content checksum and item ids, so
-    a plan is never reused for other rows that happen to have the same ids.
+    A campaign's instrument versions are fixed when it is created and a loaded version never
+    changes (`instruments load` refuses new content under an old version), so the database,
+    the campaign's id and its creation time name the plan without a query; the creation time
+    keeps a plan from being reused for a campaign that got the same id in a new database.
     """
-    versions = session.execute(PLAN_KEY, {"campaign_id": campaign.id}).all()
-    key = (str(session.get_bind().url), *(tuple(row) for row in versions))
+    key = (str(session.get_bind().url), campaign.id, campaign.created_at)
     plan = _plans.get(key)
     if plan is None:
         layout = campaign_layout(campaign)

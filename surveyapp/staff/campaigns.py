@@ -23,6 +23,8 @@ from surveyapp.staff.scope import (
     visible_unit_ids,
 )
 
+EXPORT_LINKS = (("csv", "CSV"), ("xlsx", "XLSX"), ("sav", "SPSS"))  # format, link text
+
 
 @bp.context_processor
 def staff_helpers() -> dict:
@@ -48,7 +50,7 @@ def home() -> ResponseReturnValue:
         ).all()
     )
     rows = [{"campaign": c, "respondents": counts.get(c.id, 0)} for c in campaigns]
-    return render_template("staff/home.html", rows=rows)
+    return render_template("staff/home.html", rows=rows, export_formats=EXPORT_LINKS)
 
 
 @bp.get("/campaigns/<slug>/")

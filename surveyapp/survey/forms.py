@@ -6,11 +6,12 @@ answer means the same thing whether typed on a phone or imported from a file.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 from weakref import WeakKeyDictionary
 
 from flask_babel import gettext, lazy_gettext
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import BooleanField, Field, HiddenField, RadioField, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation, ValidationError
@@ -74,46 +75,92 @@ def text_limit(question: Question) -> int:
     return question.item.max_length or DEFAULT_TEXT_LIMIT
 
 
+def _choices(question: Question, locale: str) -> list[SelectChoice]:
+    """The options of a choice question (Likert points, or the item's options) in `locale`."""
+    item = question.item
+    if item.type == "likert":
+        labels = localized(item.response_scale.labels, locale)
+        return [SelectChoice(str(point), text) for point, text in enumerate(labels, start=1)]
+    return [
+        SelectChoice(option["id"], localized(option["text"], locale))
+        for option in item.options or []
+    ]
+
+
 def _field(question: Question, locale: str) -> Field:
     """The WTForms field that asks `question`; choice checks are left to `AnswerCheck`."""
     item = question.item
     label = localized(item.text, locale)
     validators = [AnswerCheck(question)]
-    if item.type == "likert":
-        labels = localized(item.response_scale.labels, locale)
-        choices = [SelectChoice(str(point), text) for point, text in enumerate(labels, start=1)]
-        return RadioField(label, choices=choices, validate_choice=False, validators=validators)
     if item.type == "text":
         return TextAreaField(label, validators=validators)
-    choices = [
-        SelectChoice(option["id"], localized(option["text"], locale))
-        for option in item.options or []
-    ]
+    choices = _choices(question, locale)
     if item.type == "multi":
         return CheckboxesField(label, choices=choices, validate_choice=False, validators=validators)
     return RadioField(label, choices=choices, validate_choice=False, validators=validators)
 
 
+OptionMarkup = tuple[str, str, str]  # the value, the input up to its flags, and the rest
+
+
+def _option_markup(question: Question, locale: str) -> list[OptionMarkup]:
+    """Each option's input and label as escaped HTML, less the checked and autofocus flags."""
+    name = field_name(question)
+    kind = "checkbox" if question.item.type == "multi" else "radio"
+    return [
+        (
+            choice.value,
+            f'<label class="option"><input id="{name}-{index}" name="{name}" '
+            f'type="{kind}" value="{escape(choice.value)}"',
+            f"> <span>{escape(choice.label)}</span></label>",
+        )
+        for index, choice in enumerate(_choices(question, locale))
+    ]
+
+
+class PageForm(FlaskForm):
+    """A page's form; its subclasses (one per page and language) add the questions' fields.
+
+    The options' HTML is written once per subclass: a page shows up to forty inputs, and
+    writing each through the template cost a third of the request.
+    """
+
+    lang = HiddenField()
+    option_markup: ClassVar[dict[str, list[OptionMarkup]]] = {}
+
+    def options(self, field: Field, autofocus: bool) -> Markup:
+        """The field's option inputs, the saved or posted answers checked."""
+        chosen = field.data if isinstance(field.data, list) else [field.data]
+        return Markup(
+            "\n".join(
+                f"{head}{' checked' if value in chosen else ''}"
+                f"{' autofocus' if autofocus and index == 0 else ''}{tail}"
+                for index, (value, head, tail) in enumerate(self.option_markup[field.name])
+            )
+        )
+
+
 # Per page object (pages live in the process's survey plans), the form class per language.
-_form_classes: WeakKeyDictionary[SurveyPage, dict[str, type[FlaskForm]]] = WeakKeyDictionary()
+_form_classes: WeakKeyDictionary[SurveyPage, dict[str, type[PageForm]]] = WeakKeyDictionary()
 
 
-def _page_form_class(page: SurveyPage, locale: str) -> type[FlaskForm]:
+def _page_form_class(page: SurveyPage, locale: str) -> type[PageForm]:
     """The form class of a page in a language, made once per page and language."""
     by_locale = _form_classes.setdefault(page, {})
     form_class = by_locale.get(locale)
     if form_class is None:
-
-        class PageForm(FlaskForm):
-            lang = HiddenField()
-
-        for question in page.questions:
-            setattr(PageForm, field_name(question), _field(question, locale))
-        form_class = by_locale[locale] = PageForm
+        fields = {field_name(question): _field(question, locale) for question in page.questions}
+        markup = {
+            field_name(question): _option_markup(question, locale)
+            for question in page.questions
+            if question.item.type != "text"
+        }
+        form_class = type("PageForm", (PageForm,), {**fields, "option_markup": markup})
+        by_locale[locale] = form_class
     return form_class
 
 
-def page_form(page: SurveyPage, locale: str, saved: dict[str, AnswerValue]) -> FlaskForm:
+def page_form(page: SurveyPage, locale: str, saved: dict[str, AnswerValue]) -> PageForm:
     """A form for one page, filled from the draft's saved answers (or the posted data)."""
     data: dict[str, Any] = {"lang": locale}
     for question in page.questions:

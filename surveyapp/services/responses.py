@@ -19,6 +19,9 @@ from surveyapp.services.org import unit_subtree_ids
 RESPONDENT_FIELDS = ("unit", "function", "level")
 CONFIDENTIAL_FIELDS = ("employee_id", "consent")
 BOOLEAN_TEXT = {"true": True, "false": False, "": False}
+# Core inserts on the tables, built once: the rows are complete, the ORM's bulk path adds nothing.
+INSERT_RESPONSES = Response.__table__.insert()
+INSERT_ANSWERS = Answer.__table__.insert()
 
 
 @dataclass
@@ -69,11 +72,10 @@ def record_responses(
             | by_column[column].stored(value)
             for column, value in submission.answers.items()
         ]
-    # Core inserts on the tables: the rows are complete, the ORM's bulk path adds nothing.
     if response_rows:
-        session.execute(Response.__table__.insert(), response_rows)
+        session.execute(INSERT_RESPONSES, response_rows)
     if answer_rows:
-        session.execute(Answer.__table__.insert(), answer_rows)
+        session.execute(INSERT_ANSWERS, answer_rows)
     return [row["id"] for row in response_rows]
 
 

@@ -122,8 +122,12 @@ class PageForm(FlaskForm):
     """A page's form; its subclasses (one per page and language) add the questions' fields.
 
     The options' HTML is written once per subclass: a page shows up to forty inputs, and
-    writing each through the template cost a third of the request.
+    writing each through the template cost a third of the request. The CSRF token is checked
+    once, by CSRFProtect before any view runs, so the form does not check it again.
     """
+
+    class Meta:
+        csrf = False
 
     lang = HiddenField()
     option_markup: ClassVar[dict[str, list[OptionMarkup]]] = {}

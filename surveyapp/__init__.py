@@ -31,12 +31,27 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = config.engine_options(
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
+    trust_proxies(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     app.before_request(refuse_nul_in_address)
     app.after_request(add_security_headers)
     return app
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind SURVEYAPP_PROXY_HOPS proxies, take the client's address and scheme from them.
+
+    The per-address limits (sign-in, missed survey links, the API) then count each user, not
+    the proxy; with no proxy configured the headers are ignored, so a client cannot forge an
+    address to escape its limit.
+    """
+    hops = app.config["SURVEYAPP_PROXY_HOPS"]
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def register_extensions(app: Flask) -> None:

@@ -30,6 +30,15 @@ def _env(name: str, default: str | None = None) -> str | None:
     return value or default
 
 
+def _whole_number(name: str, default: int, minimum: int) -> int:
+    """SURVEYAPP_<name> as a whole number of at least `minimum`; anything else stops the app."""
+    value = _env(name, str(default)) or ""
+    if not (value.isascii() and value.isdigit()) or int(value) < minimum:
+        limit = "above 0" if minimum == 1 else f"of at least {minimum}"
+        raise ConfigError(f"SURVEYAPP_{name} must be a whole number {limit}, not {value!r}")
+    return int(value)
+
+
 def _dev_secret_key(instance_path: Path) -> str:
     """Return the development secret kept under instance/, creating it once.
 
@@ -80,6 +89,8 @@ def load_config(mode: str | None, instance_path: Path) -> dict[str, Any]:
         "SURVEYAPP_REDIS_URL": _env("REDIS_URL"),
         "SURVEYAPP_BRIEFS_DIR": Path(_env("BRIEFS_DIR", str(instance_path / "briefs"))),
         "SURVEYAPP_QUEUE": _env("QUEUE", "surveyapp"),
+        # Proxies in front that set X-Forwarded-For/-Proto; 0 trusts no such header.
+        "SURVEYAPP_PROXY_HOPS": _whole_number("PROXY_HOPS", 0, 0),
         # Login limits must be shared by every worker: Redis when there are several.
         "RATELIMIT_STORAGE_URI": _env("REDIS_URL", "memory://"),
         "RATELIMIT_ENABLED": True,
@@ -99,22 +110,16 @@ def _smtp_settings() -> dict[str, Any]:
         raise ConfigError(
             f"SURVEYAPP_SMTP_SECURITY must be one of {', '.join(SMTP_SECURITY)}, not {security!r}"
         )
-    numbers = {"PORT": _env("SMTP_PORT", str(SMTP_SECURITY[security]))}
-    numbers["RATE_PER_MINUTE"] = _env("SMTP_RATE_PER_MINUTE", str(DEFAULT_MAIL_RATE))
-    for name, value in numbers.items():
-        if not value.isdigit() or int(value) < 1:
-            raise ConfigError(
-                f"SURVEYAPP_SMTP_{name} must be a whole number above 0, not {value!r}"
-            )
+    rate = _whole_number("SMTP_RATE_PER_MINUTE", DEFAULT_MAIL_RATE, 1)
     return {
         "SURVEYAPP_SMTP_HOST": _env("SMTP_HOST"),
-        "SURVEYAPP_SMTP_PORT": int(numbers["PORT"]),
+        "SURVEYAPP_SMTP_PORT": _whole_number("SMTP_PORT", SMTP_SECURITY[security], 1),
         "SURVEYAPP_SMTP_USERNAME": _env("SMTP_USERNAME"),
         # not stripped: a password may begin or end with a space
         "SURVEYAPP_SMTP_PASSWORD": os.environ.get("SURVEYAPP_SMTP_PASSWORD") or None,
         "SURVEYAPP_SMTP_FROM": _env("SMTP_FROM"),
         "SURVEYAPP_SMTP_SECURITY": security,
-        "SURVEYAPP_SMTP_RATE_PER_MINUTE": int(numbers["RATE_PER_MINUTE"]),
+        "SURVEYAPP_SMTP_RATE_PER_MINUTE": rate,
     }
 
 

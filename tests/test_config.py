@@ -61,3 +61,12 @@ def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(app):
         assert pragma("journal_mode") == "wal"
         assert pragma("foreign_keys") == 1
         assert pragma("busy_timeout") >= 5000
+
+
+@pytest.mark.parametrize("value", ["one", "-1", "\u0661"])
+def test_a_proxy_count_that_is_not_a_whole_number_stops_the_app(monkeypatch, tmp_path, value):
+    monkeypatch.setenv("SURVEYAPP_PROXY_HOPS", value)
+    with pytest.raises(
+        ConfigError, match="SURVEYAPP_PROXY_HOPS must be a whole number of at least 0"
+    ):
+        load_config("testing", tmp_path)

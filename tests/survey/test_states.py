@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from surveyapp import create_app
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, Draft
 from surveyapp.models.base import utcnow
@@ -38,6 +39,29 @@ def test_repeated_misses_from_one_address_are_rate_limited(survey, browser_clien
     assert statuses[30] == 429
     real = browser_client.get(survey.path(survey.people[0]))
     assert real.status_code == 429  # the guesser is locked out, whatever they try next
+
+
+def _misses(client, addresses: list[str]) -> list[int]:
+    return [
+        client.get(f"/s/guess{n}", headers={"X-Forwarded-For": address}).status_code
+        for n, address in enumerate(addresses)
+    ]
+
+
+def test_a_forged_forwarded_address_does_not_escape_the_limit(app):
+    statuses = _misses(app.test_client(), [f"203.0.113.{n}" for n in range(31)])
+    assert statuses[30] == 429  # no proxy configured: the header is not believed
+
+
+def test_behind_a_configured_proxy_each_client_has_its_own_limit(app, database_url):
+    proxied = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SURVEYAPP_PROXY_HOPS": 1})
+    client = proxied.test_client()
+    try:
+        assert _misses(client, ["203.0.113.7"] * 31)[30] == 429
+        assert _misses(client, ["198.51.100.9"]) == [404]  # a colleague behind the same proxy
+    finally:
+        with proxied.app_context():
+            db.engine.dispose()
 
 
 def test_a_campaign_not_yet_open_says_when_it_opens(app, run, browser_client):

@@ -15,14 +15,18 @@ import sqlalchemy as sa
 from flask import current_app, jsonify
 from flask.typing import ResponseReturnValue
 
-from surveyapp.analytics.scoring import LITERACY_INSTRUMENT
 from surveyapp.analytics.suppression import ORGANISATION
 from surveyapp.api.access import campaign_for, int_parameter, require_role, unit_parameter
 from surveyapp.api.audit import PEOPLE_READ, record_read
 from surveyapp.api.blueprint import bp
 from surveyapp.api.errors import ApiError
 from surveyapp.exports.literacy import unit_table
-from surveyapp.exports.service import LiteracyExport, literacy_table
+from surveyapp.exports.service import (
+    LiteracyExport,
+    literacy_table,
+    missing_literacy,
+    missing_per_person,
+)
 from surveyapp.exports.table import Cell
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, OrgUnit
@@ -37,24 +41,17 @@ MAX_OFFSET = 100_000_000
 
 def check_literacy(campaign: Campaign) -> None:
     """Refuse (409) a campaign that does not ask the literacy instrument, as the export does."""
-    asked = {entry.instrument_version.instrument.slug for entry in campaign.instruments}
-    if LITERACY_INSTRUMENT not in asked:
-        raise ApiError(
-            409,
-            f"campaign {campaign.slug} does not ask the {LITERACY_INSTRUMENT} instrument: "
-            "it has no literacy results",
-            "no_literacy_results",
-        )
+    if problem := missing_literacy(campaign):
+        raise ApiError(409, problem, "no_literacy_results")
 
 
 def check_per_person(campaign: Campaign) -> None:
     """Refuse (409) per-person results of an anonymous campaign: they do not exist."""
-    if campaign.privacy_mode != "confidential":
+    if problem := missing_per_person(campaign):
         raise ApiError(
             409,
-            f"campaign {campaign.slug} is {campaign.privacy_mode}: per-person results do not "
-            "exist (they exist only in confidential campaigns, for people who consented); "
-            f"read /api/v1/campaigns/{campaign.slug}/literacy for results by unit instead",
+            f"{problem}; read /api/v1/campaigns/{campaign.slug}/literacy for results by unit "
+            "instead",
             "per_person_unavailable",
         )
 

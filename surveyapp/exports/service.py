@@ -37,19 +37,32 @@ class LiteracyExport:
             raise SurveyappError("--bom: a byte-order mark applies to CSV files only")
 
 
-def _check_campaign(campaign: Campaign, request: LiteracyExport) -> None:
+def missing_literacy(campaign: Campaign) -> str | None:
+    """Why the campaign has no literacy results, or None when it asks the literacy instrument."""
     asked = {entry.instrument_version.instrument.slug for entry in campaign.instruments}
-    if LITERACY_INSTRUMENT not in asked:
-        raise SurveyappError(
-            f"campaign {campaign.slug} does not ask the {LITERACY_INSTRUMENT} instrument: "
-            "it has no literacy results"
-        )
-    if request.per_person and campaign.privacy_mode != "confidential":
-        raise SurveyappError(
-            f"campaign {campaign.slug} is {campaign.privacy_mode}: per-person results do not "
-            "exist (they exist only in confidential campaigns, for people who consented); "
-            "export by unit instead, without --per-person"
-        )
+    if LITERACY_INSTRUMENT in asked:
+        return None
+    return (
+        f"campaign {campaign.slug} does not ask the {LITERACY_INSTRUMENT} instrument: "
+        "it has no literacy results"
+    )
+
+
+def missing_per_person(campaign: Campaign) -> str | None:
+    """Why the campaign has no per-person results, or None for a confidential campaign."""
+    if campaign.privacy_mode == "confidential":
+        return None
+    return (
+        f"campaign {campaign.slug} is {campaign.privacy_mode}: per-person results do not "
+        "exist (they exist only in confidential campaigns, for people who consented)"
+    )
+
+
+def _check_campaign(campaign: Campaign, request: LiteracyExport) -> None:
+    if problem := missing_literacy(campaign):
+        raise SurveyappError(problem)
+    if request.per_person and (problem := missing_per_person(campaign)):
+        raise SurveyappError(f"{problem}; export by unit instead, without --per-person")
 
 
 def _unit_codes(session: Session, unit: str) -> set[str]:

@@ -22,10 +22,15 @@ STATE_TITLES = {
 bp = Blueprint("survey", __name__, template_folder="templates")
 
 
+# POSTs whose view checks the posted page first and then takes the write lock itself: the
+# survey's pages, where checking costs more than writing (views._as_writer).
+LATE_WRITERS = frozenset({"survey.page"})
+
+
 @bp.before_request
 def writes_take_the_lock_first() -> None:
     """Every respondent POST writes (a draft or a response), so it begins as a writer."""
-    if request.method == "POST":
+    if request.method == "POST" and request.endpoint not in LATE_WRITERS:
         begin_writing()
 
 

@@ -25,6 +25,7 @@ from surveyapp.services.survey_pages import (
     estimated_minutes,
     survey_plan,
 )
+from surveyapp.services.transaction import begin_writing
 from surveyapp.survey.blueprint import bp
 from surveyapp.survey.forms import StartForm, open_start_form, page_answers, page_form
 
@@ -116,34 +117,59 @@ def start(token: str) -> Page:
     )
 
 
-@bp.route("/s/<token>/<int:number>", methods=["GET", "POST"])
-@token_lookup
-def page(token: str, number: int) -> Page:
-    """One page of questions: saved at every step, validated on Next, submitted at the end."""
-    visit = _visit(token)
+def _page_index(visit: Visit | None, token: str, number: int) -> int | Page:
+    """The index of page `number` when the visit may answer it, else the page to show."""
     if visit is None:
         return _state_page("unknown")
     state = visit.state()
     if state != "ready":
         return _state_page(state, visit, token)
-    draft = visit.draft
-    if draft is None:
+    if visit.draft is None:
         return redirect(url_for("survey.start", token=token))
-    plan = _plan(visit.campaign)
-    pages = plan.pages
-    index = number - 1
-    if not 0 <= index <= min(draft.page, len(pages) - 1):
-        return redirect(
-            url_for("survey.page", token=token, number=min(draft.page, len(pages) - 1) + 1)
-        )
+    last = min(visit.draft.page, len(_plan(visit.campaign).pages) - 1)
+    if not 0 <= number - 1 <= last:
+        return redirect(url_for("survey.page", token=token, number=last + 1))
+    return number - 1
+
+
+def _as_writer(token: str, visit: Visit) -> Visit | None:
+    """The visit read again by the transaction that writes the page (see LATE_WRITERS).
+
+    On SQLite the reading transaction ends, BEGIN IMMEDIATE takes the write lock, and the
+    visit is read again under it, so the lock is held for the writes alone and not while the
+    page is checked. PostgreSQL locked the visit's rows when it first read them.
+    """
+    if db.session.get_bind().dialect.name != "sqlite":
+        return visit
+    db.session.rollback()
+    begin_writing()
+    return _visit(token)
+
+
+@bp.route("/s/<token>/<int:number>", methods=["GET", "POST"])
+@token_lookup
+def page(token: str, number: int) -> Page:
+    """One page of questions: saved at every step, validated on Next, submitted at the end."""
+    visit = _visit(token)
+    index = _page_index(visit, token, number)
+    if not isinstance(index, int):
+        return index
+    assert visit is not None and visit.draft is not None
+    pages = _plan(visit.campaign).pages
     current = pages[index]
-    offered = _offered(visit.campaign)
-    locale = _use_locale(offered, draft.locale)
-    form = page_form(current, locale, draft.answers)
+    locale = _use_locale(_offered(visit.campaign), visit.draft.locale)
+    form = page_form(current, locale, visit.draft.answers)
     if request.method == "POST":
         action = request.form.get("action", "next")
-        if action in ("back", "save") or form.validate():
+        valid = action in ("back", "save") or form.validate()
+        visit = _as_writer(token, visit)
+        index = _page_index(visit, token, number)
+        if not isinstance(index, int):
+            return index
+        assert visit is not None and visit.draft is not None
+        if valid:
             return _after_post(visit, token, pages, index, form, locale, action)
+        draft = visit.draft
         respondents.save_page(draft, current, page_answers(form, current), locale, draft.page)
         db.session.commit()
         return _render_page(visit, token, pages, index, form, locale), 422

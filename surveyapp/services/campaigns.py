@@ -91,38 +91,36 @@ def _check_spec(session: Session, spec: CampaignSpec) -> list[Problem]:
             )
     if spec.all_units == bool(spec.unit_codes):
         problems.append(Problem("--units", "", "give either --units CODE,... or --all-units"))
-    if spec.mode not in PRIVACY_MODES:
-        problems.append(
-            Problem("--mode", "", f"{spec.mode!r} is not one of {', '.join(PRIVACY_MODES)}")
-        )
-    if spec.min_group_size < MIN_GROUP_FLOOR:
-        problems.append(
-            Problem(
-                "--min-group", "", f"{spec.min_group_size} is below the floor of {MIN_GROUP_FLOOR}"
-            )
-        )
-    problems += _oversized_groups(spec.min_group_size, spec.min_comment_group_size)
-    if spec.min_comment_group_size < spec.min_group_size:
-        problems.append(
-            Problem(
-                "--min-comment-group",
-                "",
-                f"must be at least the minimum group size ({spec.min_group_size})",
-            )
-        )
+    problems += _privacy_problems(spec.mode, spec.min_group_size, spec.min_comment_group_size)
     if spec.opens_at and spec.closes_at and spec.closes_at <= spec.opens_at:
         problems.append(Problem("--closes", "", "the campaign must close after it opens"))
     return problems
 
 
-def _oversized_groups(min_group_size: int, min_comment_group_size: int) -> list[Problem]:
-    """Group sizes the database cannot store (a number typed with too many digits)."""
+def _privacy_problems(mode: str, min_group_size: int, min_comment_group_size: int) -> list[Problem]:
+    """What is wrong with a privacy mode and minimum group sizes, for creating or editing."""
+    problems = []
+    if mode not in PRIVACY_MODES:
+        problems.append(Problem("--mode", "", f"{mode!r} is not one of {', '.join(PRIVACY_MODES)}"))
+    if min_group_size < MIN_GROUP_FLOOR:
+        problems.append(
+            Problem("--min-group", "", f"{min_group_size} is below the floor of {MIN_GROUP_FLOOR}")
+        )
     sizes = (("--min-group", min_group_size), ("--min-comment-group", min_comment_group_size))
-    return [
+    problems += [  # sizes the database cannot store (a number typed with too many digits)
         Problem(option, "", f"{size} is above the largest group size, {MAX_GROUP_SIZE}")
         for option, size in sizes
         if size > MAX_GROUP_SIZE
     ]
+    if min_comment_group_size < min_group_size:
+        problems.append(
+            Problem(
+                "--min-comment-group",
+                "",
+                f"must be at least the minimum group size ({min_group_size})",
+            )
+        )
+    return problems
 
 
 def create_campaign(session: Session, spec: CampaignSpec) -> Campaign:
@@ -328,27 +326,9 @@ def update_campaign(session: Session, campaign: Campaign, changes: CampaignChang
         problems.append(Problem("--name", "", "a name of 1 to 200 characters is required"))
     if not changes.unit_codes:
         problems.append(Problem("--units", "", "choose at least one unit"))
-    if changes.mode not in PRIVACY_MODES:
-        problems.append(
-            Problem("--mode", "", f"{changes.mode!r} is not one of {', '.join(PRIVACY_MODES)}")
-        )
-    if changes.min_group_size < MIN_GROUP_FLOOR:
-        problems.append(
-            Problem(
-                "--min-group",
-                "",
-                f"{changes.min_group_size} is below the floor of {MIN_GROUP_FLOOR}",
-            )
-        )
-    problems += _oversized_groups(changes.min_group_size, changes.min_comment_group_size)
-    if changes.min_comment_group_size < changes.min_group_size:
-        problems.append(
-            Problem(
-                "--min-comment-group",
-                "",
-                f"must be at least the minimum group size ({changes.min_group_size})",
-            )
-        )
+    problems += _privacy_problems(
+        changes.mode, changes.min_group_size, changes.min_comment_group_size
+    )
     opens, closes = _moment(changes.opens_at), _moment(changes.closes_at)
     if opens and closes and closes <= opens:
         problems.append(Problem("--closes", "", "the campaign must close after it opens"))

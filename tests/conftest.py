@@ -116,19 +116,13 @@ def survey_layout(app, run):
 
     Yields inside an app context, with the demo organisation's units created.
     """
-    from surveyapp import demo
-    from surveyapp.models import OrgUnit
     from surveyapp.services.campaigns import CampaignSpec, create_campaign
     from surveyapp.services.layout import campaign_layout
+    from tests.factories import demo_units
 
     assert run("instruments", "load", str(REPO_DIR / "instruments")).exit_code == 0
     with app.app_context():
-        units: dict[str, OrgUnit] = {}
-        for plan in demo.DEMO_UNITS:
-            units[plan.code] = OrgUnit(
-                code=plan.code, name=plan.name, parent=units.get(plan.parent)
-            )
-            db.session.add(units[plan.code])
+        demo_units(db.session)
         spec = CampaignSpec("wave-1", "Wave 1", ALL_INSTRUMENTS, [], True, "anonymous")
         campaign = create_campaign(db.session, spec)
         db.session.commit()

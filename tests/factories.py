@@ -8,6 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from surveyapp import demo
 from surveyapp.models import Campaign, Function, Invitation, OrgUnit, Person, Response
 from surveyapp.services.tokens import hash_token, new_token
 
@@ -19,6 +20,15 @@ def unit(session: Session, code: str | None = None, parent: OrgUnit | None = Non
     session.add(row)
     session.flush()
     return row
+
+
+def demo_units(session: Session) -> dict[str, OrgUnit]:
+    """The demo organisation's units (`demo.DEMO_UNITS`, parents first), by code."""
+    units: dict[str, OrgUnit] = {}
+    for plan in demo.DEMO_UNITS:
+        units[plan.code] = OrgUnit(code=plan.code, name=plan.name, parent=units.get(plan.parent))
+        session.add(units[plan.code])
+    return units
 
 
 def function(session: Session, code: str = "finance") -> Function:

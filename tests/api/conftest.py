@@ -30,6 +30,7 @@ from surveyapp.services.responses import record_responses
 from surveyapp.services.users import create_user
 from tests.conftest import REPO_DIR
 from tests.exports.conftest import small_organisation, store_small_wave
+from tests.factories import demo_units
 from tests.staff.conftest import PASSWORD, login_as  # noqa: F401 (a fixture used here)
 
 EMAILS = {
@@ -64,12 +65,7 @@ def _campaigns(app: Flask, run, answered: bool) -> None:
     """wave-1 (anonymous) and conf-1 (confidential) of every unit, retail-only, concerns-only."""
     assert run("instruments", "load", str(REPO_DIR / "instruments")).exit_code == 0
     with app.app_context():
-        units: dict[str, OrgUnit] = {}
-        for plan in demo.DEMO_UNITS:
-            units[plan.code] = OrgUnit(
-                code=plan.code, name=plan.name, parent=units.get(plan.parent)
-            )
-            db.session.add(units[plan.code])
+        demo_units(db.session)
         wave = create_campaign(
             db.session, CampaignSpec("wave-1", "Wave 1", ALL_INSTRUMENTS, [], True, "anonymous")
         )

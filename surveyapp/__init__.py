@@ -28,9 +28,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     mode = "testing" if test_config is not None else None
     app.config.update(config.load_config(mode, Path(app.instance_path)))
     app.config.update(test_config or {})
-    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = config.engine_options(
-        app.config["SQLALCHEMY_DATABASE_URI"]
-    )
     trust_proxies(app)
     register_extensions(app)
     register_blueprints(app)

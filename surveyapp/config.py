@@ -121,14 +121,3 @@ def _smtp_settings() -> dict[str, Any]:
         "SURVEYAPP_SMTP_SECURITY": security,
         "SURVEYAPP_SMTP_RATE_PER_MINUTE": rate,
     }
-
-
-def engine_options(database_url: str) -> dict[str, Any]:
-    """Engine options per backend: PostgreSQL connections are checked before use.
-
-    pre-ping lets the app recover by itself when the database restarts; SQLite's own
-    settings are applied per connection in `surveyapp.database`.
-    """
-    if database_url.startswith("postgresql"):
-        return {"pool_pre_ping": True}
-    return {}

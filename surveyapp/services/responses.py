@@ -6,8 +6,10 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from surveyapp.models import LEVELS, Answer, Campaign, Function, OrgUnit, Person, Response
@@ -22,6 +24,18 @@ BOOLEAN_TEXT = {"true": True, "false": False, "": False}
 # Core inserts on the tables, built once: the rows are complete, the ORM's bulk path adds nothing.
 INSERT_RESPONSES = Response.__table__.insert()
 INSERT_ANSWERS = Answer.__table__.insert()
+ANSWER_COLUMNS = ("response_id", "item_id", "number", "text")
+
+
+def _insert_answers_from_arrays() -> sa.Insert:
+    """`INSERT INTO answers SELECT * FROM unnest(:response_id, :item_id, :number, :text)`."""
+    table = Answer.__table__
+    arrays = [sa.bindparam(c, type_=postgresql.ARRAY(table.c[c].type)) for c in ANSWER_COLUMNS]
+    given = sa.func.unnest(*arrays).table_valued(*ANSWER_COLUMNS).render_derived(name="given")
+    return table.insert().from_select(ANSWER_COLUMNS, sa.select(*given.c))
+
+
+INSERT_ANSWERS_FROM_ARRAYS = _insert_answers_from_arrays()
 
 
 @dataclass
@@ -75,8 +89,23 @@ def record_responses(
     if response_rows:
         session.execute(INSERT_RESPONSES, response_rows)
     if answer_rows:
-        session.execute(INSERT_ANSWERS, answer_rows)
+        _insert_answers(session, answer_rows)
     return [row["id"] for row in response_rows]
+
+
+def _insert_answers(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert answer rows: on PostgreSQL as one statement over four arrays.
+
+    A submission has a row per item; psycopg's executemany sends them as a pipeline of
+    single-row inserts, which costs the worker and the server several times what one
+    statement over arrays does (measured in the respondent benchmark). SQLite's executemany
+    runs in-process and is already cheap.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        arrays = {name: [row[name] for row in rows] for name in ANSWER_COLUMNS}
+        session.execute(INSERT_ANSWERS_FROM_ARRAYS, arrays)
+    else:
+        session.execute(INSERT_ANSWERS, rows)
 
 
 def response_columns(campaign: Campaign) -> tuple[list[str], list[str]]:

@@ -230,7 +230,21 @@ CONSUME_OPEN_DRAFT = (
     .where(DRAFTS.c.id == sa.bindparam("row_id"), DRAFTS.c.submitted.is_(False))
     .values(submitted=True, answers={}, page=0)
 )
-DELETE_DRAFT = sa.delete(DRAFTS).where(DRAFTS.c.id == sa.bindparam("row_id"))
+DELETE_DRAFT = sa.delete(DRAFTS).where(DRAFTS.c.id == sa.bindparam("draft_id"))
+# PostgreSQL runs both as one statement: the draft's DELETE rides along as a CTE, and the
+# UPDATE's row count still says whether this request consumed the invitation.
+CONSUME_INVITATION_DROP_DRAFT = CONSUME_INVITATION.add_cte(DELETE_DRAFT.cte("dropped_draft"))
+
+
+def _consume_invitation(session: Session, invitation_id: int, draft_id: int) -> bool:
+    """Mark the invitation submitted and delete its draft; False if it was submitted already."""
+    ids = {"row_id": invitation_id, "draft_id": draft_id}
+    if session.get_bind().dialect.name == "postgresql":
+        return session.execute(CONSUME_INVITATION_DROP_DRAFT, ids).rowcount == 1
+    if session.execute(CONSUME_INVITATION, ids).rowcount != 1:
+        return False
+    session.execute(DELETE_DRAFT, ids)
+    return True
 
 
 def submit(
@@ -251,8 +265,7 @@ def submit(
     campaign = visit.campaign
     answers = {column: value for column, value in answers.items() if column in layout.by_column}
     if visit.invitation is not None:
-        consumed = session.execute(CONSUME_INVITATION, {"row_id": visit.invitation.id}).rowcount
-        if consumed != 1:
+        if not _consume_invitation(session, visit.invitation.id, draft.id):
             return False
         person = visit.invitation.person
         submission = Submission(
@@ -266,7 +279,6 @@ def submit(
             consent=draft.consent,
             submitted_on=utcnow().date(),
         )
-        session.execute(DELETE_DRAFT, {"row_id": draft.id})
     else:
         assert visit.open_link is not None and draft.function_id and draft.level
         consumed = session.execute(CONSUME_OPEN_DRAFT, {"row_id": draft.id}).rowcount

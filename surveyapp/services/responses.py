@@ -24,18 +24,25 @@ BOOLEAN_TEXT = {"true": True, "false": False, "": False}
 # Core inserts on the tables, built once: the rows are complete, the ORM's bulk path adds nothing.
 INSERT_RESPONSES = Response.__table__.insert()
 INSERT_ANSWERS = Answer.__table__.insert()
-ANSWER_COLUMNS = ("response_id", "item_id", "number", "text")
 
 
-def _insert_answers_from_arrays() -> sa.Insert:
-    """`INSERT INTO answers SELECT * FROM unnest(:response_id, :item_id, :number, :text)`."""
-    table = Answer.__table__
-    arrays = [sa.bindparam(c, type_=postgresql.ARRAY(table.c[c].type)) for c in ANSWER_COLUMNS]
-    given = sa.func.unnest(*arrays).table_valued(*ANSWER_COLUMNS).render_derived(name="given")
-    return table.insert().from_select(ANSWER_COLUMNS, sa.select(*given.c))
+def _insert_from_arrays(table: sa.Table) -> sa.Insert:
+    """`INSERT INTO table SELECT * FROM unnest(:table_column, ...)`, one array per column."""
+    columns = [column.name for column in table.c]
+    arrays = [
+        sa.bindparam(f"{table.name}_{name}", type_=postgresql.ARRAY(table.c[name].type))
+        for name in columns
+    ]
+    given = (
+        sa.func.unnest(*arrays).table_valued(*columns).render_derived(name=f"{table.name}_given")
+    )
+    return table.insert().from_select(columns, sa.select(*given.c))
 
 
-INSERT_ANSWERS_FROM_ARRAYS = _insert_answers_from_arrays()
+# PostgreSQL: responses and answers in one statement, whatever their number.
+INSERT_FROM_ARRAYS = _insert_from_arrays(Answer.__table__).add_cte(
+    _insert_from_arrays(Response.__table__).cte("stored_responses")
+)
 
 
 @dataclass
@@ -86,26 +93,23 @@ def record_responses(
             | by_column[column].stored(value)
             for column, value in submission.answers.items()
         ]
-    if response_rows:
-        session.execute(INSERT_RESPONSES, response_rows)
-    if answer_rows:
-        _insert_answers(session, answer_rows)
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            INSERT_FROM_ARRAYS,
+            _as_arrays(Response.__table__, response_rows)
+            | _as_arrays(Answer.__table__, answer_rows),
+        )
+    else:
+        if response_rows:
+            session.execute(INSERT_RESPONSES, response_rows)
+        if answer_rows:
+            session.execute(INSERT_ANSWERS, answer_rows)
     return [row["id"] for row in response_rows]
 
 
-def _insert_answers(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Insert answer rows: on PostgreSQL as one statement over four arrays.
-
-    A submission has a row per item; psycopg's executemany sends them as a pipeline of
-    single-row inserts, which costs the worker and the server several times what one
-    statement over arrays does (measured in the respondent benchmark). SQLite's executemany
-    runs in-process and is already cheap.
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        arrays = {name: [row[name] for row in rows] for name in ANSWER_COLUMNS}
-        session.execute(INSERT_ANSWERS_FROM_ARRAYS, arrays)
-    else:
-        session.execute(INSERT_ANSWERS, rows)
+def _as_arrays(table: sa.Table, rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """The parameters of `INSERT_FROM_ARRAYS` for `rows` of `table`: a list per column."""
+    return {f"{table.name}_{column.name}": [row[column.name] for row in rows] for column in table.c}
 
 
 def response_columns(campaign: Campaign) -> tuple[list[str], list[str]]:

@@ -112,6 +112,7 @@ class Question:
                 )
             return chosen
         limit = item.max_length or DEFAULT_TEXT_LIMIT
+        raw = raw.replace("\x00", "")  # no keyboard types a NUL, and PostgreSQL cannot store one
         if len(raw) > limit:
             raise ValueError(f"the text is {len(raw)} characters long; the limit is {limit}")
         return raw

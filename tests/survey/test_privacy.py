@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import sqlalchemy as sa
 from scipy.stats import spearmanr
 
@@ -131,3 +132,27 @@ def test_hostile_comments_are_stored_as_text_and_shown_escaped(app, run, browser
         assert db.session.scalars(sa.select(Answer.text).where(Answer.number.is_(None))).all() == [
             hostile
         ]
+
+
+@pytest.mark.parametrize(
+    "comment",
+    [
+        'back\\slash "quoted" {"json": [1]} \\u0000 \\x00',
+        "null\x00byte and bell\x07",
+        "emoji 😀, right-to-left \u202eevil, accents áñü, CJK 調査",
+    ],
+)
+def test_any_comment_a_browser_can_send_is_stored_as_its_text(app, run, browser_client, comment):
+    setup = make_campaign(app, run, instruments=("ai-concerns",), open_now=True, slug="words")
+    path = setup.path(setup.people[0])
+    location = begin(browser_client, path)
+    while location != path:
+        html = browser_client.get(location).get_data(as_text=True)
+        data = radio_answers(html) | {"csrf_token": form_token(html), "action": "next"}
+        data |= {name: comment for name in re.findall(r'<textarea[^>]* name="(q\d+)"', html)}
+        posted = browser_client.post(location, data=data)
+        assert posted.status_code == 302, posted.get_data(as_text=True)[:300]
+        location = posted.headers["Location"]
+    with app.app_context():
+        stored = db.session.scalars(sa.select(Answer.text).where(Answer.number.is_(None))).all()
+    assert stored == [comment.replace("\x00", "")]

@@ -1,155 +1,51 @@
-"""The respondent's way through a campaign: which link is which, drafts, and the one submission.
+"""The respondent's drafts and the one submission, for the visits `services.visits` finds.
 
-A token in `/s/<token>` is either a personal invitation's or an open-link draft's; both are
-256-bit random values of which only the SHA-256 is stored, so looking one up tells nothing
-about any other. Submission consumes the invitation (or the open draft) with a conditional
-UPDATE in the same transaction as the response insert: the database, not a check made
-earlier in Python, decides which of two concurrent submissions stores a response.
+Submission consumes the invitation (or the open draft) with a conditional UPDATE in the same
+transaction as the response insert: the database, not a check made earlier in Python, decides
+which of two concurrent submissions stores a response.
 """
 
 from __future__ import annotations
 
-import hmac
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any, Literal
+from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from surveyapp.models import Campaign, Draft, Function, Invitation, OpenLink
 from surveyapp.models.base import utcnow
 from surveyapp.models.org import LEVELS
 from surveyapp.services.layout import AnswerValue, CampaignLayout
 from surveyapp.services.responses import Submission, record_responses
-from surveyapp.services.survey_pages import SurveyPage, as_utc, campaign_phase
+from surveyapp.services.survey_pages import SurveyPage, campaign_phase
 from surveyapp.services.tokens import hash_token, new_token
+from surveyapp.services.visits import DRAFTS, INVITATIONS, DraftRow, Visit, as_record, draft_expired
 
-DRAFT_LIFETIME = timedelta(days=30)
-KIOSK_DRAFT_LIFETIME = timedelta(minutes=30)  # a shared device left mid-survey
-State = Literal["not_open", "closed", "submitted", "expired", "ready"]
-
-
-@dataclass
-class Visit:
-    """What a survey token opens: the campaign, and the invitation or open link behind it."""
-
-    campaign: Campaign
-    invitation: Invitation | None
-    open_link: OpenLink | None
-    draft: Draft | None
-
-    def state(self, now: datetime | None = None) -> State:
-        """Which page the respondent should see before any question."""
-        now = now or utcnow()
-        submitted = (
-            self.invitation.status == "submitted"
-            if self.invitation is not None
-            else self.draft is not None and self.draft.submitted
-        )
-        if submitted:
-            return "submitted"
-        phase = campaign_phase(self.campaign, now)
-        if phase != "open":
-            return phase
-        if self.draft is not None and draft_expired(self.draft, now):
-            return "expired"
-        return "ready"
-
-    @property
-    def kiosk(self) -> bool:
-        return self.draft is not None and self.draft.kiosk
-
-
-def draft_expired(draft: Draft, now: datetime) -> bool:
-    """Drafts left alone too long are not resumed: 30 days, or 30 minutes on a kiosk."""
-    lifetime = KIOSK_DRAFT_LIFETIME if draft.kiosk else DRAFT_LIFETIME
-    return now - as_utc(draft.updated_at) > lifetime
-
-
-def _same_hash(stored: str, computed: str) -> bool:
-    """Compare hashes in constant time, so timing says nothing about near misses."""
-    return hmac.compare_digest(stored.encode(), computed.encode())
-
-
-# The lookups are built once, at import: building a statement costs more than running it.
-INVITATION_BY_HASH = (
-    sa.select(Invitation)
-    .options(joinedload(Invitation.campaign), joinedload(Invitation.person))
-    .where(Invitation.token_hash == sa.bindparam("digest"))
+# The consuming statements of `submit`: conditional, so only one of two racing requests wins.
+CONSUME_INVITATION = (
+    sa.update(INVITATIONS)
+    .where(INVITATIONS.c.id == sa.bindparam("row_id"), INVITATIONS.c.status != "submitted")
+    .values(status="submitted")
 )
-INVITATION_LOCKED = INVITATION_BY_HASH.with_for_update(of=Invitation)
-DRAFT_OF_INVITATION_LOCKED = (
-    sa.select(Draft).where(Draft.invitation_id == sa.bindparam("invitation_id")).with_for_update()
+CONSUME_OPEN_DRAFT = (
+    sa.update(DRAFTS)
+    .where(DRAFTS.c.id == sa.bindparam("row_id"), DRAFTS.c.submitted.is_(False))
+    .values(submitted=True, answers={}, page=0)
 )
-INVITATION_WITH_DRAFT = INVITATION_BY_HASH.add_columns(Draft).outerjoin(
-    Draft, Draft.invitation_id == Invitation.id
-)
-INVITATION_AND_DRAFT_LOCKED = (
-    INVITATION_BY_HASH.add_columns(Draft)
-    .join(Draft, Draft.invitation_id == Invitation.id)
-    .with_for_update(of=[Invitation, Draft])
-)
-OPEN_DRAFT_BY_HASH = (
-    sa.select(Draft)
-    .options(joinedload(Draft.open_link).joinedload(OpenLink.campaign))
-    .where(Draft.token_hash == sa.bindparam("digest"))
-)
-OPEN_DRAFT_LOCKED = OPEN_DRAFT_BY_HASH.with_for_update(of=Draft)
+DELETE_DRAFT = sa.delete(DRAFTS).where(DRAFTS.c.id == sa.bindparam("draft_id"))
+# SET: the columns given at execution (answers, locale, page, updated_at).
+SAVE_DRAFT = sa.update(DRAFTS).where(DRAFTS.c.id == sa.bindparam("draft_id"))
+# PostgreSQL runs both as one statement: the draft's DELETE rides along as a CTE, and the
+# UPDATE's row count still says whether this request consumed the invitation.
+CONSUME_INVITATION_DROP_DRAFT = CONSUME_INVITATION.add_cte(DELETE_DRAFT.cte("dropped_draft"))
 
 
-def _invitation_and_draft(
-    session: Session, digest: str, lock: bool
-) -> tuple[Invitation | None, Draft | None]:
-    """The invitation with this token hash and its draft, read together when they can be.
-
-    Locking (PostgreSQL) takes both rows' locks in one statement when the draft exists (most
-    writes are to a page of a started survey); PostgreSQL re-reads both rows once their locks
-    are granted, and drops the row if either was deleted meanwhile. Without a draft joined,
-    the invitation is locked first and its draft read after, so a draft made by a request
-    that held the lock is seen.
-    """
-    if not lock:
-        row = session.execute(INVITATION_WITH_DRAFT, {"digest": digest}).first()
-        return (None, None) if row is None else (row[0], row[1])
-    row = session.execute(INVITATION_AND_DRAFT_LOCKED, {"digest": digest}).first()
-    if row is not None:
-        return row[0], row[1]
-    invitation = session.scalar(INVITATION_LOCKED, {"digest": digest})
-    if invitation is None:
-        return None, None
-    return invitation, session.scalar(DRAFT_OF_INVITATION_LOCKED, {"invitation_id": invitation.id})
-
-
-def find_visit(session: Session, token: str, for_update: bool = False) -> Visit | None:
-    """The visit a token opens, or None for a token that no link has.
-
-    `for_update` locks the invitation and draft rows (PostgreSQL) so that two requests of
-    one respondent that both write take turns; SQLite has no row locks and gets the same from
-    BEGIN IMMEDIATE, so it reads as any other request.
-    """
-    digest = hash_token(token)
-    lock = for_update and session.get_bind().dialect.name != "sqlite"
-    invitation, draft = _invitation_and_draft(session, digest, lock)
-    if invitation is not None and _same_hash(invitation.token_hash, digest):
-        return Visit(invitation.campaign, invitation, None, draft)
-    draft = session.scalar(OPEN_DRAFT_LOCKED if lock else OPEN_DRAFT_BY_HASH, {"digest": digest})
-    if draft is not None and draft.token_hash and _same_hash(draft.token_hash, digest):
-        return Visit(draft.open_link.campaign, None, draft.open_link, draft)
-    return None
-
-
-def find_open_link(session: Session, code: str) -> OpenLink | None:
-    """The open link printed as `/o/<code>`, or None."""
-    return session.scalar(sa.select(OpenLink).where(OpenLink.code == code))
-
-
-def start_personal_draft(session: Session, visit: Visit, locale: str, consent: bool) -> Draft:
+def start_personal_draft(session: Session, visit: Visit, locale: str, consent: bool) -> None:
     """Begin (or begin again) a personal link's draft; the invitation becomes 'started'."""
     assert visit.invitation is not None
     if visit.draft is not None:
-        session.delete(visit.draft)
-        session.flush()
+        session.execute(DELETE_DRAFT, {"draft_id": visit.draft.id})
     consent = consent and visit.campaign.privacy_mode == "confidential"
     draft = Draft(
         campaign_id=visit.campaign.id,
@@ -165,8 +61,7 @@ def start_personal_draft(session: Session, visit: Visit, locale: str, consent: b
         .values(status="started")
     )
     session.flush()
-    visit.draft = draft
-    return draft
+    visit.draft = as_record(DraftRow, draft)
 
 
 def start_open_draft(
@@ -193,7 +88,12 @@ def start_open_draft(
 
 
 def save_page(
-    draft: Draft, page: SurveyPage, answers: dict[str, AnswerValue], locale: str, reached: int
+    session: Session,
+    draft: DraftRow,
+    page: SurveyPage,
+    answers: dict[str, AnswerValue],
+    locale: str,
+    reached: int,
 ) -> None:
     """Replace the page's answers in the draft and remember the furthest page reached."""
     kept: dict[str, Any] = {
@@ -201,10 +101,8 @@ def save_page(
         for column, value in draft.answers.items()
         if column not in {question.column for question in page.questions}
     }
-    draft.answers = kept | answers
-    draft.locale = locale
-    draft.page = max(draft.page, reached)
-    draft.updated_at = utcnow()
+    values = {"answers": kept | answers, "locale": locale, "page": max(draft.page, reached)}
+    session.execute(SAVE_DRAFT, {"draft_id": draft.id, **values, "updated_at": utcnow()})
 
 
 def first_unanswered_page(pages: list[SurveyPage], answers: dict[str, Any]) -> int | None:
@@ -213,27 +111,6 @@ def first_unanswered_page(pages: list[SurveyPage], answers: dict[str, Any]) -> i
         if any(q.item.required and q.column not in answers for q in page.questions):
             return index
     return None
-
-
-# The consuming statements of `submit`: conditional, so only one of two racing requests wins.
-# Written on the tables, not the mapped classes: the ORM's bulk UPDATE/DELETE path would only
-# add its own bookkeeping, and the draft object is deliberately left as it is.
-INVITATIONS = Invitation.__table__
-DRAFTS = Draft.__table__
-CONSUME_INVITATION = (
-    sa.update(INVITATIONS)
-    .where(INVITATIONS.c.id == sa.bindparam("row_id"), INVITATIONS.c.status != "submitted")
-    .values(status="submitted")
-)
-CONSUME_OPEN_DRAFT = (
-    sa.update(DRAFTS)
-    .where(DRAFTS.c.id == sa.bindparam("row_id"), DRAFTS.c.submitted.is_(False))
-    .values(submitted=True, answers={}, page=0)
-)
-DELETE_DRAFT = sa.delete(DRAFTS).where(DRAFTS.c.id == sa.bindparam("draft_id"))
-# PostgreSQL runs both as one statement: the draft's DELETE rides along as a CTE, and the
-# UPDATE's row count still says whether this request consumed the invitation.
-CONSUME_INVITATION_DROP_DRAFT = CONSUME_INVITATION.add_cte(DELETE_DRAFT.cte("dropped_draft"))
 
 
 def _consume_invitation(session: Session, invitation_id: int, draft_id: int) -> bool:
@@ -257,8 +134,7 @@ def submit(
     """Store `answers` as the visit's response, once: True if this call stored it.
 
     The consuming UPDATE and the insert share the caller's transaction; a second submission
-    finds the row already consumed (rowcount 0) and stores nothing. The draft object is not
-    touched, so a submission that lost the race has nothing left to flush.
+    finds the row already consumed (rowcount 0) and stores nothing.
     """
     draft = visit.draft
     assert draft is not None

@@ -17,6 +17,7 @@ from surveyapp.models.org import LOCALE_PATTERN
 from surveyapp.services.csv_input import CsvRow, RowProblems
 from surveyapp.services.layout import AnswerValue, CampaignLayout, campaign_layout
 from surveyapp.services.org import unit_subtree_ids
+from surveyapp.services.visits import CampaignRow
 
 RESPONDENT_FIELDS = ("unit", "function", "level")
 CONFIDENTIAL_FIELDS = ("employee_id", "consent")
@@ -53,7 +54,10 @@ class Submission:
 
 
 def record_responses(
-    session: Session, campaign: Campaign, layout: CampaignLayout, submissions: list[Submission]
+    session: Session,
+    campaign: Campaign | CampaignRow,
+    layout: CampaignLayout,
+    submissions: list[Submission],
 ) -> list[uuid.UUID]:
     """Insert responses with their answer rows and vectors in the caller's transaction.
 

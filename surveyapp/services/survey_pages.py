@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy.orm import Session
 
@@ -19,6 +19,9 @@ from surveyapp.models import Campaign
 from surveyapp.models.base import utcnow
 from surveyapp.models.instruments import LocalizedText
 from surveyapp.services.layout import CampaignLayout, Question, campaign_layout
+
+if TYPE_CHECKING:
+    from surveyapp.services.visits import CampaignRow
 
 PAGE_SIZE = 8
 PLANS_KEPT = 64  # campaigns a process keeps plans for
@@ -47,21 +50,24 @@ class SurveyPlan:
 _plans: dict[tuple, SurveyPlan] = {}
 
 
-def survey_plan(session: Session, campaign: Campaign) -> SurveyPlan:
+def survey_plan(session: Session, campaign: Campaign | CampaignRow) -> SurveyPlan:
     """The campaign's plan, built once per process for that campaign.
 
     A campaign's instrument versions are fixed when it is created and a loaded version never
     changes (`instruments load` refuses new content under an old version), so the database,
     the campaign's id and its creation time name the plan without a query; the creation time
     keeps a plan from being reused for a campaign that got the same id in a new database.
+    Only a process's first request for a campaign reads its instruments.
     """
     key = (str(session.get_bind().url), campaign.id, campaign.created_at)
     plan = _plans.get(key)
     if plan is None:
-        layout = campaign_layout(campaign)
-        locales = [set(entry.instrument_version.locales) for entry in campaign.instruments]
+        loaded = session.get(Campaign, campaign.id)
+        assert loaded is not None
+        layout = campaign_layout(loaded)
+        locales = [set(entry.instrument_version.locales) for entry in loaded.instruments]
         common = set.intersection(*locales) if locales else set()
-        plan = SurveyPlan(layout, campaign_pages(campaign, layout), tuple(sorted(common)))
+        plan = SurveyPlan(layout, campaign_pages(loaded, layout), tuple(sorted(common)))
         if len(_plans) >= PLANS_KEPT:
             _plans.clear()
         _plans[key] = plan
@@ -94,7 +100,7 @@ def estimated_minutes(pages: list[SurveyPage]) -> int:
     return max(1, -(-questions * SECONDS_PER_QUESTION // 60))
 
 
-def campaign_phase(campaign: Campaign, now: datetime | None = None) -> Phase:
+def campaign_phase(campaign: Campaign | CampaignRow, now: datetime | None = None) -> Phase:
     """Open by hand (`status`) or by date (`opens_at`), closed by hand or by `closes_at`."""
     now = now or utcnow()
     if campaign.status == "closed" or (campaign.closes_at and now >= as_utc(campaign.closes_at)):

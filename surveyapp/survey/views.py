@@ -15,9 +15,8 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from surveyapp.extensions import db, limiter
-from surveyapp.models import Campaign, Function
-from surveyapp.services import respondents
-from surveyapp.services.respondents import Visit
+from surveyapp.models import Function
+from surveyapp.services import respondents, visits
 from surveyapp.services.survey_pages import (
     SurveyPage,
     SurveyPlan,
@@ -26,6 +25,7 @@ from surveyapp.services.survey_pages import (
     survey_plan,
 )
 from surveyapp.services.transaction import begin_writing
+from surveyapp.services.visits import CampaignRow, OpenLinkRow, Visit, as_record
 from surveyapp.survey.blueprint import bp
 from surveyapp.survey.forms import StartForm, open_start_form, page_answers, page_form
 
@@ -57,14 +57,14 @@ def _use_locale(offered: list[str], saved: str | None = None, roster: str | None
     return g.locale
 
 
-def _plan(campaign: Campaign) -> SurveyPlan:
+def _plan(campaign: CampaignRow) -> SurveyPlan:
     """The campaign's plan, looked up once per request (a request serves one campaign)."""
     if "survey_plan" not in g:
         g.survey_plan = survey_plan(db.session, campaign)
     return g.survey_plan
 
 
-def _offered(campaign: Campaign) -> list[str]:
+def _offered(campaign: CampaignRow) -> list[str]:
     plan = _plan(campaign)
     return campaign_locales(plan, current_app.config["SURVEYAPP_LOCALES"]) or ["en"]
 
@@ -84,7 +84,7 @@ def _state_page(state: str, visit: Visit | None = None, token: str | None = None
 
 
 def _visit(token: str) -> Visit | None:
-    return respondents.find_visit(db.session, token, for_update=request.method == "POST")
+    return visits.find_visit(db.session, token, for_update=request.method == "POST")
 
 
 @bp.route("/s/<token>", methods=["GET", "POST"])
@@ -169,8 +169,8 @@ def page(token: str, number: int) -> Page:
         assert visit is not None and visit.draft is not None
         if valid:
             return _after_post(visit, token, pages, index, form, locale, action)
-        draft = visit.draft
-        respondents.save_page(draft, current, page_answers(form, current), locale, draft.page)
+        draft, answers = visit.draft, page_answers(form, current)
+        respondents.save_page(db.session, draft, current, answers, locale, draft.page)
         db.session.commit()
         return _render_page(visit, token, pages, index, form, locale), 422
     if request.args.get("check"):
@@ -192,15 +192,15 @@ def _after_post(
     current = pages[index]
     answers = page_answers(form, current)
     if action == "back":
-        respondents.save_page(draft, current, answers, locale, draft.page)
+        respondents.save_page(db.session, draft, current, answers, locale, draft.page)
         db.session.commit()
         return redirect(url_for("survey.page", token=token, number=max(index, 1)))
     if action == "save" and not draft.kiosk:
-        respondents.save_page(draft, current, answers, locale, draft.page)
+        respondents.save_page(db.session, draft, current, answers, locale, draft.page)
         db.session.commit()
         return redirect(url_for("survey.saved", token=token))
     if index + 1 < len(pages):
-        respondents.save_page(draft, current, answers, locale, index + 1)
+        respondents.save_page(db.session, draft, current, answers, locale, index + 1)
         db.session.commit()
         return redirect(url_for("survey.page", token=token, number=index + 2))
     final = {
@@ -210,7 +210,7 @@ def _after_post(
     } | answers
     missing = respondents.first_unanswered_page(pages, final)
     if missing is not None:
-        respondents.save_page(draft, current, answers, locale, draft.page)
+        respondents.save_page(db.session, draft, current, answers, locale, draft.page)
         db.session.commit()
         return redirect(url_for("survey.page", token=token, number=missing + 1, check=1))
     kiosk_code = visit.open_link.code if visit.kiosk and visit.open_link else None
@@ -257,15 +257,15 @@ def saved(token: str) -> Page:
 @token_lookup
 def open_start(code: str) -> Page:
     """An open link's first page: privacy, function and role; `?kiosk=1` on a shared device."""
-    link = respondents.find_open_link(db.session, code)
+    link = visits.find_open_link(db.session, code)
     if link is None:
         return _state_page("unknown")
     kiosk = request.args.get("kiosk") == "1"
-    visit = Visit(link.campaign, None, link, None)
+    visit = Visit(as_record(CampaignRow, link.campaign), None, as_record(OpenLinkRow, link), None)
     state = visit.state()
     if state != "ready":
         return _state_page(state, visit)
-    offered = _offered(link.campaign)
+    offered = _offered(visit.campaign)
     locale = _use_locale(offered)
     functions = list(db.session.scalars(sa.select(Function).order_by(Function.name)))
     form = open_start_form(functions, locale)
@@ -283,7 +283,7 @@ def open_start(code: str) -> Page:
         form=form,
         token=None,
         open_link=link,
-        minutes=estimated_minutes(_plan(link.campaign).pages),
+        minutes=estimated_minutes(_plan(visit.campaign).pages),
         kiosk=kiosk,
         finished=request.args.get("done") == "1",
     )

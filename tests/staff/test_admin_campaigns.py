@@ -14,8 +14,8 @@ from surveyapp.errors import InputError
 from surveyapp.extensions import db
 from surveyapp.models import AuditEvent, Campaign, Invitation, Person
 from surveyapp.services.campaigns import CampaignChanges, campaign_by_slug, update_campaign
-from surveyapp.services.respondents import find_visit
 from surveyapp.services.survey_pages import as_utc
+from surveyapp.services.visits import find_visit
 from tests import factories
 from tests.conftest import REPO_DIR
 from tests.staff.conftest import csrf_token

@@ -8,7 +8,7 @@ from sqlalchemy.exc import OperationalError
 
 from surveyapp.extensions import db
 from surveyapp.models import Draft
-from surveyapp.services import respondents
+from surveyapp.services import visits
 from tests.survey.conftest import begin, form_token, radio_answers
 
 ES = {"Accept-Language": "es"}
@@ -23,7 +23,7 @@ def test_a_database_outage_is_a_503_that_keeps_the_draft(app, survey, browser_cl
     def database_gone(*_args, **_kwargs):
         raise OperationalError("SELECT 1", {}, Exception("server closed the connection"))
 
-    monkeypatch.setattr(respondents, "find_visit", database_gone)
+    monkeypatch.setattr(visits, "find_visit", database_gone)
     down = browser_client.post(first, data=data, headers=ES)
     assert down.status_code == 503
     assert "Retry-After" in down.headers

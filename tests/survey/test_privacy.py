@@ -11,7 +11,7 @@ from scipy.stats import spearmanr
 from surveyapp.datasets import load_campaign_data
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Draft, Invitation, Response
-from surveyapp.services import respondents
+from surveyapp.services import respondents, visits
 from surveyapp.services.campaigns import campaign_by_slug
 from surveyapp.services.survey_pages import survey_plan
 from tests.survey.conftest import answer_pages, begin, form_token, make_campaign, radio_answers
@@ -57,7 +57,7 @@ def test_the_order_responses_are_read_in_says_nothing_of_the_order_they_came(app
     digits = [f"adoption-readiness.awareness_{n}" for n in (1, 2, 3)]
     with app.app_context():
         for arrival, token in enumerate(tokens):
-            visit = respondents.find_visit(db.session, token)
+            visit = visits.find_visit(db.session, token)
             respondents.start_personal_draft(db.session, visit, "en", False)
             answers = {column: 1 + arrival // 5**place % 5 for place, column in enumerate(digits)}
             layout = survey_plan(db.session, visit.campaign).layout

@@ -9,7 +9,7 @@ from flask_babel import format_date, get_locale, lazy_gettext
 from werkzeug.wrappers import Response
 
 from surveyapp.i18n import LANGUAGE_NAMES
-from surveyapp.services.transaction import begin_writing
+from surveyapp.services.transaction import begin_writing, read_without_transaction
 
 STATE_TITLES = {
     "unknown": lazy_gettext("Link not found"),
@@ -29,9 +29,12 @@ LATE_WRITERS = frozenset({"survey.page"})
 
 @bp.before_request
 def writes_take_the_lock_first() -> None:
-    """Every respondent POST writes (a draft or a response), so it begins as a writer."""
+    """Every respondent POST writes (a draft or a response), so it begins as a writer; the
+    respondent's GETs only read."""
     if request.method == "POST" and request.endpoint not in LATE_WRITERS:
         begin_writing()
+    elif request.method in ("GET", "HEAD"):
+        read_without_transaction()
 
 
 @bp.after_request

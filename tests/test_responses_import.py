@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Response
+from surveyapp.services import responses
 from tests.test_cli_setup import build_organisation, count, write
 
 HEADER = (
@@ -122,3 +123,16 @@ def test_an_unknown_item_column_is_named(app, run, tmp_path: Path):
     result = run("responses", "import", "pulse", str(path))
     assert result.exit_code == 1
     assert f"{path}: header: unknown column 'mini-pulse.value_9'" in result.stderr
+
+
+def test_a_file_longer_than_one_statement_is_stored_whole(app, run, tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(responses, "SUBMISSIONS_PER_STATEMENT", 2)
+    confidential_campaign(run, tmp_path)
+    rows = [f"BRANCH-N,sales,frontline,,,,{n},1,4,a,comment {n}\n" for n in range(1, 6)]
+    path = write(tmp_path, "answers.csv", HEADER + "".join(rows))
+    result = run("responses", "import", "pulse", str(path))
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        comments = db.session.scalars(sa.select(Answer.text).where(Answer.text.like("comment%")))
+        assert sorted(comments) == [f"comment {n}" for n in range(1, 6)]
+    assert count(app, Response) == 5

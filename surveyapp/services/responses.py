@@ -25,6 +25,7 @@ BOOLEAN_TEXT = {"true": True, "false": False, "": False}
 # Core inserts on the tables, built once: the rows are complete, the ORM's bulk path adds nothing.
 INSERT_RESPONSES = Response.__table__.insert()
 INSERT_ANSWERS = Answer.__table__.insert()
+SUBMISSIONS_PER_STATEMENT = 1000  # bounds what one statement of a bulk import carries
 
 
 # PostgreSQL: any number of responses and their answers in one statement, each table's rows
@@ -62,11 +63,32 @@ def record_responses(
     """Insert responses with their answer rows and vectors in the caller's transaction.
 
     Anonymous campaigns never store the person or invitation (privacy rule 2), whatever the
-    caller passes.
+    caller passes. A bulk import goes in chunks, so no more than one chunk's rows (or, on
+    PostgreSQL, their JSON text) are held at a time.
     """
+    stored: list[uuid.UUID] = []
+    for start in range(0, len(submissions), SUBMISSIONS_PER_STATEMENT):
+        chunk = submissions[start : start + SUBMISSIONS_PER_STATEMENT]
+        response_rows, answer_rows = _rows(campaign, layout, chunk)
+        if session.get_bind().dialect.name == "postgresql":
+            rows = {"responses": _as_json(response_rows), "answers": _as_json(answer_rows)}
+            session.execute(INSERT_FROM_JSON, rows)
+        else:
+            session.execute(INSERT_RESPONSES, response_rows)
+            if answer_rows:
+                session.execute(INSERT_ANSWERS, answer_rows)
+        stored += [row["id"] for row in response_rows]
+    return stored
+
+
+def _rows(
+    campaign: Campaign | CampaignRow, layout: CampaignLayout, submissions: list[Submission]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The `responses` and `answers` rows of `submissions`, each response under a new UUID."""
     anonymous = campaign.privacy_mode == "anonymous"
     by_column = layout.by_column
-    response_rows, answer_rows = [], []
+    response_rows: list[dict[str, Any]] = []
+    answer_rows: list[dict[str, Any]] = []
     for submission in submissions:
         response_id = uuid.uuid4()
         response_rows.append(
@@ -89,15 +111,7 @@ def record_responses(
             | by_column[column].stored(value)
             for column, value in submission.answers.items()
         ]
-    if session.get_bind().dialect.name == "postgresql":
-        rows = {"responses": _as_json(response_rows), "answers": _as_json(answer_rows)}
-        session.execute(INSERT_FROM_JSON, rows)
-    else:
-        if response_rows:
-            session.execute(INSERT_RESPONSES, response_rows)
-        if answer_rows:
-            session.execute(INSERT_ANSWERS, answer_rows)
-    return [row["id"] for row in response_rows]
+    return response_rows, answer_rows
 
 
 def _as_json(rows: list[dict[str, Any]]) -> str:

@@ -67,10 +67,11 @@ def record_responses(
     PostgreSQL, their JSON text) are held at a time.
     """
     stored: list[uuid.UUID] = []
+    postgresql = session.get_bind().dialect.name == "postgresql"
     for start in range(0, len(submissions), SUBMISSIONS_PER_STATEMENT):
         chunk = submissions[start : start + SUBMISSIONS_PER_STATEMENT]
         response_rows, answer_rows = _rows(campaign, layout, chunk)
-        if session.get_bind().dialect.name == "postgresql":
+        if postgresql:
             rows = {"responses": _as_json(response_rows), "answers": _as_json(answer_rows)}
             session.execute(INSERT_FROM_JSON, rows)
         else:

@@ -94,12 +94,21 @@ def campaign_open(slug: str) -> None:
 @click.argument("slug")
 @with_appcontext
 def campaign_close(slug: str) -> None:
-    """Close a campaign now; unsubmitted drafts are deleted."""
+    """Close a campaign now; unsubmitted drafts are deleted, held answers released."""
     from surveyapp.extensions import db
     from surveyapp.services.campaigns import campaign_by_slug, close_campaign
+    from surveyapp.services.holding import scrub
+    from surveyapp.services.sealing import Seal
 
-    purged = in_transaction(lambda: close_campaign(db.session, campaign_by_slug(db.session, slug)))
-    click.echo(f"closed campaign {slug}; {purged} unsubmitted draft(s) deleted")
+    seal = Seal.held_responses(current_app.config)
+    closed = in_transaction(
+        lambda: close_campaign(db.session, campaign_by_slug(db.session, slug), seal)
+    )
+    scrub(db.session)
+    click.echo(
+        f"closed campaign {slug}; {closed.drafts_deleted} unsubmitted draft(s) deleted, "
+        f"{closed.answers_released} held answer(s) released"
+    )
 
 
 @click.group()
@@ -110,12 +119,16 @@ def drafts() -> None:
 @drafts.command("purge")
 @with_appcontext
 def drafts_purge() -> None:
-    """Delete drafts of closed campaigns and drafts past their lifetime (run it daily)."""
+    """Delete drafts of closed campaigns and drafts past their lifetime (run it daily).
+
+    It also releases what held answers can be released, so a campaign closed by its date
+    has every answer in its results by the next run."""
     from surveyapp.extensions import db
     from surveyapp.services.respondents import purge_drafts
 
     purged = in_transaction(lambda: purge_drafts(db.session))
     click.echo(f"{purged} draft(s) deleted")
+    _release_and_report(None)
 
 
 @click.group()
@@ -204,6 +217,33 @@ def responses_import(campaign_slug: str, file: Path) -> None:
         )
 
     click.echo(f"{in_transaction(work)} responses imported into {campaign_slug}")
+
+
+@responses.command("release")
+@click.argument("campaign_slug", metavar="CAMPAIGN", required=False)
+@with_appcontext
+def responses_release(campaign_slug: str | None) -> None:
+    """Release held anonymous answers now: batches of at least k, everything once closed."""
+    _release_and_report(campaign_slug)
+
+
+def _release_and_report(campaign_slug: str | None) -> None:
+    """Release what each campaign (or the one named) can release, and say what happened."""
+    from surveyapp.extensions import db
+    from surveyapp.services.holding import release_now, scrub
+    from surveyapp.services.sealing import Seal
+
+    seal = Seal.held_responses(current_app.config)
+    outcomes = in_transaction(lambda: release_now(db.session, seal, campaign_slug))
+    if any(outcome.released for outcome in outcomes):
+        scrub(db.session)
+    if not outcomes:
+        click.echo("no answers are held" + (f" for {campaign_slug}" if campaign_slug else ""))
+    for outcome in outcomes:
+        click.echo(
+            f"{outcome.slug}: {outcome.released} answer(s) released, "
+            f"{outcome.waiting} still waiting (batches of at least {outcome.batch})"
+        )
 
 
 @click.command("analyze")

@@ -8,6 +8,7 @@ from surveyapp.models.campaigns import (
     Invitation,
     campaign_units,
 )
+from surveyapp.models.holding import HeldResponse
 from surveyapp.models.instruments import (
     Instrument,
     InstrumentVersion,
@@ -33,6 +34,7 @@ __all__ = [
     "CampaignInstrument",
     "Draft",
     "Function",
+    "HeldResponse",
     "Instrument",
     "InstrumentVersion",
     "Invitation",

@@ -88,6 +88,8 @@ class Invitation(Base):
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     link_salt: Mapped[str | None] = mapped_column(sa.String(32))  # see services/tokens.py
     status: Mapped[str] = mapped_column(sa.String(20), default="sent")
+    # Submitted to an anonymous campaign, its answers still held (services/holding.py).
+    answer_held: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     issued_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     campaign: Mapped[Campaign] = relationship()

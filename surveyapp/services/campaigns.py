@@ -28,6 +28,7 @@ from surveyapp.models.campaigns import (
     PRIVACY_MODES,
 )
 from surveyapp.services.org import unit_subtree_ids, units_by_code
+from surveyapp.services.sealing import Seal
 from surveyapp.services.survey_pages import as_utc
 from surveyapp.services.tokens import PersonalLinks, hash_token
 
@@ -167,15 +168,27 @@ def open_campaign(session: Session, campaign: Campaign) -> None:
     session.flush()
 
 
-def close_campaign(session: Session, campaign: Campaign) -> int:
-    """Close a campaign by hand and purge its unsubmitted drafts; how many drafts went."""
+@dataclass(frozen=True)
+class Closed:
+    """What closing a campaign did: unsubmitted drafts deleted, held answers released."""
+
+    drafts_deleted: int
+    answers_released: int
+
+
+def close_campaign(session: Session, campaign: Campaign, seal: Seal) -> Closed:
+    """Close a campaign by hand, purge its unsubmitted drafts and release its held answers.
+
+    The caller commits, then calls `holding.scrub`, which cannot run inside a transaction.
+    """
+    from surveyapp.services.holding import release
     from surveyapp.services.respondents import purge_drafts
 
     if campaign.status == "closed":
         raise SurveyappError(f"campaign {campaign.slug!r} is already closed")
     campaign.status = "closed"
     session.flush()
-    return purge_drafts(session)
+    return Closed(purge_drafts(session), release(session, campaign, seal))
 
 
 def campaign_by_slug(session: Session, slug: str) -> Campaign:

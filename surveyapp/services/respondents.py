@@ -2,11 +2,13 @@
 
 Submission consumes the invitation (or the open draft) with a conditional UPDATE in the same
 transaction as the response insert: the database, not a check made earlier in Python, decides
-which of two concurrent submissions stores a response.
+which of two concurrent submissions stores a response. An anonymous campaign's answers are
+held rather than stored (services/holding.py), so that transaction writes no response row.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -16,8 +18,10 @@ from sqlalchemy.orm import Session
 from surveyapp.models import Campaign, Draft, Function, Invitation, OpenLink
 from surveyapp.models.base import utcnow
 from surveyapp.models.org import LEVELS
+from surveyapp.services.holding import Held, hold
 from surveyapp.services.layout import AnswerValue, CampaignLayout
 from surveyapp.services.responses import Submission, record_responses
+from surveyapp.services.sealing import Seal
 from surveyapp.services.survey_pages import SurveyPage, campaign_phase
 from surveyapp.services.tokens import hash_token, new_token
 from surveyapp.services.visits import DRAFTS, INVITATIONS, DraftRow, Visit, as_record, draft_expired
@@ -26,7 +30,7 @@ from surveyapp.services.visits import DRAFTS, INVITATIONS, DraftRow, Visit, as_r
 CONSUME_INVITATION = (
     sa.update(INVITATIONS)
     .where(INVITATIONS.c.id == sa.bindparam("row_id"), INVITATIONS.c.status != "submitted")
-    .values(status="submitted")
+    .values(status="submitted", answer_held=sa.bindparam("held"))
 )
 CONSUME_OPEN_DRAFT = (
     sa.update(DRAFTS)
@@ -113,9 +117,20 @@ def first_unanswered_page(pages: list[SurveyPage], answers: dict[str, Any]) -> i
     return None
 
 
-def _consume_invitation(session: Session, invitation_id: int, draft_id: int) -> bool:
+@dataclass(frozen=True)
+class Submitted:
+    """The outcome of a submission: whether this call stored it, and what waits if held."""
+
+    stored: bool
+    held: Held | None = None
+
+    def __bool__(self) -> bool:
+        return self.stored
+
+
+def _consume_invitation(session: Session, invitation_id: int, draft_id: int, held: bool) -> bool:
     """Mark the invitation submitted and delete its draft; False if it was submitted already."""
-    ids = {"row_id": invitation_id, "draft_id": draft_id}
+    ids = {"row_id": invitation_id, "draft_id": draft_id, "held": held}
     if session.get_bind().dialect.name == "postgresql":
         return session.execute(CONSUME_INVITATION_DROP_DRAFT, ids).rowcount == 1
     if session.execute(CONSUME_INVITATION, ids).rowcount != 1:
@@ -130,19 +145,23 @@ def submit(
     layout: CampaignLayout,
     answers: dict[str, AnswerValue],
     locale: str,
-) -> bool:
-    """Store `answers` as the visit's response, once: True if this call stored it.
+    seal: Seal,
+) -> Submitted:
+    """Store `answers` as the visit's response, once: true if this call stored it.
 
     The consuming UPDATE and the insert share the caller's transaction; a second submission
-    finds the row already consumed (rowcount 0) and stores nothing.
+    finds the row already consumed (rowcount 0) and stores nothing. In an anonymous campaign
+    the answers are sealed into the holding table instead of `responses`; the caller releases
+    a full batch once this transaction has committed (`holding.release_if_due`).
     """
     draft = visit.draft
     assert draft is not None
     campaign = visit.campaign
+    anonymous = campaign.privacy_mode == "anonymous"
     answers = {column: value for column, value in answers.items() if column in layout.by_column}
     if visit.invitation is not None:
-        if not _consume_invitation(session, visit.invitation.id, draft.id):
-            return False
+        if not _consume_invitation(session, visit.invitation.id, draft.id, anonymous):
+            return Submitted(False)
         person = visit.invitation.person
         submission = Submission(
             unit_id=person.unit_id,
@@ -159,7 +178,7 @@ def submit(
         assert visit.open_link is not None and draft.function_id and draft.level
         consumed = session.execute(CONSUME_OPEN_DRAFT, {"row_id": draft.id}).rowcount
         if consumed != 1:
-            return False
+            return Submitted(False)
         submission = Submission(
             unit_id=visit.open_link.unit_id,
             function_id=draft.function_id,
@@ -168,8 +187,10 @@ def submit(
             answers=answers,
             submitted_on=utcnow().date(),
         )
+    if anonymous:
+        return Submitted(True, hold(session, campaign, submission, seal))
     record_responses(session, campaign, layout, [submission])
-    return True
+    return Submitted(True)
 
 
 def purge_drafts(session: Session, now: datetime | None = None) -> int:

@@ -31,6 +31,7 @@ from surveyapp.services.campaigns import (
     settings_fixed,
     update_campaign,
 )
+from surveyapp.services.holding import scrub
 from surveyapp.services.participation import (
     LOW_PARTICIPATION,
     Counts,
@@ -38,6 +39,7 @@ from surveyapp.services.participation import (
     participation_by_unit,
     roster_size,
 )
+from surveyapp.services.sealing import Seal
 from surveyapp.services.survey_pages import as_utc, campaign_phase
 from surveyapp.services.tokens import PersonalLinks
 from surveyapp.services.transaction import atomic
@@ -293,11 +295,16 @@ def admin_campaign_close(slug: str) -> ResponseReturnValue:
         return _campaign_page(campaign, close_form=form, status=422)
     try:
         with atomic():
-            purged = close_campaign(db.session, campaign)
+            closed = close_campaign(db.session, campaign, Seal.held_responses(current_app.config))
     except SurveyappError as error:
         flash(f"Not closed: {error}.", "error")
     else:
-        flash(f"Campaign {slug} is closed; {purged} unsubmitted draft(s) deleted.", "notice")
+        scrub(db.session)
+        flash(
+            f"Campaign {slug} is closed; {closed.drafts_deleted} unsubmitted draft(s) deleted, "
+            f"{closed.answers_released} held answer(s) released.",
+            "notice",
+        )
     return redirect(url_for("staff.admin_campaign", slug=slug))
 
 

@@ -19,6 +19,7 @@ from surveyapp.briefs.meta import BriefMeta, mean_text
 from surveyapp.briefs.service import unit_slice
 from surveyapp.models import Campaign, Function, OrgUnit
 from surveyapp.services.analysis import analyze_campaign, previous_wave
+from surveyapp.services.holding import waiting_count
 from surveyapp.services.jobs import cached_analysis
 from surveyapp.services.org import unit_subtree_ids
 from surveyapp.services.participation import invitation_counts
@@ -159,6 +160,7 @@ def dashboard(
         "units": [{"code": c, "name": names[c]} for c in codes],
         "heatmap": unit_heatmap(analysis, codes, names),
         "shown": bool(group) and not group["suppressed"] and organisation is not None,
+        "waiting": waiting_count(session, campaign.id),
     }
     if not page["shown"]:
         return page

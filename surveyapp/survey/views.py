@@ -16,7 +16,8 @@ from werkzeug.wrappers import Response
 
 from surveyapp.extensions import db, limiter
 from surveyapp.models import Function
-from surveyapp.services import respondents, visits
+from surveyapp.services import holding, respondents, visits
+from surveyapp.services.sealing import Seal
 from surveyapp.services.survey_pages import (
     SurveyPage,
     SurveyPlan,
@@ -215,8 +216,10 @@ def _after_post(
         return redirect(url_for("survey.page", token=token, number=missing + 1, check=1))
     kiosk_code = visit.open_link.code if visit.kiosk and visit.open_link else None
     plan = _plan(visit.campaign)
-    stored = respondents.submit(db.session, visit, plan.layout, final, locale)
+    seal = Seal.held_responses(current_app.config)
+    stored = respondents.submit(db.session, visit, plan.layout, final, locale, seal)
     db.session.commit()
+    holding.release_if_due(db.session, stored.held, seal)
     if stored and kiosk_code:
         session.clear()
         return redirect(url_for("survey.open_start", code=kiosk_code, kiosk=1, done=1))

@@ -17,7 +17,7 @@ from surveyapp.models import Answer, Response
 from tests.browser.axe import Axe
 from tests.browser.screenshots import screenshot
 from tests.conftest import REPO_DIR
-from tests.survey.conftest import make_campaign
+from tests.survey.conftest import close_and_release, make_campaign
 
 CATALOGUE = REPO_DIR / "surveyapp" / "translations" / "es" / "LC_MESSAGES" / "messages.po"
 INSTRUMENTS = ("adoption-readiness", "ai-concerns")  # 3 + 4 pages, one of them with a comment
@@ -191,6 +191,7 @@ def test_a_phone_user_answers_in_spanish_by_keyboard_pausing_on_one_device_resum
     expect(page.get_by_text(spanish("Thank you. Your answers have been received."))).to_be_visible()
     other_device.close()
 
+    close_and_release(run)
     with app.app_context():
         response = db.session.scalars(sa.select(Response)).one()
         assert response.locale == "es"

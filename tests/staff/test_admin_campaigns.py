@@ -209,7 +209,7 @@ def test_a_campaign_is_opened_and_closed_by_hand(app, admin):
     assert stored(app).status == "open"
     assert press(admin, "close", confirm="y").status_code == 302
     page = admin.get(PULSE).get_data(as_text=True)
-    assert "Campaign pulse is closed; 0 unsubmitted draft(s) deleted." in page
+    assert "Campaign pulse is closed; 0 unsubmitted draft(s) deleted, 0 held" in page
     assert "The campaign is closed" in page and "without a link (CSV)" not in page
     late = press(admin, "invitations")
     assert late.status_code == 302

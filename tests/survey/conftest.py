@@ -121,3 +121,10 @@ def answer_pages(client: FlaskClient, location: str, stop_before_last: bool = Fa
         assert posted.status_code == 302, posted.get_data(as_text=True)
         location = posted.headers["Location"]
     return location
+
+
+def close_and_release(run, slug: str = "pulse") -> str:
+    """Close the campaign through the CLI, which releases its held anonymous answers."""
+    closed = run("campaign", "close", slug)
+    assert closed.exit_code == 0, closed.output
+    return closed.output

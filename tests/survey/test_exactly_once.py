@@ -2,7 +2,8 @@
 
 The guarantee comes from the database (a conditional UPDATE consumed in the response's own
 transaction), so the test fires real concurrent requests, each with its own session, as
-separate browsers would, on SQLite and on PostgreSQL.
+separate browsers would, on SQLite and on PostgreSQL. Anonymous answers are held first and
+released later; each must be held once and released once.
 """
 
 from __future__ import annotations
@@ -12,9 +13,15 @@ import threading
 import sqlalchemy as sa
 
 from surveyapp.extensions import db
-from surveyapp.models import Draft, Invitation, Response
+from surveyapp.models import Draft, HeldResponse, Invitation, Response
 from tests.staff.conftest import new_client
-from tests.survey.conftest import answer_pages, begin, form_token, radio_answers
+from tests.survey.conftest import (
+    answer_pages,
+    begin,
+    close_and_release,
+    form_token,
+    radio_answers,
+)
 
 SUBMITTERS = 20
 
@@ -24,6 +31,14 @@ def _final_page(app, start_path: str, **start_fields: str) -> tuple[str, object]
     client = new_client(app)
     last = answer_pages(client, begin(client, start_path, **start_fields), stop_before_last=True)
     return last, client
+
+
+def _stored(app) -> tuple[int, int]:
+    """How many responses are held, and how many are in `responses`."""
+    with app.app_context():
+        count = sa.select(sa.func.count())
+        held = db.session.scalar(count.select_from(HeldResponse))
+        return held, db.session.scalar(count.select_from(Response))
 
 
 def _fire(app, last: str) -> list[int]:
@@ -50,26 +65,30 @@ def _fire(app, last: str) -> list[int]:
     return statuses
 
 
-def test_concurrent_submissions_of_a_personal_link_store_one_response(app, survey):
+def test_concurrent_submissions_of_a_personal_link_store_one_response(app, run, survey):
     start = survey.path(survey.people[0])
     last, _client = _final_page(app, start)
     statuses = _fire(app, last)
     assert len(statuses) == SUBMITTERS
     assert set(statuses) <= {200, 302}, statuses  # stored, or told it was already received
     assert statuses.count(302) >= 1
+    assert _stored(app) == (1, 0)
+    close_and_release(run)
+    assert _stored(app) == (0, 1)
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Response)) == 1
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Draft)) == 0
         assert db.session.scalars(sa.select(Invitation.status)).all().count("submitted") == 1
     shown = new_client(app).get(start, headers={"Accept-Language": "en"})
     assert "Your answers have been received" in shown.get_data(as_text=True)
 
 
-def test_concurrent_submissions_of_an_open_link_draft_store_one_response(app, survey):
+def test_concurrent_submissions_of_an_open_link_draft_store_one_response(app, run, survey):
     code = survey.open_codes["OPS-N"]
     last, _client = _final_page(app, f"/o/{code}", function="sales", level="manager")
     statuses = _fire(app, last)
     assert set(statuses) <= {200, 302}, statuses
+    assert _stored(app) == (1, 0)
+    close_and_release(run)
     with app.app_context():
         response = db.session.scalars(sa.select(Response)).one()
         assert response.level == "manager"
@@ -85,5 +104,4 @@ def test_a_double_click_on_submit_shows_the_received_page(app, survey):
     assert first.status_code == 302 and first.headers["Location"] == start
     assert second.status_code == 200
     assert "Your answers have been received" in second.get_data(as_text=True)
-    with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Response)) == 1
+    assert _stored(app) == (1, 0)

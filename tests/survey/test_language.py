@@ -22,6 +22,7 @@ from tests.survey.conftest import (
     SurveySetup,
     answer_pages,
     begin,
+    close_and_release,
     form_token,
     radio_answers,
 )
@@ -141,7 +142,7 @@ def test_questions_left_blank_are_named_in_spanish(app, survey, browser_client):
     assert text.count("Por favor, responda a esta pregunta.") == 4  # summary and field, twice
 
 
-def test_the_language_a_survey_was_answered_in_is_stored(app, survey, browser_client):
+def test_the_language_a_survey_was_answered_in_is_stored(app, run, survey, browser_client):
     path = _in_spanish(browser_client, app, survey)
     last = answer_pages(browser_client, begin(browser_client, path), stop_before_last=True)
     page = browser_client.get(last).get_data(as_text=True)
@@ -151,5 +152,6 @@ def test_the_language_a_survey_was_answered_in_is_stored(app, survey, browser_cl
     assert answer_pages(browser_client, last) == path
     done = browser_client.get(path).get_data(as_text=True)
     assert "Hemos recibido sus respuestas" in done
+    close_and_release(run)
     with app.app_context():
         assert db.session.scalars(sa.select(Response.locale)).one() == "es"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from surveyapp.extensions import db
-from surveyapp.models import Function, OrgUnit, Response
-from tests.survey.conftest import answer_pages, begin, form_token, radio_answers
+from surveyapp.models import Function, HeldResponse, OrgUnit, Response
+from tests.survey.conftest import answer_pages, begin, close_and_release, form_token, radio_answers
 
 EN = {"Accept-Language": "en"}
 
@@ -29,12 +29,15 @@ def test_an_open_link_asks_function_and_role_and_reports_what_is_missing(survey,
     assert forged.status_code == 422
 
 
-def test_an_open_link_response_is_filed_under_its_unit_and_the_picks(app, survey, browser_client):
+def test_an_open_link_response_is_filed_under_its_unit_and_the_picks(
+    app, run, survey, browser_client
+):
     path = f"/o/{survey.open_codes['OPS-N']}"
     first = begin(browser_client, path + "?lang=es", function="sales", level="manager")
     end = answer_pages(browser_client, first)
     assert end == first.removesuffix("/1")
     assert "Save and finish later" not in browser_client.get(end, headers=EN).get_data(True)
+    close_and_release(run)
     with app.app_context():
         response = db.session.scalars(sa.select(Response)).one()
         assert db.session.get(OrgUnit, response.unit_id).code == "OPS-N"
@@ -68,4 +71,4 @@ def test_a_kiosk_returns_to_the_start_and_keeps_nothing_of_the_last_person(
     assert back_to_previous.status_code == 302
     assert back_to_previous.headers["Location"].endswith("kiosk=1")
     with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Response)) == 1
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(HeldResponse)) == 1

@@ -11,19 +11,28 @@ from scipy.stats import spearmanr
 from surveyapp.datasets import load_campaign_data
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Draft, Invitation, Response
-from surveyapp.services import respondents, visits
+from surveyapp.services import holding, respondents, visits
 from surveyapp.services.campaigns import campaign_by_slug
+from surveyapp.services.sealing import Seal
 from surveyapp.services.survey_pages import survey_plan
-from tests.survey.conftest import answer_pages, begin, form_token, make_campaign, radio_answers
+from tests.survey.conftest import (
+    answer_pages,
+    begin,
+    close_and_release,
+    form_token,
+    make_campaign,
+    radio_answers,
+)
 
 EN = {"Accept-Language": "en"}
 
 
 def test_an_anonymous_response_holds_nothing_that_joins_it_to_its_invitation(
-    app, survey, browser_client
+    app, run, survey, browser_client
 ):
     path = survey.path(survey.people[0])
     answer_pages(browser_client, begin(browser_client, path))
+    close_and_release(run)
     with app.app_context():
         invitation = db.session.scalars(
             sa.select(Invitation).where(Invitation.status == "submitted")
@@ -55,14 +64,16 @@ def test_the_order_responses_are_read_in_says_nothing_of_the_order_they_came(app
     setup = make_campaign(app, run, people=60, open_now=True)
     tokens = [link.rsplit("/", 1)[1] for link in setup.links.values()]
     digits = [f"adoption-readiness.awareness_{n}" for n in (1, 2, 3)]
+    seal = Seal.held_responses(app.config)
     with app.app_context():
         for arrival, token in enumerate(tokens):
             visit = visits.find_visit(db.session, token)
             respondents.start_personal_draft(db.session, visit, "en", False)
             answers = {column: 1 + arrival // 5**place % 5 for place, column in enumerate(digits)}
             layout = survey_plan(db.session, visit.campaign).layout
-            assert respondents.submit(db.session, visit, layout, answers, "en")
+            stored = respondents.submit(db.session, visit, layout, answers, "en", seal)
             db.session.commit()
+            assert stored and holding.release_if_due(db.session, stored.held, seal) in (0, 5)
         campaign = campaign_by_slug(db.session, setup.slug)
         loaded = load_campaign_data(db.session, campaign).answers
     read_order = sum((loaded[column] - 1) * 5**place for place, column in enumerate(digits))
@@ -128,6 +139,7 @@ def test_hostile_comments_are_stored_as_text_and_shown_escaped(app, run, browser
         location = posted.headers["Location"]
         if location == path:
             break
+    close_and_release(run, "words")
     with app.app_context():
         assert db.session.scalars(sa.select(Answer.text).where(Answer.number.is_(None))).all() == [
             hostile
@@ -153,6 +165,7 @@ def test_any_comment_a_browser_can_send_is_stored_as_its_text(app, run, browser_
         posted = browser_client.post(location, data=data)
         assert posted.status_code == 302, posted.get_data(as_text=True)[:300]
         location = posted.headers["Location"]
+    close_and_release(run, "words")
     with app.app_context():
         stored = db.session.scalars(sa.select(Answer.text).where(Answer.number.is_(None))).all()
     assert stored == [comment.replace("\x00", "")]

@@ -8,11 +8,11 @@ import sqlalchemy as sa
 
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Draft, Invitation, Response
-from tests.survey.conftest import answer_pages, begin, form_token, radio_answers
+from tests.survey.conftest import answer_pages, begin, close_and_release, form_token, radio_answers
 
 
 def test_a_personal_link_goes_from_the_privacy_page_to_one_stored_response(
-    app, survey, browser_client
+    app, run, survey, browser_client
 ):
     path = survey.path(survey.people[0])
     first = browser_client.get(path, headers={"Accept-Language": "en"}).get_data(as_text=True)
@@ -23,6 +23,9 @@ def test_a_personal_link_goes_from_the_privacy_page_to_one_stored_response(
     done = browser_client.get(end, headers={"Accept-Language": "en"})
     assert done.status_code == 200
     assert "Your answers have been received" in done.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Response)) == 0
+    close_and_release(run)
     with app.app_context():
         response = db.session.scalars(sa.select(Response)).one()
         assert response.invitation_id is None and response.person_id is None

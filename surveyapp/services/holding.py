@@ -1,0 +1,243 @@
+"""Anonymous answers held at submission and released into `responses` in shuffled batches.
+
+Storing an anonymous response in the transaction that spends its invitation would tie the two
+rows together for anyone with the database: on PostgreSQL both rows carry that transaction's
+id (`xmin`), and the physical and commit order of both tables follow the order of arrival.
+So the submission spends the invitation (`answer_held`) and seals the answers into
+`held_responses`; a release moves at least the campaign's minimum group size k of them into
+`responses` in one transaction that also rewrites as many held invitations, inserts the batch
+in a random order under random keys, and deletes the held rows. Every response of a batch then
+shares its transaction id, position range and day with every invitation of the batch: within
+a batch (at least k), nothing stored tells which answer was whose. `scrub` then vacuums the
+dead row versions of the submission (PostgreSQL) or empties the write-ahead log (SQLite).
+
+Answers wait for k - 1 more submissions to the same campaign, or for the campaign to close,
+when whatever is held is released and every spent invitation of the campaign is rewritten
+with it, so that even a last batch smaller than k shares its transaction id with everyone who
+answered.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from surveyapp.models import Campaign, HeldResponse, Invitation
+from surveyapp.services.layout import campaign_layout
+from surveyapp.services.responses import Submission, record_responses
+from surveyapp.services.sealing import Seal
+from surveyapp.services.survey_pages import campaign_phase
+from surveyapp.services.visits import CampaignRow
+
+HELD, INVITATIONS = HeldResponse.__table__, Invitation.__table__
+REQUEST_BATCH_LIMIT = 500  # a release run inside a respondent's request moves no more than this
+# PostgreSQL: hold the answer and count the campaign's held answers in one round trip (the
+# count's snapshot does not see the row its own statement inserts, hence + 1).
+HOLD_AND_COUNT = sa.text(
+    "WITH held AS (INSERT INTO held_responses (id, campaign_id, payload)"
+    " VALUES (:id, :campaign_id, :payload) RETURNING id)"
+    " SELECT count(*) + 1 FROM held_responses WHERE campaign_id = :campaign_id"
+)
+COUNT_HELD = (
+    sa.select(sa.func.count())
+    .select_from(HELD)
+    .where(HELD.c.campaign_id == sa.bindparam("campaign_id"))
+)
+INSERT_HELD = HELD.insert()
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Held:
+    """What a submission to an anonymous campaign left waiting: how many now wait."""
+
+    campaign_id: int
+    waiting: int
+    batch: int
+
+    @property
+    def release_due(self) -> bool:
+        """A batch is full: the request that filled it releases it, after its own commit."""
+        return self.waiting >= self.batch
+
+
+def hold(session: Session, campaign: CampaignRow, submission: Submission, seal: Seal) -> Held:
+    """Seal `submission` into the holding table, in the caller's (spending) transaction."""
+    row = {
+        "id": uuid.uuid4(),
+        "campaign_id": campaign.id,
+        "payload": seal.close(_document(submission)),
+    }
+    if session.get_bind().dialect.name == "postgresql":
+        waiting = session.execute(HOLD_AND_COUNT, row).scalar_one()
+    else:
+        session.execute(INSERT_HELD, row)
+        waiting = session.execute(COUNT_HELD, {"campaign_id": campaign.id}).scalar_one()
+    return Held(campaign.id, waiting, campaign.min_group_size)
+
+
+def _document(submission: Submission) -> dict[str, Any]:
+    return {
+        "unit": submission.unit_id,
+        "function": submission.function_id,
+        "level": submission.level,
+        "locale": submission.locale,
+        "day": submission.submitted_on.isoformat(),
+        "answers": submission.answers,
+    }
+
+
+def _submission(document: dict[str, Any]) -> Submission:
+    return Submission(
+        unit_id=document["unit"],
+        function_id=document["function"],
+        level=document["level"],
+        locale=document["locale"],
+        answers=document["answers"],
+        submitted_on=date.fromisoformat(document["day"]),
+    )
+
+
+def waiting_count(session: Session, campaign_id: int) -> int:
+    """How many answers of the campaign wait to be released."""
+    return session.execute(COUNT_HELD, {"campaign_id": campaign_id}).scalar_one()
+
+
+def release(session: Session, campaign: Campaign, seal: Seal, limit: int | None = None) -> int:
+    """Release what can be released now, in the caller's transaction; how many answers went.
+
+    An open campaign releases only a batch of at least k; a closed one releases everything
+    it holds. On PostgreSQL the held rows and invitations are locked with SKIP LOCKED, so two
+    releases at once take disjoint batches and a batch smaller than k is left for later.
+    """
+    final = campaign_phase(campaign) == "closed"
+    taken = sa.select(HELD.c.id, HELD.c.payload).where(HELD.c.campaign_id == campaign.id)
+    if limit is not None and not final:
+        taken = taken.limit(limit)
+    held = session.execute(taken.with_for_update(skip_locked=True)).all()
+    k = campaign.min_group_size
+    if not held or (len(held) < k and not final):
+        return 0
+    spent = (
+        []
+        if final
+        else list(
+            session.scalars(
+                sa.select(INVITATIONS.c.id)
+                .where(INVITATIONS.c.campaign_id == campaign.id, INVITATIONS.c.answer_held)
+                .order_by(INVITATIONS.c.id)
+                .limit(len(held))
+                .with_for_update(skip_locked=True)
+            )
+        )
+    )
+    rewritten = _every_submitted(session, campaign.id) if final else spent
+    if rewritten:
+        session.execute(
+            sa.update(INVITATIONS)
+            .where(INVITATIONS.c.id.in_(sorted(rewritten)))
+            .values(answer_held=False)
+        )
+    submissions = [_submission(seal.open(payload)) for _id, payload in held]
+    secrets.SystemRandom().shuffle(submissions)
+    record_responses(session, campaign, campaign_layout(campaign), submissions)
+    session.execute(sa.delete(HELD).where(HELD.c.id.in_([row_id for row_id, _ in held])))
+    return len(held)
+
+
+def _every_submitted(session: Session, campaign_id: int) -> list[int]:
+    """Every spent invitation of a closed campaign, rewritten with its last release.
+
+    A last batch may be smaller than k; rewriting all spent invitations with it (once per
+    campaign, at close) leaves every response's transaction id shared with all respondents
+    or with none, instead of with the few of that batch.
+    """
+    return list(
+        session.scalars(
+            sa.select(INVITATIONS.c.id)
+            .where(INVITATIONS.c.campaign_id == campaign_id, INVITATIONS.c.status == "submitted")
+            .with_for_update()
+        )
+    )
+
+
+def campaigns_holding(session: Session) -> list[Campaign]:
+    """The campaigns with answers waiting, by slug."""
+    holding = sa.select(HELD.c.campaign_id).distinct()
+    return list(
+        session.scalars(sa.select(Campaign).where(Campaign.id.in_(holding)).order_by(Campaign.slug))
+    )
+
+
+@dataclass(frozen=True)
+class Released:
+    """One campaign's release: answers moved now, answers still waiting, the batch size."""
+
+    slug: str
+    released: int
+    waiting: int
+    batch: int
+
+
+def release_now(session: Session, seal: Seal, slug: str | None = None) -> list[Released]:
+    """Release what every campaign holding answers (or the one named) can release now."""
+    from surveyapp.services.campaigns import campaign_by_slug
+
+    campaigns = [campaign_by_slug(session, slug)] if slug else campaigns_holding(session)
+    outcomes = []
+    for campaign in campaigns:
+        if waiting_count(session, campaign.id) == 0:
+            continue
+        released = release(session, campaign, seal)
+        waiting = waiting_count(session, campaign.id)
+        outcomes.append(Released(campaign.slug, released, waiting, campaign.min_group_size))
+    return outcomes
+
+
+def scrub(session: Session) -> None:
+    """After a release has committed, remove what is left of the submissions' rows.
+
+    PostgreSQL keeps dead row versions (a held row, a spent invitation's earlier version, a
+    deleted draft, each with the submitting transaction's id) until VACUUM; SQLite keeps old
+    page images in its write-ahead log until a checkpoint, and `secure_delete` (set on every
+    connection) has already zeroed deleted rows in the database file itself. Neither can run
+    inside a transaction, so this uses a connection of its own.
+    """
+    engine = session.get_bind()
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        if engine.dialect.name == "postgresql":
+            connection.exec_driver_sql("VACUUM (SKIP_LOCKED) held_responses, invitations, drafts")
+        else:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def release_if_due(session: Session, held: Held | None, seal: Seal) -> int:
+    """Release a full batch after the submission that filled it has committed.
+
+    Runs once every k submissions of a campaign, moves at most REQUEST_BATCH_LIMIT answers,
+    and never fails the respondent's request: their answer is already stored and waits for the
+    next release if this one cannot run.
+    """
+    from surveyapp.services.transaction import begin_writing
+
+    if held is None or not held.release_due:
+        return 0
+    try:
+        begin_writing()
+        campaign = session.get(Campaign, held.campaign_id)
+        released = 0 if campaign is None else release(session, campaign, seal, REQUEST_BATCH_LIMIT)
+        session.commit()
+    except sa.exc.SQLAlchemyError:
+        session.rollback()
+        log.exception("releasing held answers of campaign %s failed", held.campaign_id)
+        return 0
+    if released:
+        scrub(session)
+    return released

@@ -34,6 +34,7 @@ from surveyapp.database import WRITER_OPTION, install_connection_settings
 from surveyapp.extensions import db
 from surveyapp.models import LEVELS, Campaign, Draft, Function, Invitation, OrgUnit, Person
 from surveyapp.services.campaigns import CampaignSpec, create_campaign, issue_invitations
+from surveyapp.services.sealing import Seal
 from surveyapp.services.survey_pages import SurveyPage, survey_plan
 from surveyapp.services.tokens import PersonalLinks
 
@@ -113,7 +114,9 @@ class InvitedCampaign:
 
     def add_drafts(self, resume_at: dict[int, int]) -> None:
         """Drafts for invitations (id: index of the page they resume at), every question
-        before that page answered, as if those people had paused there."""
+        before that page answered, as if those people had paused there; sealed, as the app
+        seals them, under each link's token."""
+        token_of = dict(zip(self.invitations, self.tokens, strict=True))
         rows = []
         for invitation, page in resume_at.items():
             before = self.pages[:page]
@@ -124,7 +127,7 @@ class InvitedCampaign:
                     "invitation_id": invitation,
                     "locale": "en",
                     "page": page,
-                    "answers": answered,
+                    "sealed_answers": Seal.for_token(token_of[invitation]).close(answered),
                 }
             )
         db.session.execute(sa.insert(Draft), rows)

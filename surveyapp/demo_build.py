@@ -268,7 +268,7 @@ def _respondent_links(
     open_link = f"{links.base_url}/o/{codes[unit.code]}"
     tried = [(f"open link of {unit.name}", open_link)]
     tried.append(("the same on a shared kiosk", f"{open_link}?kiosk=1"))
-    waiting = invitation_links(session, campaign, links, unsubmitted_only=True)
+    waiting = invitation_links(session, campaign, links, unsubmitted_only=True).links
     if waiting:
         employee_id, link = waiting[0]
         tried.insert(0, (f"personal link of employee {employee_id}", link))

@@ -1,4 +1,8 @@
-"""Anonymous answers are held, then released in shuffled batches (issue 15).
+"""Anonymous answers are held, then released in shuffled batches; drafts are sealed (issue 15).
+
+Draft answers saved before this revision were stored readable and cannot be sealed here (their
+key is the link's token, which the database never held): they are dropped, and those drafts
+resume from their first page.
 
 Revision ID: 0005
 Revises: 0004
@@ -36,9 +40,16 @@ def upgrade():
         batch.add_column(
             sa.Column("answer_held", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
+    op.add_column("drafts", sa.Column("sealed_answers", sa.LargeBinary(), nullable=True))
+    op.drop_column("drafts", "answers")
+    op.execute("UPDATE drafts SET page = 0")
 
 
 def downgrade():
+    op.add_column(
+        "drafts", sa.Column("answers", sa.JSON(), nullable=False, server_default=sa.text("'{}'"))
+    )
+    op.drop_column("drafts", "sealed_answers")
     with op.batch_alter_table("invitations") as batch:
         batch.drop_column("answer_held")
     op.drop_index(op.f("ix_held_responses_campaign_id"), table_name="held_responses")

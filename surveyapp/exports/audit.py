@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from surveyapp.models import AuditEvent, Campaign
 
 LITERACY_EXPORT = "export.literacy"
+INVITATIONS_ISSUED = "invitations.issue"  # a file of new personal links
+INVITATION_LINKS = "invitations.links"  # a file of personal links handed out again
 
 
 def cli_actor() -> str:

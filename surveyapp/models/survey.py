@@ -1,14 +1,15 @@
 """What the respondent flow keeps between pages: open links per unit and server-side drafts.
 
 A draft is the only place unsubmitted answers live (never the browser), so the same link
-resumes on another device and a shared kiosk keeps nothing of the previous person. It is
-deleted, or emptied for open-link drafts, in the transaction that stores the response.
+resumes on another device and a shared kiosk keeps nothing of the previous person. Its answers
+are sealed under a key derived from the link's token (services/sealing.py), which the
+database never holds, so neither a copy of the database nor anyone on the staff can read them.
+It is deleted, or emptied for open-link drafts, in the transaction that stores the response.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -59,7 +60,7 @@ class Draft(Base):
     locale: Mapped[str] = mapped_column(sa.String(10))
     consent: Mapped[bool] = mapped_column(default=False)
     page: Mapped[int] = mapped_column(default=0)
-    answers: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    sealed_answers: Mapped[bytes | None] = mapped_column(sa.LargeBinary)  # None: nothing yet
     submitted: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(
         sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow, index=True

@@ -240,19 +240,36 @@ def issue_invitations(session: Session, campaign: Campaign, links: PersonalLinks
     return IssuedLinks(issued, len(invited))
 
 
+@dataclass(frozen=True)
+class HandedLinks:
+    """Personal links handed out again (employee id, link), and how many were withheld."""
+
+    links: list[tuple[str, str]]
+    withheld: int
+
+
 def invitation_links(
     session: Session, campaign: Campaign, links: PersonalLinks, unsubmitted_only: bool = False
-) -> list[tuple[str, str]]:
-    """Every personal link of the campaign again (employee id, link), e.g. for a mail merge."""
+) -> HandedLinks:
+    """Personal links again (employee id, link), e.g. for a mail merge or a reminder.
+
+    The link of someone who has started is never handed out: it opens their draft, and only
+    they may see, change or submit what they saved (privacy rule 2). Their own email
+    (`mail remind`) still reaches them. With `unsubmitted_only`, links of people who
+    submitted are left out too.
+    """
+    handed = ("sent",) if unsubmitted_only else ("sent", "submitted")
     query = (
-        sa.select(Person.employee_id, Invitation.link_salt)
+        sa.select(Person.employee_id, Invitation.link_salt, Invitation.status)
         .join(Invitation, Invitation.person_id == Person.id)
         .where(Invitation.campaign_id == campaign.id, Invitation.link_salt.is_not(None))
         .order_by(Person.employee_id)
     )
-    if unsubmitted_only:
-        query = query.where(Invitation.status != "submitted")
-    return [(employee_id, links.url(salt)) for employee_id, salt in session.execute(query)]
+    rows = session.execute(query).all()
+    return HandedLinks(
+        [(employee_id, links.url(salt)) for employee_id, salt, status in rows if status in handed],
+        sum(status == "started" for _employee_id, _salt, status in rows),
+    )
 
 
 @dataclass(frozen=True)

@@ -35,10 +35,10 @@ CONSUME_INVITATION = (
 CONSUME_OPEN_DRAFT = (
     sa.update(DRAFTS)
     .where(DRAFTS.c.id == sa.bindparam("row_id"), DRAFTS.c.submitted.is_(False))
-    .values(submitted=True, answers={}, page=0)
+    .values(submitted=True, sealed_answers=None, page=0)
 )
 DELETE_DRAFT = sa.delete(DRAFTS).where(DRAFTS.c.id == sa.bindparam("draft_id"))
-# SET: the columns given at execution (answers, locale, page, updated_at).
+# SET: the columns given at execution (sealed_answers, locale, page, updated_at).
 SAVE_DRAFT = sa.update(DRAFTS).where(DRAFTS.c.id == sa.bindparam("draft_id"))
 # PostgreSQL runs both as one statement: the draft's DELETE rides along as a CTE, and the
 # UPDATE's row count still says whether this request consumed the invitation.
@@ -47,7 +47,7 @@ CONSUME_INVITATION_DROP_DRAFT = CONSUME_INVITATION.add_cte(DELETE_DRAFT.cte("dro
 
 def start_personal_draft(session: Session, visit: Visit, locale: str, consent: bool) -> None:
     """Begin (or begin again) a personal link's draft; the invitation becomes 'started'."""
-    assert visit.invitation is not None
+    assert visit.invitation is not None and visit.seal is not None
     if visit.draft is not None:
         session.execute(DELETE_DRAFT, {"draft_id": visit.draft.id})
     consent = consent and visit.campaign.privacy_mode == "confidential"
@@ -56,7 +56,6 @@ def start_personal_draft(session: Session, visit: Visit, locale: str, consent: b
         invitation_id=visit.invitation.id,
         locale=locale,
         consent=consent,
-        answers={},
     )
     session.add(draft)
     session.execute(
@@ -65,7 +64,7 @@ def start_personal_draft(session: Session, visit: Visit, locale: str, consent: b
         .values(status="started")
     )
     session.flush()
-    visit.draft = as_record(DraftRow, draft)
+    visit.draft = as_record(DraftRow, draft, answers={}, seal=visit.seal)
 
 
 def start_open_draft(
@@ -84,7 +83,6 @@ def start_open_draft(
             level=level,
             kiosk=kiosk,
             locale=locale,
-            answers={},
         )
     )
     session.flush()
@@ -105,7 +103,11 @@ def save_page(
         for column, value in draft.answers.items()
         if column not in {question.column for question in page.questions}
     }
-    values = {"answers": kept | answers, "locale": locale, "page": max(draft.page, reached)}
+    values = {
+        "sealed_answers": draft.seal.close(kept | answers),
+        "locale": locale,
+        "page": max(draft.page, reached),
+    }
     session.execute(SAVE_DRAFT, {"draft_id": draft.id, **values, "updated_at": utcnow()})
 
 

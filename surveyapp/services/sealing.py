@@ -1,9 +1,10 @@
 """Authenticated encryption of what the database must keep but must not be able to read.
 
 A `Seal` is AES-256-GCM under a key derived (HKDF-SHA256) from a secret the database does
-not hold and a purpose, so one secret gives independent keys for independent uses. Payloads
-are padded to a multiple of `PAD_BYTES` before sealing, so a ciphertext's length says little
-about how much was written (a long comment, an empty one).
+not hold and a purpose, so one secret gives independent keys for independent uses: the
+server's secret key for held answers, a respondent's link token (of which only the hash is
+stored) for that respondent's draft. Payloads are padded to a multiple of `PAD_BYTES` before
+sealing, so a ciphertext's length says little about how much was written.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -25,11 +26,12 @@ from surveyapp.errors import SurveyappError
 NONCE_BYTES = 12
 PAD_BYTES = 256
 HELD_RESPONSES = b"surveyapp held response"
+DRAFT_ANSWERS = b"surveyapp draft answers"
 
 
-@cache
+@lru_cache(maxsize=1024)
 def _cipher(secret: bytes, purpose: bytes) -> AESGCM:
-    """The cipher of `purpose` under `secret`; derived once per process, not per message."""
+    """The cipher of `purpose` under `secret`, kept for the secrets used most recently."""
     key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(secret)
     return AESGCM(key)
 
@@ -45,6 +47,11 @@ class Seal:
     def held_responses(cls, config: Mapping[str, Any]) -> Seal:
         """The seal of held anonymous answers, from the app's secret key."""
         return cls(str(config["SECRET_KEY"]).encode(), HELD_RESPONSES)
+
+    @classmethod
+    def for_token(cls, token: str) -> Seal:
+        """The seal of a draft's answers: only a request carrying the link's token opens it."""
+        return cls(token.encode(), DRAFT_ANSWERS)
 
     def close(self, document: Any) -> bytes:
         """`document` as JSON, padded with spaces and sealed: nonce + ciphertext + tag."""

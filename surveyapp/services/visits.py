@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from surveyapp.models import Campaign, Draft, Invitation, OpenLink, Person
 from surveyapp.models.base import utcnow
+from surveyapp.services.sealing import Seal
 from surveyapp.services.survey_pages import as_utc, campaign_phase
 from surveyapp.services.tokens import hash_token
 
@@ -77,7 +78,11 @@ class OpenLinkRow:
 
 @dataclass(frozen=True, slots=True)
 class DraftRow:
-    """Answers saved so far; an open link's draft also has its token and the chosen groups."""
+    """Answers saved so far; an open link's draft also has its token and the chosen groups.
+
+    `answers` are the draft's sealed answers opened with `seal`, the key of the token the
+    request came with; saving seals them again under it.
+    """
 
     id: int
     token_hash: str | None
@@ -90,6 +95,7 @@ class DraftRow:
     answers: dict[str, Any]
     submitted: bool
     updated_at: datetime
+    seal: Seal
 
 
 @dataclass
@@ -100,6 +106,7 @@ class Visit:
     invitation: InvitationRow | None
     open_link: OpenLinkRow | None
     draft: DraftRow | None
+    seal: Seal | None = None  # the token's key, which seals the draft's answers
 
     def state(self, now: datetime | None = None) -> State:
         """Which page the respondent should see before any question."""
@@ -148,9 +155,11 @@ def _read(record: type[Record], row: Mapping[str, Any], prefix: str, **given: An
     return record(**read, **given)
 
 
-def as_record(record: type[Record], source: Any) -> Record:
-    """The `record` of an ORM object (a draft just made, an open link found by its code)."""
-    return record(**{name: getattr(source, name) for name in _names(record)})
+def as_record(record: type[Record], source: Any, **given: Any) -> Record:
+    """The `record` of an ORM object (a draft just made, an open link found by its code);
+    `given` fills fields that are not attributes."""
+    read = {name: getattr(source, name) for name in _names(record) if name not in given}
+    return record(**read, **given)
 
 
 # The lookups are built once, at import: building a statement costs more than running it.
@@ -161,7 +170,7 @@ INVITATION_COLUMNS = [
     *_labelled(PERSONS, PersonRow, "p_"),
     *_labelled(CAMPAIGNS, CampaignRow, "c_"),
 ]
-DRAFT_COLUMNS = _labelled(DRAFTS, DraftRow, "d_")
+DRAFT_COLUMNS = [*_labelled(DRAFTS, DraftRow, "d_"), DRAFTS.c.sealed_answers.label("d_sealed")]
 NO_DRAFT = dict.fromkeys((column.name for column in DRAFT_COLUMNS), None)
 INVITED = INVITATIONS.join(CAMPAIGNS, CAMPAIGNS.c.id == INVITATIONS.c.campaign_id).join(
     PERSONS, PERSONS.c.id == INVITATIONS.c.person_id
@@ -242,19 +251,28 @@ def find_visit(session: Session, token: str, for_update: bool = False) -> Visit 
     BEGIN IMMEDIATE, so it reads as any other request.
     """
     digest = hash_token(token)
+    seal = Seal.for_token(token)
     lock = for_update and session.get_bind().dialect.name != "sqlite"
     row = _invitation_row(session, digest, lock)
     if row is not None and _same_hash(row["i_token_hash"], digest):
         person = _read(PersonRow, row, "p_")
-        draft = None if row["d_id"] is None else _read(DraftRow, row, "d_")
+        draft = None if row["d_id"] is None else _draft(row, seal)
         invitation = _read(InvitationRow, row, "i_", person=person)
-        return Visit(_read(CampaignRow, row, "c_"), invitation, None, draft)
+        return Visit(_read(CampaignRow, row, "c_"), invitation, None, draft, seal)
     statement = OPEN_DRAFT_LOCKED if lock else OPEN_DRAFT_BY_HASH
     row = session.connection().execute(statement, {"digest": digest}).mappings().first()
     if row is not None and _same_hash(row["d_token_hash"], digest):
         campaign = _read(CampaignRow, row, "c_")
-        return Visit(campaign, None, _read(OpenLinkRow, row, "o_"), _read(DraftRow, row, "d_"))
+        open_link = _read(OpenLinkRow, row, "o_")
+        return Visit(campaign, None, open_link, _draft(row, seal), seal)
     return None
+
+
+def _draft(row: Mapping[str, Any], seal: Seal) -> DraftRow:
+    """The draft in `row`, its answers opened with the token's seal."""
+    sealed = row["d_sealed"]
+    answers = {} if sealed is None else seal.open(sealed)
+    return _read(DraftRow, row, "d_", answers=answers, seal=seal)
 
 
 def find_open_link(session: Session, code: str) -> OpenLink | None:

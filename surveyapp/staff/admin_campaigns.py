@@ -17,7 +17,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from surveyapp.errors import InputError, SurveyappError
-from surveyapp.exports.audit import record_export
+from surveyapp.exports.audit import INVITATION_LINKS, INVITATIONS_ISSUED, record_export
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, Instrument, InstrumentVersion, OrgUnit
 from surveyapp.services.campaigns import (
@@ -60,8 +60,6 @@ from surveyapp.staff.scope import (
     visible_unit_ids,
 )
 
-INVITATIONS_ISSUED = "invitations.issue"
-INVITATION_LINKS = "invitations.links"
 OPTION_FIELDS = {  # where a service's problem belongs on the form
     "SLUG": "slug",
     "--name": "name",
@@ -355,18 +353,24 @@ def admin_invitation_links(slug: str) -> ResponseReturnValue:
     links = PersonalLinks.from_config(current_app.config)
     unsubmitted = bool(form.unsubmitted.data)
     with atomic():
-        rows = invitation_links(db.session, campaign, links, unsubmitted_only=unsubmitted)
+        handed = invitation_links(db.session, campaign, links, unsubmitted_only=unsubmitted)
+        rows = handed.links
         if rows:
             record_export(
                 db.session,
                 actor=current_user.email,
                 action=INVITATION_LINKS,
                 campaign=campaign,
-                detail={"unsubmitted_only": unsubmitted},
+                detail={"unsubmitted_only": unsubmitted, "withheld_started": handed.withheld},
                 row_count=len(rows),
             )
     if not rows:
-        flash("There are no personal links to download: issue invitations first.", "notice")
+        flash(
+            "There are no personal links to download: issue invitations first "
+            f"({handed.withheld} withheld: people who have started keep their answers to "
+            "themselves).",
+            "notice",
+        )
         return redirect(url_for("staff.admin_campaign", slug=slug))
     kind = "unsubmitted-links" if unsubmitted else "links"
     return _attachment(_links_csv(rows), f"{slug}-{kind}.csv")

@@ -128,3 +128,13 @@ def close_and_release(run, slug: str = "pulse") -> str:
     closed = run("campaign", "close", slug)
     assert closed.exit_code == 0, closed.output
     return closed.output
+
+
+def saved_answers(app: Flask, path: str) -> dict:
+    """The answers a link's draft holds, opened as the app opens them: with the link's token."""
+    from surveyapp.services.visits import find_visit
+
+    with app.app_context():
+        visit = find_visit(db.session, path.split("/")[2])
+        assert visit is not None and visit.draft is not None, f"no draft behind {path}"
+        return visit.draft.answers

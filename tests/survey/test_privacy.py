@@ -22,6 +22,7 @@ from tests.survey.conftest import (
     form_token,
     make_campaign,
     radio_answers,
+    saved_answers,
 )
 
 EN = {"Accept-Language": "en"}
@@ -113,8 +114,7 @@ def test_a_post_without_its_csrf_token_is_refused_and_changes_nothing(app, surve
         first_page, data=radio_answers(html) | {"action": "next", "csrf_token": "forged"}
     )
     assert forged.status_code == 400
-    with app.app_context():
-        assert db.session.scalars(sa.select(Draft.answers)).one() == {}
+    assert saved_answers(app, path) == {}
     assert form_token(html)
 
 

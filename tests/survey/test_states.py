@@ -11,7 +11,7 @@ from surveyapp import create_app
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, Draft
 from surveyapp.models.base import utcnow
-from tests.survey.conftest import answer_pages, begin, form_token, make_campaign
+from tests.survey.conftest import answer_pages, begin, form_token, make_campaign, saved_answers
 
 EN = {"Accept-Language": "en"}
 ES = {"Accept-Language": "es-ES,es;q=0.9"}
@@ -137,9 +137,7 @@ def test_an_expired_draft_says_so_and_can_start_again(app, survey, browser_clien
         start = path.removesuffix("/1")
         again = browser_client.post(start, data={"csrf_token": form_token(page.get_data(True))})
         assert again.headers["Location"] == path  # "Start again" leads to page 1
-        with app.app_context():
-            draft = db.session.scalars(sa.select(Draft)).one()
-            assert draft.answers == {}
+        assert saved_answers(app, path) == {}
 
 
 def test_purge_deletes_expired_drafts_and_keeps_live_ones(app, run, survey, browser_client):

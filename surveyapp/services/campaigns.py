@@ -27,6 +27,7 @@ from surveyapp.models.campaigns import (
     MIN_GROUP_FLOOR,
     PRIVACY_MODES,
 )
+from surveyapp.services.identifying import mode_change_problems
 from surveyapp.services.org import unit_subtree_ids, units_by_code
 from surveyapp.services.sealing import Seal
 from surveyapp.services.survey_pages import as_utc
@@ -352,6 +353,8 @@ def update_campaign(session: Session, campaign: Campaign, changes: CampaignChang
     it has closed, only its name can change.
     """
     problems = _locked_problems(campaign, changes)
+    if changes.mode != campaign.privacy_mode:
+        problems += mode_change_problems(session, campaign)
     if not changes.name.strip() or len(changes.name) > 200:
         problems.append(Problem("--name", "", "a name of 1 to 200 characters is required"))
     if not changes.unit_codes:

@@ -329,3 +329,40 @@ def test_participation_per_unit_flags_units_under_sixty_percent(app, admin, logi
     assert "RET" not in manager.get("/staff/campaigns/pulse/participation").get_data(as_text=True)
     north = login_as("change_manager", units=["OPS-N"])
     assert participation(north) == [("OPS-N", 0, 4, 4, 3, "75%", False)]
+
+
+def test_the_privacy_mode_cannot_change_while_rows_name_people(app, admin, run, tmp_path):
+    create(admin, mode="confidential")
+    with app.app_context():
+        people = db.session.scalars(
+            sa.select(Person.employee_id).where(Person.unit.has(code="OPS-N")).limit(2)
+        ).all()
+    answers = tmp_path / "answers.csv"
+    answers.write_text(
+        "unit,function,level,employee_id,consent\n"
+        + "".join(f"OPS-N,finance,frontline,{person},true\n" for person in people),
+        encoding="utf-8",
+    )
+    assert run("responses", "import", "pulse", str(answers)).exit_code == 0
+    refused = edit(admin, mode="anonymous")
+    assert refused.status_code == 422
+    assert error_of(refused.get_data(as_text=True), "mode") == (
+        "the privacy mode cannot change while the campaign holds 2 row(s) that identify "
+        "people (2 response(s) naming a person)"
+    )
+    assert stored(app).privacy_mode == "confidential"
+    press(admin, "invitations")
+    with app.app_context():
+        campaign = campaign_by_slug(db.session, "pulse")
+        changes = CampaignChanges(
+            name=campaign.name,
+            unit_codes=["OPS"],
+            mode="anonymous",
+            min_group_size=5,
+            min_comment_group_size=10,
+            opens_at=None,
+            closes_at=None,
+        )
+        with pytest.raises(InputError, match=r"holds 7 row\(s\) .*\(5 invitation\(s\), 2 resp"):
+            update_campaign(db.session, campaign, changes)
+    assert edit(admin, name="Renamed").status_code == 302  # other changes still go through

@@ -1,4 +1,4 @@
-"""Anonymous answers are held, then released in shuffled batches; drafts are sealed (issue 15).
+"""Anonymous answers held and released in batches; drafts sealed and bound to kiosks (issue 15).
 
 Draft answers saved before this revision were stored readable and cannot be sealed here (their
 key is the link's token, which the database never held): they are dropped, and those drafts
@@ -41,6 +41,8 @@ def upgrade():
             sa.Column("answer_held", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
     op.add_column("drafts", sa.Column("sealed_answers", sa.LargeBinary(), nullable=True))
+    op.add_column("drafts", sa.Column("device_hash", sa.String(length=64), nullable=True))
+    op.create_index(op.f("ix_drafts_device_hash"), "drafts", ["device_hash"], unique=False)
     op.drop_column("drafts", "answers")
     op.execute("UPDATE drafts SET page = 0")
 
@@ -49,6 +51,8 @@ def downgrade():
     op.add_column(
         "drafts", sa.Column("answers", sa.JSON(), nullable=False, server_default=sa.text("'{}'"))
     )
+    op.drop_index(op.f("ix_drafts_device_hash"), table_name="drafts")
+    op.drop_column("drafts", "device_hash")
     op.drop_column("drafts", "sealed_answers")
     with op.batch_alter_table("invitations") as batch:
         batch.drop_column("answer_held")

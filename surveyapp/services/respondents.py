@@ -19,6 +19,7 @@ from surveyapp.models import Campaign, Draft, Function, Invitation, OpenLink
 from surveyapp.models.base import utcnow
 from surveyapp.models.org import LEVELS
 from surveyapp.services.holding import Held, hold
+from surveyapp.services.kiosk import end_device_drafts
 from surveyapp.services.layout import AnswerValue, CampaignLayout
 from surveyapp.services.responses import Submission, record_responses
 from surveyapp.services.sealing import Seal
@@ -68,11 +69,21 @@ def start_personal_draft(session: Session, visit: Visit, locale: str, consent: b
 
 
 def start_open_draft(
-    session: Session, link: OpenLink, function: Function, level: str, locale: str, kiosk: bool
+    session: Session,
+    link: OpenLink,
+    function: Function,
+    level: str,
+    locale: str,
+    device: str | None,
 ) -> str:
-    """Begin a draft for someone who came by an open link; the token that reaches it."""
+    """Begin a draft for someone who came by an open link; the token that reaches it.
+
+    `device` is a kiosk's device token: the unfinished drafts begun on it before end now.
+    """
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}")
+    if device is not None:
+        end_device_drafts(session, device)
     token = new_token()
     session.add(
         Draft(
@@ -81,7 +92,8 @@ def start_open_draft(
             token_hash=hash_token(token),
             function_id=function.id,
             level=level,
-            kiosk=kiosk,
+            kiosk=device is not None,
+            device_hash=None if device is None else hash_token(device),
             locale=locale,
         )
     )

@@ -17,6 +17,8 @@ from werkzeug.wrappers import Response
 from surveyapp.extensions import db, limiter
 from surveyapp.models import Function
 from surveyapp.services import holding, respondents, visits
+from surveyapp.services import kiosk as kiosk_device
+from surveyapp.services.kiosk import DEVICE_COOKIE
 from surveyapp.services.sealing import Seal
 from surveyapp.services.survey_pages import (
     SurveyPage,
@@ -162,7 +164,7 @@ def page(token: str, number: int) -> Page:
     form = page_form(current, locale, visit.draft.answers)
     if request.method == "POST":
         action = request.form.get("action", "next")
-        valid = action in ("back", "save") or form.validate()
+        valid = action in ("back", "save", "done") or form.validate()
         visit = _as_writer(token, visit)
         index = _page_index(visit, token, number)
         if not isinstance(index, int):
@@ -192,6 +194,11 @@ def _after_post(
     draft = visit.draft
     current = pages[index]
     answers = page_answers(form, current)
+    if action == "done" and draft.kiosk and visit.open_link is not None:
+        kiosk_device.end_draft(db.session, draft.id)
+        db.session.commit()
+        session.clear()
+        return redirect(url_for("survey.open_start", code=visit.open_link.code, kiosk=1))
     if action == "back":
         respondents.save_page(db.session, draft, current, answers, locale, draft.page)
         db.session.commit()
@@ -272,13 +279,14 @@ def open_start(code: str) -> Page:
     locale = _use_locale(offered)
     functions = list(db.session.scalars(sa.select(Function).order_by(Function.name)))
     form = open_start_form(functions, locale)
+    device = kiosk_device.device_token(request.cookies.get(DEVICE_COOKIE)) if kiosk else None
     if form.validate_on_submit():
         function = next(f for f in functions if f.code == form.function.data)
         new_token = respondents.start_open_draft(
-            db.session, link, function, form.level.data, locale, kiosk
+            db.session, link, function, form.level.data, locale, device
         )
         db.session.commit()
-        return redirect(url_for("survey.page", token=new_token, number=1))
+        return _with_device(redirect(url_for("survey.page", token=new_token, number=1)), device)
     status = 422 if form.errors else 200
     page_html = render_template(
         "survey/start.html",
@@ -290,4 +298,18 @@ def open_start(code: str) -> Page:
         kiosk=kiosk,
         finished=request.args.get("done") == "1",
     )
-    return page_html, status
+    return _with_device(current_app.make_response((page_html, status)), device)
+
+
+def _with_device(response: Response, device: str | None) -> Response:
+    """Give a kiosk's browser its device cookie (kept as long as browsers keep one)."""
+    if device is not None:
+        response.set_cookie(
+            DEVICE_COOKIE,
+            device,
+            max_age=kiosk_device.DEVICE_COOKIE_SECONDS,
+            httponly=True,
+            secure=request.is_secure,
+            samesite="Lax",
+        )
+    return response

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from surveyapp.extensions import db
-from surveyapp.models import Function, HeldResponse, OrgUnit, Response
+from surveyapp.models import Draft, Function, HeldResponse, OrgUnit, Response
 from tests.survey.conftest import answer_pages, begin, close_and_release, form_token, radio_answers
 
 EN = {"Accept-Language": "en"}
@@ -72,3 +72,43 @@ def test_a_kiosk_returns_to_the_start_and_keeps_nothing_of_the_last_person(
     assert back_to_previous.headers["Location"].endswith("kiosk=1")
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(HeldResponse)) == 1
+
+
+def _first_page_answered(client, kiosk: str, function: str) -> tuple[str, str]:
+    """Someone starts on the kiosk and answers page 1; (page 1, page 2) addresses."""
+    first = begin(client, kiosk, function=function, level="frontline")
+    html = client.get(first).get_data(as_text=True)
+    data = radio_answers(html) | {"csrf_token": form_token(html), "action": "next"}
+    second = client.post(first, data=data).headers["Location"]
+    return first, second
+
+
+def test_a_new_person_on_a_kiosk_ends_the_last_persons_unfinished_draft(
+    app, survey, browser_client
+):
+    kiosk = f"/o/{survey.open_codes['OPS-N']}?kiosk=1"
+    start = browser_client.get(kiosk, headers=EN)
+    cookie = start.headers["Set-Cookie"]
+    assert "surveyapp_kiosk=" in cookie and "HttpOnly" in cookie
+    first, second = _first_page_answered(browser_client, kiosk, "legal")
+    page_one = browser_client.get(first, headers=EN).get_data(as_text=True)
+    assert "checked" in page_one and "Start over / I'm done</button>" in page_one
+    _first_page_answered(browser_client, kiosk, "sales")  # the next person, same device
+    for earlier in (first, second):  # the browser's history shows nothing of the first
+        assert browser_client.get(earlier, headers=EN).status_code == 404
+    with app.app_context():
+        drafts = db.session.scalars(
+            sa.select(Function.code).join(Draft, Draft.function_id == Function.id)
+        ).all()
+    assert drafts == ["sales"]
+
+
+def test_im_done_on_a_kiosk_ends_the_draft_at_once(app, survey, browser_client):
+    kiosk = f"/o/{survey.open_codes['OPS-N']}?kiosk=1"
+    first, second = _first_page_answered(browser_client, kiosk, "legal")
+    html = browser_client.get(second).get_data(as_text=True)
+    done = browser_client.post(second, data={"csrf_token": form_token(html), "action": "done"})
+    assert done.status_code == 302 and done.headers["Location"].endswith("kiosk=1")
+    assert browser_client.get(first).status_code == 404
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Draft)) == 0

@@ -133,7 +133,7 @@ def drafts_purge() -> None:
 
     purged = in_transaction(lambda: purge_drafts(db.session))
     click.echo(f"{purged} draft(s) deleted")
-    _release_and_report(None)
+    _release_and_report(None, always_scrub=True)
 
 
 @click.group()
@@ -261,15 +261,16 @@ def responses_release(campaign_slug: str | None) -> None:
     _release_and_report(campaign_slug)
 
 
-def _release_and_report(campaign_slug: str | None) -> None:
-    """Release what each campaign (or the one named) can release, and say what happened."""
+def _release_and_report(campaign_slug: str | None, always_scrub: bool = False) -> None:
+    """Release what each campaign (or the one named) can release, and say what happened;
+    then scrub (holding.scrub) if anything was released, or always if asked."""
     from surveyapp.extensions import db
     from surveyapp.services.holding import release_now, scrub
     from surveyapp.services.sealing import Seal
 
     seal = Seal.held_responses(current_app.config)
     outcomes = in_transaction(lambda: release_now(db.session, seal, campaign_slug))
-    if any(outcome.released for outcome in outcomes):
+    if always_scrub or any(outcome.released for outcome in outcomes):
         scrub(db.session)
     if not outcomes:
         click.echo("no answers are held" + (f" for {campaign_slug}" if campaign_slug else ""))

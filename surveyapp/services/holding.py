@@ -30,10 +30,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from surveyapp.models import Campaign, HeldResponse, Invitation
-from surveyapp.services.layout import campaign_layout
 from surveyapp.services.responses import Submission, record_responses
 from surveyapp.services.sealing import Seal
-from surveyapp.services.survey_pages import campaign_phase
+from surveyapp.services.survey_pages import campaign_phase, survey_plan
 from surveyapp.services.visits import CampaignRow
 
 HELD, INVITATIONS = HeldResponse.__table__, Invitation.__table__
@@ -147,7 +146,7 @@ def release(session: Session, campaign: Campaign, seal: Seal, limit: int | None 
         )
     submissions = [_submission(seal.open(payload)) for _id, payload in held]
     secrets.SystemRandom().shuffle(submissions)
-    record_responses(session, campaign, campaign_layout(campaign), submissions)
+    record_responses(session, campaign, survey_plan(session, campaign).layout, submissions)
     session.execute(sa.delete(HELD).where(HELD.c.id.in_([row_id for row_id, _ in held])))
     return len(held)
 
@@ -223,7 +222,12 @@ def release_if_due(session: Session, held: Held | None, seal: Seal) -> int:
 
     Runs once every k submissions of a campaign, moves at most REQUEST_BATCH_LIMIT answers,
     and never fails the respondent's request: their answer is already stored and waits for the
-    next release if this one cannot run.
+    next release if this one cannot run. It does not `scrub`: a checkpoint or VACUUM in a
+    respondent's request would cost every k-th submitter tens of milliseconds, and what the
+    dead rows and WAL frames of a submission hold is sealed (the held answers, the draft) or
+    names only the person (the invitation's earlier version). Autovacuum and SQLite's own
+    checkpoints clear them; `surveyapp drafts purge` (daily) and every release from the
+    command line or at close scrub at once.
     """
     from surveyapp.services.transaction import begin_writing
 
@@ -238,6 +242,4 @@ def release_if_due(session: Session, held: Held | None, seal: Seal) -> int:
         session.rollback()
         log.exception("releasing held answers of campaign %s failed", held.campaign_id)
         return 0
-    if released:
-        scrub(session)
     return released

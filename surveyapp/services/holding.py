@@ -29,6 +29,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from surveyapp.errors import SurveyappError
 from surveyapp.models import Campaign, HeldResponse, Invitation
 from surveyapp.services.responses import Submission, record_responses
 from surveyapp.services.sealing import Seal
@@ -36,7 +37,7 @@ from surveyapp.services.survey_pages import campaign_phase, survey_plan
 from surveyapp.services.visits import CampaignRow
 
 HELD, INVITATIONS = HeldResponse.__table__, Invitation.__table__
-REQUEST_BATCH_LIMIT = 500  # a release run inside a respondent's request moves no more than this
+REQUEST_BATCH_LIMIT = 500  # a release run in a respondent's submission moves no more than this
 # PostgreSQL: hold the answer and count the campaign's held answers in one round trip (the
 # count's snapshot does not see the row its own statement inserts, hence + 1).
 HOLD_AND_COUNT = sa.text(
@@ -53,22 +54,22 @@ INSERT_HELD = HELD.insert()
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Held:
-    """What a submission to an anonymous campaign left waiting: how many now wait."""
+def hold(session: Session, campaign: CampaignRow, submission: Submission, seal: Seal) -> int:
+    """Seal `submission` into the holding table, in the caller's (spending) transaction, and
+    release the campaign's batch when this answer fills it; how many answers were released.
 
-    campaign_id: int
-    waiting: int
-    batch: int
-
-    @property
-    def release_due(self) -> bool:
-        """A batch is full: the request that filled it releases it, after its own commit."""
-        return self.waiting >= self.batch
-
-
-def hold(session: Session, campaign: CampaignRow, submission: Submission, seal: Seal) -> Held:
-    """Seal `submission` into the holding table, in the caller's (spending) transaction."""
+    A full batch is released in the same transaction, once every k submissions, moving at
+    most REQUEST_BATCH_LIMIT answers: one write transaction per request, not two, which
+    matters on SQLite, where every extra one queues on the write lock. The release runs in a
+    savepoint, so one that fails (a changed secret key) leaves the submission stored and the
+    batch held for the next. The submitter's own spent invitation is rewritten with the
+    batch like every other, so it is no more tied to any answer of the batch than theirs.
+    It does not `scrub`: a checkpoint or VACUUM would cost every k-th submitter tens of
+    milliseconds, and what the dead rows and WAL frames of a submission hold is sealed (the
+    held answer, the draft) or names only the person (the invitation's earlier version).
+    Autovacuum and SQLite's own checkpoints clear them; `surveyapp drafts purge` (daily) and
+    every release from the command line or at close scrub at once.
+    """
     row = {
         "id": uuid.uuid4(),
         "campaign_id": campaign.id,
@@ -79,7 +80,14 @@ def hold(session: Session, campaign: CampaignRow, submission: Submission, seal: 
     else:
         session.execute(INSERT_HELD, row)
         waiting = session.execute(COUNT_HELD, {"campaign_id": campaign.id}).scalar_one()
-    return Held(campaign.id, waiting, campaign.min_group_size)
+    if waiting < campaign.min_group_size:
+        return 0
+    try:
+        with session.begin_nested():
+            return release(session, campaign, seal, REQUEST_BATCH_LIMIT)
+    except (sa.exc.SQLAlchemyError, SurveyappError):
+        log.exception("releasing held answers of campaign %s failed", campaign.id)
+        return 0
 
 
 def _document(submission: Submission) -> dict[str, Any]:
@@ -109,7 +117,9 @@ def waiting_count(session: Session, campaign_id: int) -> int:
     return session.execute(COUNT_HELD, {"campaign_id": campaign_id}).scalar_one()
 
 
-def release(session: Session, campaign: Campaign, seal: Seal, limit: int | None = None) -> int:
+def release(
+    session: Session, campaign: Campaign | CampaignRow, seal: Seal, limit: int | None = None
+) -> int:
     """Release what can be released now, in the caller's transaction; how many answers went.
 
     An open campaign releases only a batch of at least k; a closed one releases everything
@@ -215,31 +225,3 @@ def scrub(session: Session) -> None:
             connection.exec_driver_sql("VACUUM (SKIP_LOCKED) held_responses, invitations, drafts")
         else:
             connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-
-
-def release_if_due(session: Session, held: Held | None, seal: Seal) -> int:
-    """Release a full batch after the submission that filled it has committed.
-
-    Runs once every k submissions of a campaign, moves at most REQUEST_BATCH_LIMIT answers,
-    and never fails the respondent's request: their answer is already stored and waits for the
-    next release if this one cannot run. It does not `scrub`: a checkpoint or VACUUM in a
-    respondent's request would cost every k-th submitter tens of milliseconds, and what the
-    dead rows and WAL frames of a submission hold is sealed (the held answers, the draft) or
-    names only the person (the invitation's earlier version). Autovacuum and SQLite's own
-    checkpoints clear them; `surveyapp drafts purge` (daily) and every release from the
-    command line or at close scrub at once.
-    """
-    from surveyapp.services.transaction import begin_writing
-
-    if held is None or not held.release_due:
-        return 0
-    try:
-        begin_writing()
-        campaign = session.get(Campaign, held.campaign_id)
-        released = 0 if campaign is None else release(session, campaign, seal, REQUEST_BATCH_LIMIT)
-        session.commit()
-    except sa.exc.SQLAlchemyError:
-        session.rollback()
-        log.exception("releasing held answers of campaign %s failed", held.campaign_id)
-        return 0
-    return released

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from surveyapp.models import Campaign, Draft, Function, Invitation, OpenLink
 from surveyapp.models.base import utcnow
 from surveyapp.models.org import LEVELS
-from surveyapp.services.holding import Held, hold
+from surveyapp.services.holding import hold
 from surveyapp.services.kiosk import end_device_drafts
 from surveyapp.services.layout import AnswerValue, CampaignLayout
 from surveyapp.services.responses import Submission, record_responses
@@ -133,10 +133,11 @@ def first_unanswered_page(pages: list[SurveyPage], answers: dict[str, Any]) -> i
 
 @dataclass(frozen=True)
 class Submitted:
-    """The outcome of a submission: whether this call stored it, and what waits if held."""
+    """The outcome of a submission: whether this call stored it, and how many held answers
+    it released (the batch its answer filled)."""
 
     stored: bool
-    held: Held | None = None
+    released: int = 0
 
     def __bool__(self) -> bool:
         return self.stored
@@ -165,8 +166,8 @@ def submit(
 
     The consuming UPDATE and the insert share the caller's transaction; a second submission
     finds the row already consumed (rowcount 0) and stores nothing. In an anonymous campaign
-    the answers are sealed into the holding table instead of `responses`; the caller releases
-    a full batch once this transaction has committed (`holding.release_if_due`).
+    the answers are sealed into the holding table instead of `responses`, and the batch they
+    fill is released with them (`holding.hold`).
     """
     draft = visit.draft
     assert draft is not None

@@ -16,8 +16,8 @@ from werkzeug.wrappers import Response
 
 from surveyapp.extensions import db, limiter
 from surveyapp.models import Function
-from surveyapp.services import holding, respondents, visits
 from surveyapp.services import kiosk as kiosk_device
+from surveyapp.services import respondents, visits
 from surveyapp.services.kiosk import DEVICE_COOKIE
 from surveyapp.services.sealing import Seal
 from surveyapp.services.survey_pages import (
@@ -226,7 +226,6 @@ def _after_post(
     seal = Seal.held_responses(current_app.config)
     stored = respondents.submit(db.session, visit, plan.layout, final, locale, seal)
     db.session.commit()
-    holding.release_if_due(db.session, stored.held, seal)
     if stored and kiosk_code:
         session.clear()
         return redirect(url_for("survey.open_start", code=kiosk_code, kiosk=1, done=1))

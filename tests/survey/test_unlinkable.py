@@ -60,11 +60,13 @@ def _submit_all(app, setup, count: int) -> list[int]:
     for arrival, link in enumerate(list(setup.links.values())[:count]):
         with app.app_context():
             visit = visits.find_visit(db.session, link.rsplit("/", 1)[1])
+            if visit.state() == "submitted":
+                continue
             respondents.start_personal_draft(db.session, visit, "en", False)
             layout = survey_plan(db.session, visit.campaign).layout
             stored = respondents.submit(db.session, visit, layout, _answers(arrival), "en", seal)
             db.session.commit()
-            released.append(holding.release_if_due(db.session, stored.held, seal))
+            released.append(stored.released)
     return released
 
 
@@ -209,3 +211,15 @@ def test_the_release_command_and_the_dashboard_say_what_waits(app, run):
     with app.app_context():
         people = db.session.scalars(sa.select(Person.employee_id)).all()
         assert len(people) == 3
+
+
+def test_a_release_that_cannot_open_the_held_answers_leaves_the_submission_stored(app, run):
+    setup = make_campaign(app, run, people=5, open_now=True, slug="rekeyed")
+    assert _submit_all(app, setup, 4) == [0, 0, 0, 0]
+    app.config["SECRET_KEY"] = "a different secret key, set while answers were held"
+    assert _submit_all(app, setup, 5)[-1] == 0  # the fifth is stored; its batch waits
+    with app.app_context():
+        assert (_count(HeldResponse), _count(Response)) == (5, 0)
+    refused = run("responses", "release", "rekeyed")
+    assert refused.exit_code != 0
+    assert "does not open with this secret key" in refused.output

@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from surveyapp.models.base import Base, one_of, utcnow
+from surveyapp.models.base import Base, UTCDateTime, one_of, utcnow
 from surveyapp.models.campaigns import Campaign, Invitation
 from surveyapp.models.org import LEVELS, OrgUnit
 
@@ -27,7 +27,7 @@ class OpenLink(Base):
     campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaigns.id", ondelete="CASCADE"))
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("org_units.id"))
     code: Mapped[str] = mapped_column(sa.String(32), unique=True)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     campaign: Mapped[Campaign] = relationship()
     unit: Mapped[OrgUnit] = relationship()
@@ -62,7 +62,7 @@ class Draft(Base):
     answers: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     submitted: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow, index=True
+        UTCDateTime(), default=utcnow, onupdate=utcnow, index=True
     )
 
     invitation: Mapped[Invitation | None] = relationship()

@@ -38,7 +38,7 @@ from surveyapp.services.participation import (
     participation_by_unit,
     roster_size,
 )
-from surveyapp.services.survey_pages import as_utc, campaign_phase
+from surveyapp.services.survey_pages import campaign_phase
 from surveyapp.services.tokens import PersonalLinks
 from surveyapp.services.transaction import atomic
 from surveyapp.staff.admin_forms import (
@@ -79,7 +79,7 @@ def admin_helpers() -> dict:
     """Time in UTC as the forms take it, and whether another feature's page is installed."""
 
     def moment(value: datetime | None) -> str:
-        return _in_utc(value).strftime("%Y-%m-%d %H:%M UTC") if value else ""
+        return value.strftime("%Y-%m-%d %H:%M UTC") if value else ""
 
     return {
         "moment": moment,
@@ -116,14 +116,9 @@ def _fields(form: CampaignEditForm) -> dict:
     return {key: getattr(form, name) for key, name in OPTION_FIELDS.items() if hasattr(form, name)}
 
 
-def _in_utc(value: datetime) -> datetime:
-    """A stored moment in UTC, whatever time zone the database session handed it back in."""
-    return as_utc(value).astimezone(UTC)
-
-
 def _day(value: datetime | None) -> date | None:
     """The UTC day of a stored moment, as the date fields show it."""
-    return _in_utc(value).date() if value else None
+    return value.date() if value else None
 
 
 def _moment(typed: date | None, stored: datetime | None = None) -> datetime | None:

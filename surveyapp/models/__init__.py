@@ -20,7 +20,7 @@ from surveyapp.models.mail import OutboxMessage
 from surveyapp.models.org import LEVELS, Function, OrgUnit, Person
 from surveyapp.models.responses import Answer, Response
 from surveyapp.models.survey import Draft, OpenLink
-from surveyapp.models.users import ROLES, ApiToken, User, user_units
+from surveyapp.models.users import ROLES, ApiToken, StaffSession, User, user_units
 
 __all__ = [
     "LEVELS",
@@ -45,6 +45,7 @@ __all__ = [
     "Response",
     "ResponseScale",
     "Scale",
+    "StaffSession",
     "User",
     "campaign_units",
     "user_units",

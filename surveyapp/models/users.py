@@ -56,3 +56,24 @@ class ApiToken(Base):
 
     user: Mapped[User] = relationship()
 
+
+class StaffSession(Base):
+    """One sign-in of a staff user: the cookie holds its secret, the database its SHA-256.
+
+    The server decides whether a session still counts on every request (not ended, within
+    8 hours of sign-in and not idle too long), so ending a row ends the session at once,
+    wherever its cookie was copied to.
+    """
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ended_because: Mapped[str | None] = mapped_column(sa.String(40))
+    user_agent: Mapped[str] = mapped_column(sa.String(200), default="")
+
+    user: Mapped[User] = relationship()

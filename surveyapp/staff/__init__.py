@@ -11,6 +11,7 @@ from surveyapp.staff import (
     jobs,
     mail,
     open_links,
+    sessions,
 )
 from surveyapp.staff.blueprint import bp, root
 
@@ -27,4 +28,5 @@ __all__ = [
     "mail",
     "open_links",
     "root",
+    "sessions",
 ]

@@ -1,4 +1,9 @@
-"""Signing in and out: argon2 passwords, rate limits, a fresh session, local redirects only."""
+"""Signing in and out: argon2 passwords, rate limits, a server-side session, local redirects.
+
+The session cookie names a row of `staff_sessions` by a random secret; every staff request
+checks that row before its view runs, so a session ended on the server (sign-out, the
+sessions page, an admin's change to the account) is refused at once, copied cookie or not.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,16 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 
+from surveyapp.database import WRITER_OPTION
 from surveyapp.extensions import db, limiter, login_manager
-from surveyapp.models import User
+from surveyapp.services.staff_sessions import (
+    end_secret,
+    live_session,
+    seen_is_stale,
+    start_session,
+    touch_session,
+)
+from surveyapp.services.transaction import begin_writing
 from surveyapp.services.users import authenticate
 from surveyapp.staff.blueprint import bp
 from surveyapp.staff.forms import LoginForm, LogoutForm
@@ -22,27 +35,51 @@ PER_ACCOUNT_LIMIT = "5/minute"
 
 @dataclass(frozen=True)
 class StaffUser:
-    """What Flask-Login keeps of a user for one request; scope is read from the database."""
+    """What Flask-Login keeps of a user for one request; scope is read from the database.
+
+    Flask-Login stores `get_id()` in the cookie: here the session's secret, not the user id,
+    so the cookie is worth nothing once its session row has ended.
+    """
 
     id: int
     email: str
     role: str
+    session_id: int
+    secret: str
     is_active: bool = True
     is_authenticated: bool = True
     is_anonymous: bool = False
 
     def get_id(self) -> str:
-        """The id Flask-Login stores in the session."""
-        return str(self.id)
+        """What Flask-Login stores in the cookie: the session's secret."""
+        return self.secret
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> StaffUser | None:
-    """The signed-in user, re-read on every request: a deactivated user is signed out."""
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    if user is None or not user.active:
+def load_user(secret: str) -> StaffUser | None:
+    """The user of a live session, re-read on every request; anything else is signed out.
+
+    The read is committed before the view runs, so a view that writes can still begin as a
+    writer; a use not recorded for a minute is recorded first, in its own write transaction.
+    """
+    row = live_session(db.session, secret)
+    if row is None:
+        db.session.rollback()
         return None
-    return StaffUser(user.id, user.email, user.role)
+    user = StaffUser(row.user.id, row.user.email, row.user.role, row.id, secret)
+    stale = seen_is_stale(row)
+    db.session.commit()
+    if stale:
+        db.session.connection(execution_options={WRITER_OPTION: True})
+        touch_session(db.session, user.session_id)
+        db.session.commit()
+    return user
+
+
+@bp.before_request
+def check_session() -> None:
+    """Resolve the session before any staff view, outside the transaction the view opens."""
+    current_user.is_authenticated  # noqa: B018 (loads the user: the check has effects)
 
 
 login_manager.login_view = "staff.login"
@@ -73,10 +110,14 @@ def login() -> ResponseReturnValue:
     if form.validate_on_submit():
         user = authenticate(db.session, form.email.data or "", form.password.data or "")
         if user is not None:
+            found = (user.id, user.email, user.role)
             db.session.commit()  # keeps a rehashed password
+            begin_writing()
+            started = start_session(db.session, found[0], request.headers.get("User-Agent", ""))
+            db.session.commit()
             target = safe_next(request.args.get("next"))
             session.clear()
-            login_user(StaffUser(user.id, user.email, user.role))
+            login_user(StaffUser(*found, *started))
             session.permanent = True
             return redirect(target)
         db.session.rollback()
@@ -91,6 +132,9 @@ def logout() -> ResponseReturnValue:
     """Sign out and drop everything the session held."""
     form = LogoutForm()
     if form.validate_on_submit() and current_user.is_authenticated:
+        begin_writing()
+        end_secret(db.session, current_user.secret, "signed out")
+        db.session.commit()
         logout_user()
     session.clear()
     return redirect(url_for("staff.login"))

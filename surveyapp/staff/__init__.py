@@ -3,6 +3,7 @@
 from surveyapp.staff import (
     admin_campaigns,
     admin_org,
+    admin_users,
     api_tokens,
     audit,
     auth,
@@ -18,6 +19,7 @@ from surveyapp.staff.blueprint import bp, root
 __all__ = [
     "admin_campaigns",
     "admin_org",
+    "admin_users",
     "api_tokens",
     "audit",
     "auth",

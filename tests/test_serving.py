@@ -1,12 +1,14 @@
 """Under real gunicorn workers: the logs never hold a survey token or an API key, however it
-was encoded."""
+was encoded, and the sign-in limit is one limit across workers when Redis holds it."""
 
 from __future__ import annotations
 
 import http.client
 import json
+import re
+import uuid
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from surveyapp.serving import redact
 from tests.servers import gunicorn
@@ -74,3 +76,27 @@ def test_redaction_reads_parts_as_the_router_would_and_leaves_the_rest():
     assert redact(f"Authorization: Bearer {API_KEY}") == "Authorization: Bearer [redacted]"
     untouched = '127.0.0.1 - - "GET /staff/campaigns/x%20y/?page=2 HTTP/1.1" 200 "http://h//a"'
     assert redact(untouched) == untouched
+
+
+def _sign_in_attempt(port: int, email: str) -> int:
+    """One wrong password from a fresh connection (either worker may take it): the status."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", "/staff/login")
+    form = connection.getresponse()
+    page = form.read().decode()
+    cookie = form.headers["Set-Cookie"].split(";")[0]
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    body = urlencode({"email": email, "password": "not the password", "csrf_token": token})
+    headers = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"}
+    connection.request("POST", "/staff/login", body=body, headers=headers)
+    status = connection.getresponse().status
+    connection.close()
+    return status
+
+
+def test_two_workers_count_wrong_passwords_as_one_limit_through_redis(database_url):
+    email = f"guess-{uuid.uuid4().hex}@example.org"  # a key no other run has counted
+    redis = {"SURVEYAPP_REDIS_URL": "redis://127.0.0.1:6379/13"}
+    with gunicorn(database_url, "test", workers=2, settings=redis) as server:
+        statuses = [_sign_in_attempt(server.port, email) for _ in range(8)]
+    assert statuses == [200] * 5 + [429] * 3

@@ -370,10 +370,10 @@ def _links_csv(rows: list[tuple[str, str]]) -> bytes:
 
 
 def _attachment(body: bytes, filename: str) -> ResponseReturnValue:
-    """A download kept out of every cache: each line opens someone's survey."""
+    """A CSV download (kept out of every cache, as every staff response): each line opens
+    someone's survey."""
     response = current_app.response_class(body, mimetype="text/csv")
     response.headers.set("Content-Disposition", "attachment", filename=filename)
-    response.headers["Cache-Control"] = "no-store"
     return response
 
 

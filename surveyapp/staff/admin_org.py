@@ -22,7 +22,7 @@ from wtforms.fields.choices import SelectChoice
 from surveyapp.errors import InputError, Problem
 from surveyapp.extensions import csrf, db
 from surveyapp.models import LEVELS, Function, OrgUnit, Person
-from surveyapp.services.csv_input import CsvRow, read_csv_text
+from surveyapp.services.csv_input import MAX_BYTES, CsvRow, read_csv_text, too_large
 from surveyapp.services.org import ROSTER_COLUMNS, UNIT_COLUMNS, import_roster, import_units
 from surveyapp.services.transaction import atomic, begin_writing
 from surveyapp.staff.admin_forms import CsvUploadForm, FunctionForm, UnitEditForm, UnitForm
@@ -30,7 +30,7 @@ from surveyapp.staff.blueprint import bp
 from surveyapp.staff.scope import role_required
 
 ADMIN_ROLES = ("admin",)
-UPLOAD_MAX_BYTES = 32 * 1024 * 1024  # a roster of 100,000 people is about 8 MB
+UPLOAD_OVERHEAD = 64 * 1024  # the form's other fields and multipart headers
 TOP_LEVEL = SelectChoice("", "(top level)")
 UNIT_FORM_COLUMNS = re.compile(r"column '(\w+)'")
 
@@ -56,7 +56,7 @@ def uploads(view: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
-        request.max_content_length = UPLOAD_MAX_BYTES
+        request.max_content_length = MAX_BYTES + UPLOAD_OVERHEAD
         return view(*args, **kwargs)
 
     return csrf.exempt(wrapped)
@@ -77,7 +77,9 @@ def place_problems(
 def read_upload(upload: FileStorage, columns: tuple[str, ...]) -> tuple[str, list[CsvRow]]:
     """The uploaded file's name and rows; an error names the file and what is wrong with it."""
     source = (upload.filename or "upload.csv")[:120]
-    data = upload.read()
+    data = upload.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise InputError([Problem(source, "", too_large(MAX_BYTES))])
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:

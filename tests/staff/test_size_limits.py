@@ -1,8 +1,9 @@
 """Files too large are refused before they are parsed, with a message naming the file and
-the limit; nothing is imported."""
+the limit, and nothing is imported; the long lists of the admin pages come a page at a time."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -60,3 +61,26 @@ def test_an_upload_over_the_limit_is_refused_with_its_reason(app, login_as, monk
     huge = upload(admin, "/staff/admin/units/import", "x" * (admin_org.UPLOAD_OVERHEAD + 4096))
     assert huge.status_code == 413
     assert _count(app, OrgUnit) == 0
+
+
+def test_the_unit_tree_is_shown_a_page_at_a_time_in_tree_order(app, login_as):
+    with app.app_context():
+        db.session.execute(
+            sa.insert(OrgUnit), [{"code": "B-TOP", "name": "Top", "parent_id": None}]
+        )
+        top = db.session.scalar(sa.select(OrgUnit.id))
+        children = [
+            {"code": f"C{n:03d}", "name": f"Unit {n}", "parent_id": top} for n in range(199)
+        ]
+        db.session.execute(sa.insert(OrgUnit), children)
+        db.session.execute(
+            sa.insert(OrgUnit), [{"code": "A-LAST", "name": "Alone", "parent_id": None}]
+        )
+        db.session.commit()
+    admin = login_as("admin")
+    pages = [admin.get(f"/staff/admin/units?page={n}").get_data(as_text=True) for n in (1, 2, 3)]
+    assert "201 units, each under its parent; page 1 of 3." in pages[0]
+    codes = [re.findall(r"/staff/admin/units/([^\"?]+)\">", page) for page in pages]
+    assert codes[0][:3] == ["A-LAST", "B-TOP", "C000"] and len(codes[0]) == 100
+    assert codes[1][0] == "C098" and codes[2] == ["C198"]
+    assert admin.get("/staff/admin/units?page=x").get_data(as_text=True).count("<tr>") == 101

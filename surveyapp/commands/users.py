@@ -14,6 +14,11 @@ from flask.cli import with_appcontext
 
 from surveyapp.commands.common import code_list, in_transaction
 
+ROLE = click.option("--role", required=True, help="admin, change_manager or hr")
+UNITS = click.option(
+    "--units", "unit_codes", help="unit codes a change manager sees, comma-separated"
+)
+
 
 @click.group()
 def users() -> None:
@@ -29,8 +34,8 @@ def _read_password() -> str:
 
 @users.command("create")
 @click.argument("email")
-@click.option("--role", required=True, help="admin, change_manager or hr")
-@click.option("--units", "unit_codes", help="unit codes a change manager sees, comma-separated")
+@ROLE
+@UNITS
 @with_appcontext
 def users_create(email: str, role: str, unit_codes: str | None) -> None:
     """Create a staff user; the password is read from standard input."""
@@ -102,8 +107,8 @@ def users_reset_password(email: str) -> None:
 
 @users.command("set-role")
 @click.argument("email")
-@click.option("--role", required=True, help="admin, change_manager or hr")
-@click.option("--units", "unit_codes", help="unit codes a change manager sees, comma-separated")
+@ROLE
+@UNITS
 @with_appcontext
 def users_set_role(email: str, role: str, unit_codes: str | None) -> None:
     """Give a user another role; their sessions end."""

@@ -1,10 +1,11 @@
 """gunicorn settings for `make demo` and production: sync workers, two per core plus one."""
 
-import multiprocessing
 import os
 
+from surveyapp.config import worker_count
+
 bind = os.environ.get("SURVEYAPP_BIND", "127.0.0.1:5000")
-workers = int(os.environ.get("SURVEYAPP_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+workers = worker_count()  # the app checks the same number against its limit storage
 worker_class = "sync"
 timeout = 30
 graceful_timeout = 20

@@ -18,6 +18,9 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
 }
+HSTS = "max-age=31536000"  # a year of HTTPS only, once a browser has seen the site over it
+PRIVATE_BLUEPRINTS = ("staff", "api")  # pages and answers about people and their results
+PUBLIC_ENDPOINTS = ("api.openapi_json",)
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -146,7 +149,18 @@ def refuse_nul_in_address() -> None:
 
 
 def add_security_headers(response: Any) -> Any:
-    """Every response forbids inline script, framing and MIME sniffing (security.md, C6)."""
+    """Every response forbids inline script, framing and MIME sniffing (security.md, C6).
+
+    Staff pages and API answers are never stored by a browser or proxy (a shared computer's
+    back button or cache would show the next person results, rosters or audit entries), and
+    where cookies are Secure, HSTS keeps browsers on HTTPS.
+    """
+    from flask import current_app, request
+
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    if request.blueprint in PRIVATE_BLUEPRINTS and request.endpoint not in PUBLIC_ENDPOINTS:
+        response.headers["Cache-Control"] = "no-store"
+    if current_app.config["SESSION_COOKIE_SECURE"]:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     return response

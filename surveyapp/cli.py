@@ -20,7 +20,8 @@ from surveyapp.commands.demo import demo
 from surveyapp.commands.jobs import jobs, worker
 from surveyapp.commands.mail import mail
 from surveyapp.commands.open_links import openlinks
-from surveyapp.commands.org import roster, units, users
+from surveyapp.commands.org import roster, units
+from surveyapp.commands.users import users
 from surveyapp.exports.cli import export
 
 

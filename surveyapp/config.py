@@ -6,6 +6,7 @@ test or a command can set variables first and get a matching configuration.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import secrets
 from datetime import timedelta
@@ -37,6 +38,28 @@ def _whole_number(name: str, default: int, minimum: int) -> int:
         limit = "above 0" if minimum == 1 else f"of at least {minimum}"
         raise ConfigError(f"SURVEYAPP_{name} must be a whole number {limit}, not {value!r}")
     return int(value)
+
+
+def worker_count() -> int:
+    """How many gunicorn workers serve (SURVEYAPP_WORKERS; two per core plus one)."""
+    return _whole_number("WORKERS", multiprocessing.cpu_count() * 2 + 1, 1)
+
+
+def _limit_storage(mode: str) -> str:
+    """Where the rate limits count: Redis when set, else this process's memory.
+
+    Counted in memory, each worker keeps its own counts and every limit is multiplied by the
+    number of workers, so production with several workers refuses to start without Redis.
+    """
+    storage = _env("REDIS_URL", "memory://") or "memory://"
+    workers = worker_count()
+    if mode == "production" and workers > 1 and storage.startswith("memory://"):
+        raise ConfigError(
+            f"SURVEYAPP_REDIS_URL must be set in production when SURVEYAPP_WORKERS is {workers}: "
+            "rate limits kept in memory would count each worker apart "
+            "(or set SURVEYAPP_WORKERS=1)"
+        )
+    return storage
 
 
 def _dev_secret_key(instance_path: Path) -> str:
@@ -91,8 +114,8 @@ def load_config(mode: str | None, instance_path: Path) -> dict[str, Any]:
         "SURVEYAPP_QUEUE": _env("QUEUE", "surveyapp"),
         # Proxies in front that set X-Forwarded-For/-Proto; 0 trusts no such header.
         "SURVEYAPP_PROXY_HOPS": _whole_number("PROXY_HOPS", 0, 0),
-        # Login limits must be shared by every worker: Redis when there are several.
-        "RATELIMIT_STORAGE_URI": _env("REDIS_URL", "memory://"),
+        # Limits must be shared by every worker: Redis when there are several.
+        "RATELIMIT_STORAGE_URI": _limit_storage(mode),
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_HEADERS_ENABLED": True,
         **_smtp_settings(),

@@ -39,14 +39,20 @@ class Gunicorn:
 
 
 @contextmanager
-def gunicorn(database_url: str, secret_key: str, workers: int = 2) -> Iterator[Gunicorn]:
-    """Serve the app on a free port until the block ends; waits for /healthz first."""
+def gunicorn(
+    database_url: str, secret_key: str, workers: int = 2, settings: dict[str, str] | None = None
+) -> Iterator[Gunicorn]:
+    """Serve the app on a free port until the block ends; waits for /healthz first.
+
+    `settings` adds SURVEYAPP_* variables (a Redis URL for shared limits, say).
+    """
     port = free_port()
     env = os.environ | {
         "SURVEYAPP_BIND": f"127.0.0.1:{port}",
         "SURVEYAPP_WORKERS": str(workers),
         "SURVEYAPP_DATABASE_URL": database_url,
         "SURVEYAPP_SECRET_KEY": secret_key,
+        **(settings or {}),
     }
     binary = Path(sys.executable).parent / "gunicorn"
     process = subprocess.Popen(

@@ -20,6 +20,7 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
 
 def test_production_uses_the_given_secret_and_secure_cookies(monkeypatch, tmp_path: Path):
     monkeypatch.setenv("SURVEYAPP_SECRET_KEY", "s" * 64)
+    monkeypatch.setenv("SURVEYAPP_WORKERS", "1")
     monkeypatch.setenv("SURVEYAPP_DATABASE_URL", f"sqlite:///{tmp_path / 'p.db'}")
     config = load_config("production", tmp_path / "instance")
     assert config["SECRET_KEY"] == "s" * 64
@@ -70,3 +71,21 @@ def test_a_proxy_count_that_is_not_a_whole_number_stops_the_app(monkeypatch, tmp
         ConfigError, match="SURVEYAPP_PROXY_HOPS must be a whole number of at least 0"
     ):
         load_config("testing", tmp_path)
+
+
+def test_production_with_several_workers_refuses_limits_kept_in_memory(monkeypatch, tmp_path):
+    monkeypatch.setenv("SURVEYAPP_SECRET_KEY", "s" * 64)
+    monkeypatch.setenv("SURVEYAPP_DATABASE_URL", f"sqlite:///{tmp_path / 'p.db'}")
+    monkeypatch.delenv("SURVEYAPP_REDIS_URL", raising=False)
+    monkeypatch.setenv("SURVEYAPP_WORKERS", "3")
+    with pytest.raises(
+        ConfigError, match=r"SURVEYAPP_REDIS_URL must be set .* SURVEYAPP_WORKERS is 3"
+    ):
+        load_config("production", tmp_path / "instance")
+    assert load_config("development", tmp_path / "instance")["RATELIMIT_STORAGE_URI"] == "memory://"
+    monkeypatch.setenv("SURVEYAPP_REDIS_URL", "redis://127.0.0.1:6379/15")
+    shared = load_config("production", tmp_path / "instance")
+    assert shared["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/15"
+    monkeypatch.delenv("SURVEYAPP_REDIS_URL")
+    monkeypatch.setenv("SURVEYAPP_WORKERS", "1")
+    assert load_config("production", tmp_path / "instance")["RATELIMIT_STORAGE_URI"] == "memory://"

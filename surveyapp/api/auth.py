@@ -2,7 +2,8 @@
 
 Only the OpenAPI document is public. Everything else needs `Authorization: Bearer <token>`;
 a missing, unknown or revoked token, or one whose user is deactivated, gets 401 and no hint
-of which it was.
+of which it was. A token anywhere else (`?access_token=`, `?token=`) is refused unread: URLs
+end up in logs, histories and Referers (the access log redacts them, see serving.py).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from surveyapp.services.api_tokens import (
 
 PUBLIC_ENDPOINTS = frozenset({"api.openapi_json"})
 MAX_TOKEN_LENGTH = 200
+CREDENTIAL_PARAMETERS = frozenset({"access_token", "token", "api_key", "apikey", "key", "bearer"})
+IN_THE_HEADER = "Send the API token only as 'Authorization: Bearer <token>', never in the URL."
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,8 @@ def bearer_token() -> str | None:
 @bp.before_request
 def authenticate() -> None:
     """Resolve the token before any resource runs; refuse the request without a live one."""
+    if any(name.lower() in CREDENTIAL_PARAMETERS for name in request.args):
+        raise ApiError(400, IN_THE_HEADER, "token_in_url")
     if request.endpoint in PUBLIC_ENDPOINTS:
         return
     secret = bearer_token()

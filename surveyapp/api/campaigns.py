@@ -14,13 +14,13 @@ from surveyapp.api.auth import caller
 from surveyapp.api.blueprint import bp
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, Response
-from surveyapp.services.survey_pages import as_utc, campaign_phase
+from surveyapp.services.survey_pages import campaign_phase
 from surveyapp.staff.scope import visible_campaigns
 
 
 def _moment(value: datetime | None) -> str | None:
     """An ISO 8601 time in UTC (SQLite gives naive datetimes back; they are UTC)."""
-    return None if value is None else as_utc(value).isoformat()
+    return None if value is None else value.isoformat()
 
 
 def respondent_counts(campaigns: list[Campaign]) -> dict[int, int]:

@@ -50,7 +50,6 @@ def error_response(status: int, message: str | None = None, code: str | None = N
     }
     response = jsonify(error=body)
     response.status_code = status
-    response.headers["Cache-Control"] = "no-store"
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="surveyapp"'
     return response

@@ -114,5 +114,4 @@ def unit_brief(slug: str, code: str) -> ResponseReturnValue:
     record_read(campaign, BRIEF_READ, 1, unit=code, format="pdf")
     response = current_app.response_class(pdf, mimetype="application/pdf")
     response.headers.set("Content-Disposition", "attachment", filename=job.path_name)
-    response.headers["Cache-Control"] = "no-store"
     return response

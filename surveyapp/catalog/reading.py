@@ -12,6 +12,7 @@ from surveyapp.errors import Problem
 
 PathKey = tuple[str | int, ...]
 LIBRARY_FILES = frozenset({"patterns.yaml", "playbook.yaml"})
+MAX_FILE_BYTES = 1024 * 1024  # the largest shipped file is 21 KB; checked before parsing
 MAX_DEPTH = 20  # an instrument nests six levels; much deeper is a mistake, or an attack
 
 
@@ -88,7 +89,14 @@ def read_yaml(path: Path) -> tuple[SourceDocument | None, list[Problem]]:
     """Parse one YAML file with PyYAML's safe loader (no arbitrary object construction)."""
     name = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            limit = f"{MAX_FILE_BYTES // 1024} KB"
+            return None, [
+                Problem(name, "", f"the file is larger than {limit}, too large for an instrument")
+            ]
+        text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         return None, [Problem(name, "", f"cannot read the file: {error}")]
     try:

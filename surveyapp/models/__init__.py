@@ -21,7 +21,7 @@ from surveyapp.models.mail import OutboxMessage
 from surveyapp.models.org import LEVELS, Function, OrgUnit, Person
 from surveyapp.models.responses import Answer, Response
 from surveyapp.models.survey import Draft, OpenLink
-from surveyapp.models.users import ROLES, ApiToken, User, user_units
+from surveyapp.models.users import ROLES, ApiToken, StaffSession, User, user_units
 
 __all__ = [
     "LEVELS",
@@ -47,6 +47,7 @@ __all__ = [
     "Response",
     "ResponseScale",
     "Scale",
+    "StaffSession",
     "User",
     "campaign_units",
     "user_units",

@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from surveyapp.models.base import Base, utcnow
+from surveyapp.models.base import Base, UTCDateTime, utcnow
 
 
 class AuditEvent(Base):
@@ -21,9 +21,7 @@ class AuditEvent(Base):
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    occurred_at: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, index=True
-    )
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     actor: Mapped[str] = mapped_column(sa.String(254))
     action: Mapped[str] = mapped_column(sa.String(60))
     campaign_id: Mapped[int | None] = mapped_column(

@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from surveyapp.models.base import Base, one_of, utcnow
+from surveyapp.models.base import Base, UTCDateTime, one_of, utcnow
 from surveyapp.models.instruments import InstrumentVersion
 from surveyapp.models.org import OrgUnit, Person
 
@@ -55,9 +55,9 @@ class Campaign(Base):
     min_group_size: Mapped[int] = mapped_column(default=DEFAULT_MIN_GROUP)
     min_comment_group_size: Mapped[int] = mapped_column(default=DEFAULT_MIN_COMMENT_GROUP)
     status: Mapped[str] = mapped_column(sa.String(20), default="draft")
-    opens_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    closes_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     instruments: Mapped[list[CampaignInstrument]] = relationship(
         order_by=CampaignInstrument.position, cascade="all, delete-orphan"
@@ -90,7 +90,7 @@ class Invitation(Base):
     status: Mapped[str] = mapped_column(sa.String(20), default="sent")
     # Submitted to an anonymous campaign, its answers still held (services/holding.py).
     answer_held: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
-    issued_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     campaign: Mapped[Campaign] = relationship()
     person: Mapped[Person] = relationship()

@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from surveyapp.models.base import Base, one_of, utcnow
+from surveyapp.models.base import Base, UTCDateTime, one_of, utcnow
 
 ADKAR_ELEMENTS = ("awareness", "desire", "knowledge", "ability", "reinforcement")
 ITEM_TYPES = ("likert", "single", "multi", "text", "knowledge")
@@ -45,7 +45,7 @@ class InstrumentVersion(Base):
     locales: Mapped[list[str]] = mapped_column(sa.JSON)
     pages: Mapped[list[dict[str, Any]] | None] = mapped_column(sa.JSON)
     checksum: Mapped[str] = mapped_column(sa.String(64))
-    loaded_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    loaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     instrument: Mapped[Instrument] = relationship(back_populates="versions")
     response_scales: Mapped[list[ResponseScale]] = relationship(

@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from surveyapp.models.base import Base, one_of, utcnow
+from surveyapp.models.base import Base, UTCDateTime, one_of, utcnow
 
 JOB_KINDS = ("briefs", "analysis")
 JOB_STATUSES = ("queued", "running", "done", "failed")
@@ -34,10 +34,8 @@ class Job(Base):
     progress: Mapped[float] = mapped_column(default=0.0)
     result: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     error: Mapped[str | None] = mapped_column(sa.String(1000))
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     __table_args__ = (
         sa.CheckConstraint(one_of("kind", JOB_KINDS), name="kind"),

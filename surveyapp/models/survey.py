@@ -14,7 +14,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from surveyapp.models.base import Base, one_of, utcnow
+from surveyapp.models.base import Base, UTCDateTime, one_of, utcnow
 from surveyapp.models.campaigns import Campaign, Invitation
 from surveyapp.models.org import LEVELS, OrgUnit
 
@@ -28,7 +28,7 @@ class OpenLink(Base):
     campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaigns.id", ondelete="CASCADE"))
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("org_units.id"))
     code: Mapped[str] = mapped_column(sa.String(32), unique=True)
-    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     campaign: Mapped[Campaign] = relationship()
     unit: Mapped[OrgUnit] = relationship()
@@ -64,7 +64,7 @@ class Draft(Base):
     sealed_answers: Mapped[bytes | None] = mapped_column(sa.LargeBinary)  # None: nothing yet
     submitted: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(
-        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow, index=True
+        UTCDateTime(), default=utcnow, onupdate=utcnow, index=True
     )
 
     invitation: Mapped[Invitation | None] = relationship()

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 from surveyapp.errors import SurveyappError
 from surveyapp.models import ApiToken, User
 from surveyapp.models.base import utcnow
-from surveyapp.services.survey_pages import as_utc
 from surveyapp.services.tokens import hash_token, new_token
 
 TOKEN_PREFIX = "sapi_"  # lets secret scanners and people recognise a leaked key
@@ -95,7 +94,7 @@ def authenticate_api_token(session: Session, secret: str) -> ApiToken | None:
 def use_is_stale(token: ApiToken) -> bool:
     """Whether the token's last use is unrecorded or older than TOUCH_INTERVAL."""
     last = token.last_used_at
-    return last is None or as_utc(last) < utcnow() - TOUCH_INTERVAL
+    return last is None or last < utcnow() - TOUCH_INTERVAL
 
 
 def touch_api_token(session: Session, token_id: int) -> None:

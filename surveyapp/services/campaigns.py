@@ -30,7 +30,6 @@ from surveyapp.models.campaigns import (
 from surveyapp.services.identifying import mode_change_problems
 from surveyapp.services.org import unit_subtree_ids, units_by_code
 from surveyapp.services.sealing import Seal
-from surveyapp.services.survey_pages import as_utc
 from surveyapp.services.tokens import PersonalLinks, hash_token
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}$"
@@ -164,7 +163,7 @@ def open_campaign(session: Session, campaign: Campaign) -> None:
     if campaign.status != "draft":
         raise SurveyappError(f"campaign {campaign.slug!r} is {campaign.status}, not a draft")
     campaign.status = "open"
-    if campaign.opens_at is None or as_utc(campaign.opens_at) > utcnow():
+    if campaign.opens_at is None or campaign.opens_at > utcnow():
         campaign.opens_at = utcnow()
     session.flush()
 
@@ -311,14 +310,10 @@ def _locked_problems(campaign: Campaign, changes: CampaignChanges) -> list[Probl
             changes.min_comment_group_size,
             "minimum group size for comments",
         ),
-        "--opens": (_moment(campaign.opens_at), _moment(changes.opens_at), "opening date"),
+        "--opens": (campaign.opens_at, changes.opens_at, "opening date"),
     }
     if phase == "closed":
-        fixed["--closes"] = (
-            _moment(campaign.closes_at),
-            _moment(changes.closes_at),
-            "closing date",
-        )
+        fixed["--closes"] = (campaign.closes_at, changes.closes_at, "closing date")
     for option, (before, after, label) in fixed.items():
         if before != after:
             problems.append(
@@ -340,11 +335,6 @@ def _locked_problems(campaign: Campaign, changes: CampaignChanges) -> list[Probl
     return problems
 
 
-def _moment(value: datetime | None) -> datetime | None:
-    """A stored or typed date-time, comparable whatever the database did to its time zone."""
-    return as_utc(value) if value is not None else None
-
-
 def update_campaign(session: Session, campaign: Campaign, changes: CampaignChanges) -> Campaign:
     """Apply an admin's edit, or raise with every problem and change nothing.
 
@@ -362,7 +352,7 @@ def update_campaign(session: Session, campaign: Campaign, changes: CampaignChang
     problems += _privacy_problems(
         changes.mode, changes.min_group_size, changes.min_comment_group_size
     )
-    opens, closes = _moment(changes.opens_at), _moment(changes.closes_at)
+    opens, closes = changes.opens_at, changes.closes_at
     if opens and closes and closes <= opens:
         problems.append(Problem("--closes", "", "the campaign must close after it opens"))
     units: list[OrgUnit] = []

@@ -11,6 +11,8 @@ from pathlib import Path
 from surveyapp.errors import InputError, Problem
 
 MAX_FIELD = 10_000
+MAX_BYTES = 32 * 1024 * 1024  # a roster of 100,000 people is about 8 MB
+MAX_ROWS = 200_000  # twice the largest organisation we plan for (100,000 units or people)
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,9 @@ def read_csv_text(
     rows: list[CsvRow] = []
     try:
         for record in reader:
+            if len(rows) >= MAX_ROWS:
+                reason = f"more than {MAX_ROWS:,} rows; split the file and import each part"
+                raise InputError([Problem(source, f"row {reader.line_num}", reason)])
             if not any(cell.strip() for cell in record):
                 continue
             if len(record) != len(header):
@@ -104,9 +109,14 @@ def read_csv_text(
 def read_csv_file(
     path: Path, required: Iterable[str], optional: Iterable[str] = ()
 ) -> list[CsvRow]:
-    """Read a UTF-8 CSV file from disk; see `read_csv_text`."""
+    """Read a UTF-8 CSV file from disk, refusing one over MAX_BYTES before reading it;
+    see `read_csv_text`."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise InputError([Problem(str(path), "", too_large(MAX_BYTES))])
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise InputError([Problem(str(path), "", "no such file")]) from None
     except UnicodeDecodeError as error:
@@ -114,3 +124,9 @@ def read_csv_file(
             [Problem(str(path), "", f"not UTF-8 text (byte {error.start}); save it as UTF-8")]
         ) from None
     return read_csv_text(text, str(path), required, optional)
+
+
+def too_large(limit: int) -> str:
+    """The message for a file over `limit` bytes, in the unit people think in."""
+    size = f"{limit // 2**20} MB" if limit >= 2**20 else f"{limit // 2**10} KB"
+    return f"the file is larger than {size}; split it and import each part"

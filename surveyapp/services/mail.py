@@ -39,7 +39,6 @@ from surveyapp.models.mail import MESSAGE_KINDS, MESSAGE_STATUSES
 from surveyapp.services.campaigns import issue_invitations
 from surveyapp.services.survey_pages import (
     SurveyPlan,
-    as_utc,
     campaign_locales,
     campaign_phase,
     estimated_minutes,
@@ -73,14 +72,14 @@ def _offered(plan: SurveyPlan) -> list[str]:
 
 def campaign_content(campaign: Campaign, plan: SurveyPlan, now: datetime) -> MailContent:
     """What every message of the campaign says; the link and round are filled in per message."""
-    opens = as_utc(campaign.opens_at) if campaign.opens_at else None
+    opens = campaign.opens_at
     return MailContent(
         campaign_name=campaign.name,
         link="",
         minutes=estimated_minutes(plan.pages),
         confidential=campaign.privacy_mode == "confidential",
         opens_on=opens.date() if opens and opens > now else None,
-        closes_on=as_utc(campaign.closes_at).date() if campaign.closes_at else None,
+        closes_on=campaign.closes_at.date() if campaign.closes_at else None,
     )
 
 

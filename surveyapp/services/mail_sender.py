@@ -43,7 +43,7 @@ from surveyapp.services.mail import (
     reminder_round,
     stuck_messages,
 )
-from surveyapp.services.survey_pages import as_utc, campaign_phase, survey_plan
+from surveyapp.services.survey_pages import campaign_phase, survey_plan
 from surveyapp.services.tokens import PersonalLinks
 
 MAX_ATTEMPTS = 5
@@ -152,7 +152,7 @@ def _write(
     """
     mail = render_mail(row.kind, row.locale, content)
     domain = settings.sender.rpartition("@")[2].strip("> ") or "surveyapp.invalid"
-    stamp = as_utc(row.created_at).strftime("%Y%m%d%H%M%S")
+    stamp = row.created_at.strftime("%Y%m%d%H%M%S")
     message = EmailMessage()
     message["Subject"] = row.subject
     message["From"] = settings.sender
@@ -177,7 +177,7 @@ def _rate_full_until(session: Session, now: datetime, rate: int) -> datetime | N
     """When the next message may go, if `rate` were handed over in the minute before `now`."""
     since = now - RATE_WINDOW
     moments = sorted(
-        as_utc(moment)
+        moment
         for moment in session.scalars(
             sa.select(
                 sa.case(

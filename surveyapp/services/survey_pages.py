@@ -103,16 +103,11 @@ def estimated_minutes(pages: list[SurveyPage]) -> int:
 def campaign_phase(campaign: Campaign | CampaignRow, now: datetime | None = None) -> Phase:
     """Open by hand (`status`) or by date (`opens_at`), closed by hand or by `closes_at`."""
     now = now or utcnow()
-    if campaign.status == "closed" or (campaign.closes_at and now >= as_utc(campaign.closes_at)):
+    if campaign.status == "closed" or (campaign.closes_at and now >= campaign.closes_at):
         return "closed"
-    if campaign.status == "open" or (campaign.opens_at and now >= as_utc(campaign.opens_at)):
+    if campaign.status == "open" or (campaign.opens_at and now >= campaign.opens_at):
         return "open"
     return "not_open"
-
-
-def as_utc(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes for timezone-aware columns; they were stored as UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
 
 
 def localized(texts: LocalizedText, locale: str) -> str:

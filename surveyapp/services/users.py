@@ -1,4 +1,10 @@
-"""Staff accounts: creation with a hashed password and, for change managers, their units."""
+"""Staff accounts: creation, sign-in checks, and an admin's changes to an account.
+
+Every change an admin makes (deactivate, activate, new password, role, units) is written to
+the audit trail in the same transaction, and ends the user's sessions when it changes what
+they may do or how they sign in. The last active admin can be neither deactivated nor given
+another role, so the organisation never locks itself out of its own administration.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +15,12 @@ from functools import cache
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from surveyapp.errors import InputError, Problem
-from surveyapp.models import ROLES, User
+from surveyapp.errors import InputError, Problem, SurveyappError
+from surveyapp.models import ROLES, AuditEvent, User
 from surveyapp.services.org import EMAIL_PATTERN, units_by_code
+from surveyapp.services.staff_sessions import end_user_sessions
 
 MIN_PASSWORD_LENGTH = 12
 password_hasher = PasswordHasher()
@@ -29,16 +36,7 @@ def create_user(
         problems.append(Problem("EMAIL", "", f"{email!r} is not an email address"))
     elif session.scalar(sa.select(User.id).where(User.email == email)) is not None:
         problems.append(Problem("EMAIL", "", f"a user {email!r} already exists"))
-    if role not in ROLES:
-        problems.append(Problem("--role", "", f"{role!r} is not one of {', '.join(ROLES)}"))
-    if role == "change_manager" and not unit_codes:
-        problems.append(Problem("--units", "", "a change manager needs at least one unit"))
-    if role != "change_manager" and unit_codes:
-        problems.append(
-            Problem("--units", "", f"units apply only to change managers, not {role!r}")
-        )
-    if len(password) < MIN_PASSWORD_LENGTH:
-        problems.append(Problem("password", "", f"use at least {MIN_PASSWORD_LENGTH} characters"))
+    problems += role_problems(role, unit_codes) + password_problems(password)
     if problems:
         raise InputError(problems)
     user = User(
@@ -50,6 +48,27 @@ def create_user(
     session.add(user)
     session.flush()
     return user
+
+
+def role_problems(role: str, unit_codes: list[str]) -> list[Problem]:
+    """What is wrong with giving someone `role` and these units (a role's scope rule)."""
+    problems = []
+    if role not in ROLES:
+        problems.append(Problem("--role", "", f"{role!r} is not one of {', '.join(ROLES)}"))
+    if role == "change_manager" and not unit_codes:
+        problems.append(Problem("--units", "", "a change manager needs at least one unit"))
+    if role != "change_manager" and unit_codes:
+        problems.append(
+            Problem("--units", "", f"units apply only to change managers, not {role!r}")
+        )
+    return problems
+
+
+def password_problems(password: str) -> list[Problem]:
+    """A password too short to resist guessing, as a problem naming the parameter."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return [Problem("password", "", f"use at least {MIN_PASSWORD_LENGTH} characters")]
+    return []
 
 
 @cache
@@ -77,3 +96,111 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
         user.password_hash = password_hasher.hash(password)
         session.flush()
     return user
+
+
+def find_user(session: Session, email: str) -> User:
+    """The staff user with this email, or an error naming the parameter."""
+    email = email.strip().lower()
+    user = None if "\x00" in email else session.scalar(sa.select(User).where(User.email == email))
+    if user is None:
+        raise InputError([Problem("EMAIL", "", f"no user {email!r}")])
+    return user
+
+
+def list_users(session: Session, offset: int = 0, limit: int | None = None) -> list[User]:
+    """Staff users by email, a page at a time when `limit` is given."""
+    query = (
+        sa.select(User)
+        .options(selectinload(User.units))
+        .order_by(User.email)
+        .offset(offset)
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def count_users(session: Session) -> int:
+    """How many staff users there are, active or not."""
+    return session.scalar(sa.select(sa.func.count()).select_from(User)) or 0
+
+
+def deactivate_user(session: Session, user: User, actor: str) -> None:
+    """Stop the user signing in or using tokens, and end their sessions (idempotent)."""
+    if user.active:
+        _keep_an_admin(session, user, "deactivate")
+        user.active = False
+        _changed(session, user, actor, "user.deactivate", "account deactivated")
+
+
+def activate_user(session: Session, user: User, actor: str) -> None:
+    """Let a deactivated user sign in again with their password (idempotent)."""
+    if not user.active:
+        user.active = True
+        _changed(session, user, actor, "user.activate", None)
+
+
+def reset_password(session: Session, user: User, password: str, actor: str) -> None:
+    """Give the user a new password; every session signed in with the old one ends."""
+    problems = password_problems(password)
+    if problems:
+        raise InputError(problems)
+    user.password_hash = password_hasher.hash(password)
+    _changed(session, user, actor, "user.reset_password", "password changed")
+
+
+def set_role(session: Session, user: User, role: str, unit_codes: list[str], actor: str) -> None:
+    """Give the user another role (a change manager with units); their sessions end."""
+    problems = role_problems(role, unit_codes)
+    if problems:
+        raise InputError(problems)
+    if role != "admin":
+        _keep_an_admin(session, user, f"make {role}")
+    before = user.role
+    user.role = role
+    user.units = units_by_code(session, unit_codes, "--units")
+    _changed(session, user, actor, "user.set_role", "role changed", before=before, role=role)
+
+
+def set_units(session: Session, user: User, unit_codes: list[str], actor: str) -> None:
+    """Change which units a change manager sees; their sessions end."""
+    if user.role != "change_manager":
+        raise InputError(
+            [Problem("--units", "", f"units apply only to change managers, not {user.role!r}")]
+        )
+    problems = role_problems(user.role, unit_codes)
+    if problems:
+        raise InputError(problems)
+    user.units = units_by_code(session, unit_codes, "--units")
+    codes = [unit.code for unit in user.units]
+    _changed(session, user, actor, "user.set_units", "units changed", units=codes)
+
+
+def _keep_an_admin(session: Session, user: User, change: str) -> None:
+    """Refuse a change that would leave no active admin."""
+    if user.role != "admin" or not user.active:
+        return
+    others = session.scalar(
+        sa.select(sa.func.count()).where(User.role == "admin", User.active, User.id != user.id)
+    )
+    if not others:
+        raise SurveyappError(
+            f"cannot {change} {user.email}: they are the last active admin "
+            "(make another admin first)"
+        )
+
+
+def _changed(
+    session: Session, user: User, actor: str, action: str, ends: str | None, **detail: object
+) -> None:
+    """Audit an admin's change to `user` and, when `ends` says why, end their sessions."""
+    session.flush()
+    ended = end_user_sessions(session, user.id, ends) if ends else 0
+    session.add(
+        AuditEvent(
+            actor=actor,
+            action=action,
+            detail={"user": user.email, **detail, "sessions_ended": ended},
+            row_count=1,
+        )
+    )
+    session.flush()

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from surveyapp.models import Campaign, Draft, Invitation, OpenLink, Person
 from surveyapp.models.base import utcnow
 from surveyapp.services.sealing import Seal
-from surveyapp.services.survey_pages import as_utc, campaign_phase
+from surveyapp.services.survey_pages import campaign_phase
 from surveyapp.services.tokens import hash_token
 
 DRAFT_LIFETIME = timedelta(days=30)
@@ -133,7 +133,7 @@ class Visit:
 def draft_expired(draft: DraftRow | Draft, now: datetime) -> bool:
     """Drafts left alone too long are not resumed: 30 days, or 30 minutes on a kiosk."""
     lifetime = KIOSK_DRAFT_LIFETIME if draft.kiosk else DRAFT_LIFETIME
-    return now - as_utc(draft.updated_at) > lifetime
+    return now - draft.updated_at > lifetime
 
 
 Record = TypeVar("Record")

@@ -3,6 +3,7 @@
 from surveyapp.staff import (
     admin_campaigns,
     admin_org,
+    admin_users,
     api_tokens,
     audit,
     auth,
@@ -11,12 +12,14 @@ from surveyapp.staff import (
     jobs,
     mail,
     open_links,
+    sessions,
 )
 from surveyapp.staff.blueprint import bp, root
 
 __all__ = [
     "admin_campaigns",
     "admin_org",
+    "admin_users",
     "api_tokens",
     "audit",
     "auth",
@@ -27,4 +30,5 @@ __all__ = [
     "mail",
     "open_links",
     "root",
+    "sessions",
 ]

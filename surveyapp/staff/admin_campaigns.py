@@ -40,7 +40,7 @@ from surveyapp.services.participation import (
     roster_size,
 )
 from surveyapp.services.sealing import Seal
-from surveyapp.services.survey_pages import as_utc, campaign_phase
+from surveyapp.services.survey_pages import campaign_phase
 from surveyapp.services.tokens import PersonalLinks
 from surveyapp.services.transaction import atomic
 from surveyapp.staff.admin_forms import (
@@ -79,7 +79,7 @@ def admin_helpers() -> dict:
     """Time in UTC as the forms take it, and whether another feature's page is installed."""
 
     def moment(value: datetime | None) -> str:
-        return _in_utc(value).strftime("%Y-%m-%d %H:%M UTC") if value else ""
+        return value.strftime("%Y-%m-%d %H:%M UTC") if value else ""
 
     return {
         "moment": moment,
@@ -116,14 +116,9 @@ def _fields(form: CampaignEditForm) -> dict:
     return {key: getattr(form, name) for key, name in OPTION_FIELDS.items() if hasattr(form, name)}
 
 
-def _in_utc(value: datetime) -> datetime:
-    """A stored moment in UTC, whatever time zone the database session handed it back in."""
-    return as_utc(value).astimezone(UTC)
-
-
 def _day(value: datetime | None) -> date | None:
     """The UTC day of a stored moment, as the date fields show it."""
-    return _in_utc(value).date() if value else None
+    return value.date() if value else None
 
 
 def _moment(typed: date | None, stored: datetime | None = None) -> datetime | None:
@@ -386,10 +381,10 @@ def _links_csv(rows: list[tuple[str, str]]) -> bytes:
 
 
 def _attachment(body: bytes, filename: str) -> ResponseReturnValue:
-    """A download kept out of every cache: each line opens someone's survey."""
+    """A CSV download (kept out of every cache, as every staff response): each line opens
+    someone's survey."""
     response = current_app.response_class(body, mimetype="text/csv")
     response.headers.set("Content-Disposition", "attachment", filename=filename)
-    response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -13,7 +13,6 @@ from wtforms import (
     Field,
     IntegerField,
     RadioField,
-    SelectField,
     SelectMultipleField,
     StringField,
 )
@@ -80,19 +79,29 @@ def _code(label: str) -> StringField:
     )
 
 
+def _parent_code() -> StringField:
+    """The parent typed by its code (a list of 100,000 units would be no use); the import
+    service then checks that it exists and makes no loop."""
+    return StringField(
+        "Parent unit's code",
+        filters=[stripped],
+        validators=[Optional(), Regexp(CODE_PATTERN, message=f"Use {CODE_RULE}.")],
+    )
+
+
 class UnitForm(FlaskForm):
     """A new unit, or (with `code` fixed by the page) a unit renamed or moved."""
 
     code = _code("Code")
     name = _name()
-    parent_code = SelectField("Parent unit", choices=[])
+    parent_code = _parent_code()
 
 
 class UnitEditForm(FlaskForm):
     """Rename a unit or move it under another parent; its code is how files name it, so fixed."""
 
     name = _name()
-    parent_code = SelectField("Parent unit", choices=[])
+    parent_code = _parent_code()
 
 
 class CsvUploadForm(FlaskForm):

@@ -7,6 +7,7 @@ file is taken whole or not at all, and every bad row is shown with its place and
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -17,21 +18,21 @@ from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import FileStorage
 from wtforms import Field
-from wtforms.fields.choices import SelectChoice
 
 from surveyapp.errors import InputError, Problem
 from surveyapp.extensions import csrf, db
 from surveyapp.models import LEVELS, Function, OrgUnit, Person
-from surveyapp.services.csv_input import CsvRow, read_csv_text
+from surveyapp.services.csv_input import MAX_BYTES, CsvRow, read_csv_text, too_large
 from surveyapp.services.org import ROSTER_COLUMNS, UNIT_COLUMNS, import_roster, import_units
 from surveyapp.services.transaction import atomic, begin_writing
 from surveyapp.staff.admin_forms import CsvUploadForm, FunctionForm, UnitEditForm, UnitForm
 from surveyapp.staff.blueprint import bp
+from surveyapp.staff.paging import Paging, paging
 from surveyapp.staff.scope import role_required
 
 ADMIN_ROLES = ("admin",)
-UPLOAD_MAX_BYTES = 32 * 1024 * 1024  # a roster of 100,000 people is about 8 MB
-TOP_LEVEL = SelectChoice("", "(top level)")
+UPLOAD_OVERHEAD = 64 * 1024  # the form's other fields and multipart headers
+UNITS_PAGE_SIZE = 100
 UNIT_FORM_COLUMNS = re.compile(r"column '(\w+)'")
 
 
@@ -56,7 +57,7 @@ def uploads(view: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
-        request.max_content_length = UPLOAD_MAX_BYTES
+        request.max_content_length = MAX_BYTES + UPLOAD_OVERHEAD
         return view(*args, **kwargs)
 
     return csrf.exempt(wrapped)
@@ -77,7 +78,9 @@ def place_problems(
 def read_upload(upload: FileStorage, columns: tuple[str, ...]) -> tuple[str, list[CsvRow]]:
     """The uploaded file's name and rows; an error names the file and what is wrong with it."""
     source = (upload.filename or "upload.csv")[:120]
-    data = upload.read()
+    data = upload.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise InputError([Problem(source, "", too_large(MAX_BYTES))])
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -87,8 +90,8 @@ def read_upload(upload: FileStorage, columns: tuple[str, ...]) -> tuple[str, lis
     return source, read_csv_text(text, source, columns)
 
 
-def unit_tree(exclude: OrgUnit | None = None) -> list[dict[str, Any]]:
-    """Every unit as nested nodes by code, with its own people; `exclude`'s subtree left out."""
+def unit_tree() -> list[dict[str, Any]]:
+    """Every unit as nested nodes by code, with its own people (the campaign form's choices)."""
     units = db.session.scalars(sa.select(OrgUnit).order_by(OrgUnit.code)).all()
     people = dict(
         db.session.execute(
@@ -98,26 +101,62 @@ def unit_tree(exclude: OrgUnit | None = None) -> list[dict[str, Any]]:
     nodes = {u.id: {"unit": u, "people": people.get(u.id, 0), "children": []} for u in units}
     roots: list[dict[str, Any]] = []
     for unit in units:
-        if exclude is not None and unit.id == exclude.id:
-            continue
         siblings = nodes[unit.parent_id]["children"] if unit.parent_id in nodes else roots
         siblings.append(nodes[unit.id])
     return roots
 
 
-def parent_choices(exclude: OrgUnit | None = None) -> list[SelectChoice]:
-    """The units a unit may sit under, indented as in the tree (never itself or below it)."""
-    choices = [TOP_LEVEL]
+def unit_outline() -> list[tuple[int, int]]:
+    """Every unit's id and depth in tree order: parents before their units, siblings by code.
 
-    def walk(nodes: list[dict[str, Any]], depth: int) -> None:
-        for node in nodes:
-            unit = node["unit"]
-            label = "\u00a0\u00a0" * depth + f"{unit.name} ({unit.code})"
-            choices.append(SelectChoice(unit.code, label))
-            walk(node["children"], depth + 1)
+    Only ids are read, so a page of the tree costs a fraction of a second even with 100,000
+    units; the page then loads the units it shows.
+    """
+    rows = db.session.execute(sa.select(OrgUnit.id, OrgUnit.parent_id).order_by(OrgUnit.code))
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for unit_id, parent_id in rows:
+        children[parent_id].append(unit_id)
+    order: list[tuple[int, int]] = []
+    stack = [(unit_id, 0) for unit_id in reversed(children[None])]
+    while stack:
+        unit_id, depth = stack.pop()
+        order.append((unit_id, depth))
+        stack.extend((child, depth + 1) for child in reversed(children[unit_id]))
+    return order
 
-    walk(unit_tree(exclude), 0)
-    return choices
+
+def _outline_page() -> tuple[list[dict[str, Any]], Paging]:
+    """One page of the unit tree: each unit, its depth, parent's code and number of people."""
+    outline = unit_outline()
+    shown = paging(len(outline), UNITS_PAGE_SIZE)
+    page = outline[shown.offset : shown.offset + UNITS_PAGE_SIZE]
+    ids = [unit_id for unit_id, _ in page]
+    parent = sa.orm.aliased(OrgUnit)
+    units = {
+        unit.id: (unit, parent_code)
+        for unit, parent_code in db.session.execute(
+            sa.select(OrgUnit, parent.code)
+            .outerjoin(parent, OrgUnit.parent_id == parent.id)
+            .where(OrgUnit.id.in_(ids))
+        )
+    }
+    people = dict(
+        db.session.execute(
+            sa.select(Person.unit_id, sa.func.count())
+            .where(Person.unit_id.in_(ids))
+            .group_by(Person.unit_id)
+        ).all()
+    )
+    rows = [
+        {
+            "unit": units[unit_id][0],
+            "parent": units[unit_id][1],
+            "depth": depth,
+            "people": people.get(unit_id, 0),
+        }
+        for unit_id, depth in page
+    ]
+    return rows, shown
 
 
 def _save_unit(form: FlaskForm, code: str) -> bool:
@@ -146,10 +185,11 @@ def _units_page(
 ) -> ResponseReturnValue:
     """The units page, with whichever of its two forms was sent shown as it came back."""
     form = form or UnitForm(formdata=None)
-    form.parent_code.choices = parent_choices()
+    rows, shown = _outline_page()
     return render_template(
         "staff/admin/units.html",
-        tree=unit_tree(),
+        rows=rows,
+        shown=shown,
         form=form,
         upload=upload or CsvUploadForm(formdata=None),
         problems=problems,
@@ -164,7 +204,6 @@ def admin_units() -> ResponseReturnValue:
     if request.method == "GET":
         return _units_page()
     form = UnitForm()
-    form.parent_code.choices = parent_choices()
     if form.validate():
         code = form.code.data
         if db.session.scalar(sa.select(OrgUnit.id).where(OrgUnit.code == code)) is not None:
@@ -183,7 +222,6 @@ def admin_unit(code: str) -> ResponseReturnValue:
     unit = db.first_or_404(sa.select(OrgUnit).where(OrgUnit.code == code))
     parent = unit.parent.code if unit.parent else ""
     form = UnitEditForm(data={"name": unit.name, "parent_code": parent})
-    form.parent_code.choices = parent_choices(exclude=unit)
     if request.method == "POST":
         if form.validate() and _save_unit(form, unit.code):
             flash(f"Unit {unit.code} saved.", "notice")

@@ -43,7 +43,7 @@ class RevokeTokenForm(FlaskForm):
 
 
 def _page(form: CreateTokenForm, issued: IssuedToken | None = None) -> ResponseReturnValue:
-    """The tokens page, never cached: it may hold a new token's secret."""
+    """The tokens page (never cached, as every staff page: it may hold a new token's secret)."""
     tokens = list_api_tokens(db.session, current_user.id)
     body = render_template(
         "staff/api_tokens.html",
@@ -52,7 +52,7 @@ def _page(form: CreateTokenForm, issued: IssuedToken | None = None) -> ResponseR
         tokens=tokens,
         issued=issued,
     )
-    return body, 200, {"Cache-Control": "no-store"}
+    return body, 200
 
 
 @bp.route("/api-tokens", methods=["GET", "POST"])

@@ -3,8 +3,6 @@ first, filtered by action and campaign, a page at a time."""
 
 from __future__ import annotations
 
-import math
-
 import sqlalchemy as sa
 from flask import render_template, request
 from flask.typing import ResponseReturnValue
@@ -12,16 +10,11 @@ from flask.typing import ResponseReturnValue
 from surveyapp.extensions import db
 from surveyapp.models import AuditEvent, Campaign
 from surveyapp.staff.blueprint import bp
+from surveyapp.staff.paging import paging
 from surveyapp.staff.scope import role_required
 
 AUDIT_ROLES = ("admin",)
 PAGE_SIZE = 50
-
-
-def _page_number() -> int:
-    """The `page` argument; anything but a sensible positive number means the first page."""
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 1_000_000 else 1
 
 
 @bp.get("/audit")
@@ -44,15 +37,14 @@ def audit_trail() -> ResponseReturnValue:
         campaign_id = next((c.id for c in campaigns if c.slug == slug), None)
         filters.append(sa.false() if campaign_id is None else AuditEvent.campaign_id == campaign_id)
     total = db.session.scalar(sa.select(sa.func.count(AuditEvent.id)).where(*filters))
-    pages = max(1, math.ceil(total / PAGE_SIZE))
-    page = min(_page_number(), pages)
+    shown = paging(total, PAGE_SIZE)
     events = db.session.execute(
         sa.select(AuditEvent, Campaign.slug)
         .outerjoin(Campaign, AuditEvent.campaign_id == Campaign.id)
         .where(*filters)
         .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
         .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
+        .offset(shown.offset)
     ).all()
     return render_template(
         "staff/audit.html",
@@ -60,7 +52,7 @@ def audit_trail() -> ResponseReturnValue:
         actions=actions,
         campaigns=campaigns,
         chosen={"action": action, "campaign": slug},
-        page=page,
-        pages=pages,
+        page=shown.page,
+        pages=shown.pages,
         total=total,
     )

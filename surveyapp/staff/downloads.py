@@ -43,7 +43,6 @@ def unit_brief(slug: str, code: str) -> ResponseReturnValue:
     pdf = render_job(job)
     response = current_app.response_class(pdf, mimetype="application/pdf")
     response.headers.set("Content-Disposition", "attachment", filename=job.path_name)
-    response.headers["Cache-Control"] = "no-store"
     return response
 
 
@@ -82,5 +81,4 @@ def literacy_export(slug: str, fmt: str) -> ResponseReturnValue:
         as_attachment=True,
         download_name=f"{campaign.slug}-literacy-{kind}.{fmt}",
     )
-    response.headers["Cache-Control"] = "no-store"
     return response

@@ -82,8 +82,7 @@ def _link_in_scope(slug: str, code: str) -> tuple[Campaign, OpenLink]:
 
 
 def _attachment(data: bytes, mimetype: str, filename: str) -> ResponseReturnValue:
-    """A download that is not kept in shared caches: the code opens the survey."""
+    """A download (kept out of caches, as every staff response: the code opens the survey)."""
     response = current_app.response_class(data, mimetype=mimetype)
     response.headers.set("Content-Disposition", "attachment", filename=filename)
-    response.headers["Cache-Control"] = "no-store"
     return response

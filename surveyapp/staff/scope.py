@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import abort
 from flask_login import current_user, login_required
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from surveyapp.models import Campaign, OrgUnit, User, user_units
 from surveyapp.services.org import unit_subtree_ids
@@ -49,9 +49,31 @@ def visible_unit_ids(session: Session, user_id: int, campaign: Campaign) -> set[
 
 
 def visible_campaigns(session: Session, user_id: int) -> list[Campaign]:
-    """Campaigns with at least one unit in the user's scope, newest first."""
-    campaigns = session.scalars(sa.select(Campaign).order_by(Campaign.created_at.desc()))
-    return [c for c in campaigns if visible_unit_ids(session, user_id, c)]
+    """Campaigns with at least one unit in the user's scope, newest first.
+
+    A campaign surveys its target units and everything below them, so it reaches the scope
+    exactly when one of its targets is in the scope or above a unit of it. That is decided
+    from one read of the unit tree for all campaigns, rather than each campaign's subtree
+    (which, with 100,000 units, cost a fifth of a second per campaign on the staff home).
+    """
+    campaigns = list(
+        session.scalars(
+            sa.select(Campaign)
+            .options(selectinload(Campaign.units))
+            .order_by(Campaign.created_at.desc())
+        )
+    )
+    scope = user_scope(session, user_id)
+    if scope is None:
+        return [campaign for campaign in campaigns if campaign.units]
+    parents = dict(session.execute(sa.select(OrgUnit.id, OrgUnit.parent_id)).all())
+    reach = set(scope)
+    for unit_id in scope:
+        parent = parents.get(unit_id)
+        while parent is not None and parent not in reach:
+            reach.add(parent)
+            parent = parents.get(parent)
+    return [c for c in campaigns if any(unit.id in reach for unit in c.units)]
 
 
 def campaign_in_scope(session: Session, user_id: int, slug: str) -> Campaign:

@@ -3,19 +3,23 @@
 Every state a link can be in has its own page and status (not open yet 403, closed 410,
 expired draft 410, unknown 404, already submitted 200, since a double click is not an error).
 Unknown and malformed tokens get the same 404, and repeated misses from one address are
-rate-limited, so the pages cannot be used to find out which tokens exist.
+rate-limited, so the pages cannot be used to find out which tokens exist; only misses count
+and only misses are refused, so a guesser behind the same address as a site's staff (a shared
+NAT) never blocks their valid links.
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import current_app, g, redirect, render_template, request, session, url_for
+from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import refresh
+from flask_limiter.util import get_remote_address
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from surveyapp.extensions import db, limiter
+from surveyapp.extensions import db
 from surveyapp.models import Function
+from surveyapp.rate_limits import count
 from surveyapp.services import kiosk as kiosk_device
 from surveyapp.services import respondents, visits
 from surveyapp.services.kiosk import DEVICE_COOKIE
@@ -35,13 +39,6 @@ from surveyapp.survey.forms import StartForm, open_start_form, page_answers, pag
 MISSED_LOOKUPS = "30 per minute"  # per address; only answers that found no link count
 STATE_STATUS = {"not_open": 403, "closed": 410, "expired": 410, "submitted": 200, "unknown": 404}
 Page = Response | tuple[str, int] | str
-
-
-def _missed(response: Response) -> bool:
-    return response.status_code == 404
-
-
-token_lookup = limiter.limit(MISSED_LOOKUPS, deduct_when=_missed)
 
 
 def _use_locale(offered: list[str], saved: str | None = None, roster: str | None = None) -> str:
@@ -73,7 +70,9 @@ def _offered(campaign: CampaignRow) -> list[str]:
 
 
 def _state_page(state: str, visit: Visit | None = None, token: str | None = None) -> Page:
-    """The plain page for a link that cannot take answers now."""
+    """The plain page for a link that cannot take answers now; a miss counts to the limit."""
+    if state == "unknown" and not count(MISSED_LOOKUPS, "missed-link", get_remote_address()):
+        abort(429)
     if visit is not None:
         _use_locale(_offered(visit.campaign), visit.draft.locale if visit.draft else None)
         if state == "submitted" and visit.kiosk and visit.open_link is not None:
@@ -91,7 +90,6 @@ def _visit(token: str) -> Visit | None:
 
 
 @bp.route("/s/<token>", methods=["GET", "POST"])
-@token_lookup
 def start(token: str) -> Page:
     """The first page of a personal link: who sees what, consent, language; or resume."""
     visit = _visit(token)
@@ -150,7 +148,6 @@ def _as_writer(token: str, visit: Visit) -> Visit | None:
 
 
 @bp.route("/s/<token>/<int:number>", methods=["GET", "POST"])
-@token_lookup
 def page(token: str, number: int) -> Page:
     """One page of questions: saved at every step, validated on Next, submitted at the end."""
     visit = _visit(token)
@@ -249,7 +246,6 @@ def _render_page(
 
 
 @bp.get("/s/<token>/saved")
-@token_lookup
 def saved(token: str) -> Page:
     """After 'Save and finish later': the answers are kept; the same link resumes."""
     visit = _visit(token)
@@ -263,7 +259,6 @@ def saved(token: str) -> Page:
 
 
 @bp.route("/o/<code>", methods=["GET", "POST"])
-@token_lookup
 def open_start(code: str) -> Page:
     """An open link's first page: privacy, function and role; `?kiosk=1` on a shared device."""
     link = visits.find_open_link(db.session, code)

@@ -4,13 +4,17 @@ ends them at once; from the command line and from the staff area."""
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import Flask
 
 from surveyapp.extensions import db
 from surveyapp.models import ApiToken, User
+from surveyapp.models.base import utcnow
+from surveyapp.services.api_tokens import TOUCH_INTERVAL
 from tests.api.conftest import EMAILS, error_of
+from tests.clock import advance
 from tests.staff.conftest import csrf_token
 
 CAMPAIGNS = "/api/v1/campaigns"
@@ -126,3 +130,22 @@ def test_staff_users_make_and_revoke_their_own_tokens(app, api_world, login_as):
     assert api.get(CAMPAIGNS, headers=hr_token).status_code == 200
     assert "revoked" in manager.get("/staff/api-tokens").get_data(as_text=True)
     assert app.test_client().get("/staff/api-tokens").status_code == 302  # sign in first
+
+
+def test_a_token_keeps_working_after_each_touch_interval(app, api_world, as_role):
+    """The use is recorded again once TOUCH_INTERVAL has passed, on every database."""
+    hr = as_role(api_world, "hr")
+    token_id = api_world.token_ids["hr"]
+
+    def last_used() -> datetime:
+        with app.app_context():
+            return db.session.get(ApiToken, token_id).last_used_at
+
+    assert hr.get(CAMPAIGNS).status_code == 200
+    for _ in range(2):
+        before = last_used()
+        advance(app, TOUCH_INTERVAL + timedelta(minutes=1))
+        assert last_used() == before - TOUCH_INTERVAL - timedelta(minutes=1)
+        assert hr.get(CAMPAIGNS).status_code == 200
+        assert hr.get(CAMPAIGNS).status_code == 200  # fresh now: read, not written
+        assert utcnow() - last_used() < timedelta(minutes=1)

@@ -14,7 +14,6 @@ from surveyapp.errors import InputError
 from surveyapp.extensions import db
 from surveyapp.models import AuditEvent, Campaign, Invitation, Person
 from surveyapp.services.campaigns import CampaignChanges, campaign_by_slug, update_campaign
-from surveyapp.services.survey_pages import as_utc
 from surveyapp.services.visits import find_visit
 from tests import factories
 from tests.conftest import REPO_DIR
@@ -174,7 +173,7 @@ def test_privacy_mode_and_group_sizes_are_fixed_once_the_campaign_opens(app, adm
     campaign = stored(app)
     assert campaign.name == "AI pulse, spring"
     assert sorted(unit.code for unit in campaign.units) == ["OPS", "RET"]
-    assert as_utc(campaign.closes_at).astimezone(UTC).isoformat() == "2099-01-31T00:00:00+00:00"
+    assert campaign.closes_at.isoformat() == "2099-01-31T00:00:00+00:00"
 
 
 def test_a_campaign_opened_by_its_date_is_fixed_for_the_cli_and_the_pages(app, admin):

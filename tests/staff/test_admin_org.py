@@ -158,7 +158,10 @@ def test_units_are_added_renamed_and_moved_with_errors_beside_their_fields(app, 
     form = admin.get(edit).get_data(as_text=True)
     assert 'value="OPS-N"' not in form  # a unit cannot move under its own sub-unit
     loop = admin.post(edit, data={"csrf_token": token, "name": "Ops", "parent_code": "OPS-N"})
-    assert loop.status_code == 422 and "Not a valid choice" in loop.get_data(as_text=True)
+    assert loop.status_code == 422
+    assert "this parent makes a loop in the unit tree" in loop.get_data(as_text=True)
+    stray = admin.post(edit, data={"csrf_token": token, "name": "Ops", "parent_code": "a b\x00"})
+    assert stray.status_code == 422 and "Use letters, digits" in stray.get_data(as_text=True)
     moved = admin.post(edit, data={"csrf_token": token, "name": "Ops", "parent_code": "RET"})
     assert moved.status_code == 302
     with app.app_context():

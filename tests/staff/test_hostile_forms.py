@@ -41,7 +41,7 @@ from surveyapp.models.jobs import JOB_KINDS
 from surveyapp.services.api_tokens import NAME_LENGTH
 from surveyapp.services.campaigns import SLUG_PATTERN, CampaignSpec, create_campaign
 from surveyapp.services.org import ROSTER_COLUMNS, UNIT_COLUMNS
-from surveyapp.services.survey_pages import as_utc, campaign_phase
+from surveyapp.services.survey_pages import campaign_phase
 from tests import factories
 from tests.conftest import TEST_INSTRUMENTS
 from tests.staff.conftest import PASSWORD, add_user, csrf_token, new_client
@@ -185,13 +185,13 @@ def check_stored_rows(app: Flask, admin: Admin) -> None:
             assert MIN_GROUP_FLOOR <= campaign.min_group_size <= campaign.min_comment_group_size
             assert campaign.units and campaign.instruments
             if campaign.opens_at and campaign.closes_at:
-                assert as_utc(campaign.closes_at) > as_utc(campaign.opens_at)
+                assert campaign.closes_at > campaign.opens_at
             if campaign_phase(campaign) != "not_open":
                 settings_now = (
                     campaign.privacy_mode,
                     campaign.min_group_size,
                     campaign.min_comment_group_size,
-                    as_utc(campaign.opens_at) if campaign.opens_at else None,
+                    campaign.opens_at,
                 )
                 settled = admin.settled.setdefault(campaign.slug, settings_now)
                 assert settings_now == settled, f"{campaign.slug} changed after opening"

@@ -40,6 +40,10 @@ def test_each_role_reaches_only_what_it_may(app, survey_layout, login_as):
     store_wave(survey_layout, "wave-1", seed=3)
     retail = CampaignSpec("retail-only", "Retail", ALL_INSTRUMENTS, ["RETAIL"], False, "anonymous")
     create_campaign(db.session, retail)
+    below = CampaignSpec(
+        "techops-only", "TechOps", ALL_INSTRUMENTS, ["TECHOPS"], False, "anonymous"
+    )
+    create_campaign(db.session, below)  # a unit under the manager's OPS
     db.session.commit()
     clients = [
         app.test_client(),
@@ -58,7 +62,7 @@ def test_each_role_reaches_only_what_it_may(app, survey_layout, login_as):
     manager = clients[2]
     assert manager.get(f"{W}/").location == f"{W}/units/OPS"
     home = manager.get("/staff/").get_data(as_text=True)
-    assert "wave-1" in home and "retail-only" not in home
+    assert "wave-1" in home and "techops-only" in home and "retail-only" not in home
     refused = clients[3].get(f"{W}/exports/literacy.csv?per_person=1").get_data(as_text=True)
     assert "per-person results do not exist" in refused
 

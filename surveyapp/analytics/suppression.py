@@ -21,17 +21,16 @@ GROUP_KINDS = (ORGANISATION, UNIT, FUNCTION, LEVEL, UNIT_FUNCTION, UNIT_LEVEL, F
 ORGANISATION_KEY = "all"
 KEY_SEPARATOR = "/"  # crossing keys: "BR-NORTH/sales", "BR-NORTH/frontline", "sales/manager"
 LEVELS = ("frontline", "manager", "senior_leader")
-COMPLEMENTARY_REASON = (
-    "hidden so that a hidden sibling cannot be worked out from its parent "
-    "(complementary suppression)"
-)
+HIDDEN_REASON = "hidden to protect small groups"
+"""The one reason every hidden group carries: whether a group is under the minimum, hidden to
+protect another, or empty is never said, since each answer would narrow its size."""
 
 _GroupId = tuple[str, str | None, str | None, str | None]
 _CELL_AXES = ("function", "level")
 
 
 def size_reason(min_size: int) -> str:
-    """The reason given for a group hidden because it is smaller than `min_size`."""
+    """Why a filter or comparison is refused: it would rest on fewer than `min_size` people."""
     return f"fewer than {min_size} respondents"
 
 
@@ -124,9 +123,11 @@ def plan_groups(
 ) -> list[GroupPlan]:
     """Every reporting group with its size, and which ones must be hidden (privacy rule 1).
 
-    Groups: the organisation (key "all"); each unit, counting its own respondents and all its
-    sub-units' (rolled up); each function; each level; and the crossings unit+function,
-    unit+level, function+level. Groups without respondents are omitted.
+    Groups: the organisation (key "all"); each unit of the tree, counting its own respondents
+    and all its sub-units' (rolled up); each function; each level (the three known ones
+    always); and the crossings unit+function, unit+level, function+level. Every group is
+    listed, empty ones too: an empty group is hidden with the same reason as any other, so a
+    reader cannot tell it from a hidden small one.
 
     Rule, applied until nothing changes (hiding in one set can force hiding in another):
     1. a group with fewer than `min_size` (k) respondents is hidden;
@@ -140,7 +141,8 @@ def plan_groups(
        smallest shown member is hidden as well (ties by key), or the parent if none is left;
     3. when the parent is hidden but equals the sum of shown members (no remainder, no hidden
        member), the smallest member is hidden, so the parent cannot be rebuilt from them.
-    Sets are checked one at a time; chains of subtraction across several sets are not audited.
+    Empty hidden groups count for nothing in these rules. Sets are checked one at a time;
+    chains of subtraction across sets are left to the release audit (`disclosure_audit`).
     """
     total = len(respondents)
     if total == 0:
@@ -149,7 +151,7 @@ def plan_groups(
     position = {code: i for i, code in enumerate(order)}
     functions = sorted(respondents["function"].dropna().unique().tolist())
     known = set(respondents["level"].dropna().unique().tolist())
-    levels = [lv for lv in LEVELS if lv in known] + sorted(known - set(LEVELS))
+    levels = list(LEVELS) + sorted(known - set(LEVELS))
     cell = np.zeros((len(order) + 1, len(functions) + 1, len(levels) + 1), dtype=np.int64)
     np.add.at(
         cell,
@@ -177,12 +179,11 @@ def plan_groups(
     plans: list[dict[str, Any]] = []
 
     def add(kind: str, key: str, n: int, unit: str | None, fn: str | None, lv: str | None) -> None:
-        if n > 0:
-            ids[(kind, unit, fn, lv)] = len(plans)
-            units = subtree[unit] if unit is not None else None
-            plans.append(
-                dict(kind=kind, key=key, n=int(n), unit=unit, function=fn, level=lv, units=units)
-            )
+        ids[(kind, unit, fn, lv)] = len(plans)
+        units = subtree[unit] if unit is not None else None
+        plans.append(
+            dict(kind=kind, key=key, n=int(n), unit=unit, function=fn, level=lv, units=units)
+        )
 
     join = KEY_SEPARATOR.join
     add(ORGANISATION, ORGANISATION_KEY, total, None, None, None)
@@ -242,7 +243,7 @@ def _suppress(
     sizes: list[int], keys: list[str], sets: list[tuple[int, list[int]]], min_size: int
 ) -> list[str | None]:
     """The hiding reason of each group (None: shown) under the rule of `plan_groups`."""
-    reason: list[str | None] = [size_reason(min_size) if n < min_size else None for n in sizes]
+    reason: list[str | None] = [HIDDEN_REASON if n < min_size else None for n in sizes]
     touching: dict[int, list[int]] = {}  # group -> the sets it is the parent or a member of
     for s, (parent, members) in enumerate(sets):
         for g in (parent, *members):
@@ -255,17 +256,19 @@ def _suppress(
         parent, members = sets[s]
         remainder = sizes[parent] - sum(sizes[m] for m in members)
         while True:
-            hidden = [m for m in members if reason[m] is not None]
+            hidden = [m for m in members if reason[m] is not None and sizes[m] > 0]
             shown = [m for m in members if reason[m] is None]
             covered = remainder + sum(sizes[m] for m in hidden)
             if reason[parent] is None:
                 unsafe = len(hidden) == 1 or 0 < covered < min_size
             else:
-                unsafe = not hidden and remainder == 0
+                unsafe = not hidden and remainder == 0 and bool(shown)
             if not unsafe:
                 break
             target = min(shown, key=lambda m: (sizes[m], keys[m])) if shown else parent
-            reason[target] = COMPLEMENTARY_REASON
+            if reason[target] is not None:
+                break
+            reason[target] = HIDDEN_REASON
             for t in touching.get(target, []):
                 if not queued[t]:
                     queued[t] = True

@@ -41,6 +41,8 @@ class GroupPlan:
     `unit`, `function` and `level` are the values that define the group (None: not
     constrained); `units` holds the unit codes whose respondents belong to it (the unit and all
     its sub-units; None for every unit). Use `mask` or `index` to select its respondents.
+    `min_size` is the campaign's k: every figure of the group must rest on at least that many
+    answers (`GroupMoments.of` applies it), not only the group itself.
     """
 
     kind: str
@@ -52,6 +54,7 @@ class GroupPlan:
     function: str | None = None
     level: str | None = None
     units: frozenset[str] | None = field(default=None, repr=False, compare=False)
+    min_size: int = field(default=0, repr=False, compare=False)
 
     def mask(self, respondents: pd.DataFrame) -> np.ndarray:
         """Boolean mask over `respondents` rows (the frame the plan was built from)."""
@@ -142,7 +145,7 @@ def plan_groups(
     3. when the parent is hidden but equals the sum of shown members (no remainder, no hidden
        member), the smallest member is hidden, so the parent cannot be rebuilt from them.
     Empty hidden groups count for nothing in these rules. Sets are checked one at a time;
-    chains of subtraction across sets are left to the release audit (`disclosure_audit`).
+    chains of subtraction across sets are not audited.
     """
     total = len(respondents)
     if total == 0:
@@ -183,6 +186,7 @@ def plan_groups(
         units = subtree[unit] if unit is not None else None
         plans.append(
             dict(kind=kind, key=key, n=int(n), unit=unit, function=fn, level=lv, units=units)
+            | {"min_size": min_size}
         )
 
     join = KEY_SEPARATOR.join
@@ -359,9 +363,20 @@ class GroupMoments:
         return count.astype(np.int64), mean, variance
 
     def of(self, plan: GroupPlan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """`moments` of the members of a planned group."""
+        """`moments` of the members of a planned group, each resting on >= plan.min_size values.
+
+        A column answered by fewer than the group's k members reads as not answered at all
+        (count 0, mean and variance NaN): a group of 20 in which one person answered a scale
+        must not publish that person's score. Every figure built from `of` obeys this.
+        """
         levels = None if plan.level is None else [plan.level]
-        return self.moments(plan.units, plan.function, levels)
+        count, mean, variance = self.moments(plan.units, plan.function, levels)
+        small = count < plan.min_size
+        return (
+            np.where(small, 0, count),
+            np.where(small, np.nan, mean),
+            np.where(small, np.nan, variance),
+        )
 
 
 def aggregate(
@@ -372,8 +387,9 @@ def aggregate(
 ) -> list[GroupResult]:
     """The figures of every planned group: means and answered counts of the score `columns`.
 
-    Means are over the members who have the score (`answered`). A suppressed group carries no
-    numbers at all: n None, no means, no counts.
+    Means are over the members who have the score (`answered`); a score fewer than the group's
+    k members have reads as unanswered (mean NaN, answered 0, see `GroupMoments.of`). A
+    suppressed group carries no numbers at all: n None, no means, no counts.
     """
     moments = GroupMoments(scores.reindex(columns=list(columns)), respondents, plans)
     results = []

@@ -229,3 +229,18 @@ def test_no_shown_group_is_small_and_no_hidden_group_can_be_worked_out(case):
             assert covered == 0 or covered >= k, (parent.key, covered)
         else:
             assert parent.n == 0 or hidden or remainder > 0, (parent.key, "rebuilt")
+
+
+def test_a_figure_answered_by_fewer_than_k_members_is_not_shown():
+    respondents = people(("A", "hr", "frontline", 20), ("B", "hr", "frontline", 20))
+    scores = pd.DataFrame(
+        {"all": np.arange(40.0), "one": [7.0] + [np.nan] * 39, "five": [1.0] * 5 + [np.nan] * 35},
+        index=respondents.index,
+    )
+    plans = plan_groups(respondents, {"A": None, "B": None}, 5)
+    results = {(g.kind, g.key): g for g in aggregate(scores, respondents, plans, list(scores))}
+    unit_a = results[(UNIT, "A")]
+    assert unit_a.n == 20 and unit_a.answered == {"all": 20, "one": 0, "five": 5}
+    assert np.isnan(unit_a.means["one"]) and unit_a.means["five"] == 1.0
+    unit_b = results[(UNIT, "B")]
+    assert unit_b.answered["five"] == 0 and np.isnan(unit_b.means["five"])

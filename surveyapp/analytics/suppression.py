@@ -10,6 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from surveyapp.analytics import disclosure_audit
+
 ORGANISATION = "organisation"
 UNIT = "unit"
 FUNCTION = "function"
@@ -144,8 +146,9 @@ def plan_groups(
        smallest shown member is hidden as well (ties by key), or the parent if none is left;
     3. when the parent is hidden but equals the sum of shown members (no remainder, no hidden
        member), the smallest member is hidden, so the parent cannot be rebuilt from them.
-    Empty hidden groups count for nothing in these rules. Sets are checked one at a time;
-    chains of subtraction across sets are not audited.
+    Empty hidden groups count for nothing in these rules. Sets are checked one at a time, so
+    the release audit (`disclosure_audit.audit`) then runs over all groups together and hides
+    more until no small hidden group or cell can be narrowed below k by any chain of them.
     """
     total = len(respondents)
     if total == 0:
@@ -237,9 +240,32 @@ def plan_groups(
             link((UNIT_LEVEL, code, None, lv), [(UNIT_LEVEL, c, None, lv) for c in children[code]])
 
     hidden = _suppress([p["n"] for p in plans], [p["key"] for p in plans], sets, min_size)
+    axes = (
+        position,
+        {fn: f for f, fn in enumerate(functions)},
+        {lv: i for i, lv in enumerate(levels)},
+    )
+    members = disclosure_audit.membership(
+        cell.shape,
+        [
+            (
+                None if p["units"] is None else [axes[0][u] for u in p["units"]],
+                None if p["function"] is None else axes[1][p["function"]],
+                None if p["level"] is None else axes[2][p["level"]],
+            )
+            for p in plans
+        ],
+    )
+    audited = disclosure_audit.audit(
+        members, cell.ravel(), np.array([r is not None for r in hidden]), min_size
+    )
     return [
-        GroupPlan(suppressed=reason is not None, reason=reason, **plan)
-        for plan, reason in zip(plans, hidden, strict=True)
+        GroupPlan(
+            suppressed=bool(audited.hidden[i]),
+            reason=HIDDEN_REASON if audited.hidden[i] else None,
+            **plan,
+        )
+        for i, plan in enumerate(plans)
     ]
 
 

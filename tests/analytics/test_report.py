@@ -15,6 +15,7 @@ from surveyapp.analytics.patterns import find_patterns
 from surveyapp.analytics.report import analyze
 from surveyapp.analytics.suppression import HIDDEN_REASON
 from surveyapp.services.analysis import library_from
+from tests.analytics.attack import narrowed
 from tests.conftest import REPO_DIR
 
 SHARE_TOLERANCE = 0.06
@@ -77,6 +78,8 @@ def test_small_units_are_hidden_with_a_complementary_sibling(survey_layout, libr
     # under k, hidden to protect it, and empty: one reason, nothing that tells them apart
     assert units["SMALLBIZ"]["reason"] == units["PRIVATE"]["reason"] == HIDDEN_REASON
     assert {g["reason"] for g in document["groups"] if g["suppressed"]} == {HIDDEN_REASON}
+    # an attacker's LP bounds over every published count narrow no small group below k
+    assert narrowed(document["groups"], data.respondents, PARENTS, data.min_group_size) == []
     crossings = [g for g in document["groups"] if g["kind"] == "unit+level"]
     assert len(crossings) == 3 * len(units)  # every crossing listed, empty or not
     for group in document["groups"]:

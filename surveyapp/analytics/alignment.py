@@ -22,7 +22,6 @@ from surveyapp.analytics.suppression import (
     UNIT_LEVEL,
     GroupMoments,
     GroupPlan,
-    size_reason,
 )
 
 # Cohen (1988): d = 0.5 is a medium effect, large enough to be a finding between groups.
@@ -198,7 +197,7 @@ def leader_frontline_gaps(
         n_l, m_l, v_l = (a[0] for a in moments.moments(plan.units, None, LEADER_LEVELS))
         n_f, m_f, v_f = (a[0] for a in moments.moments(plan.units, None, [FRONTLINE_LEVEL]))
         if n_l < min_size or n_f < min_size:
-            reason = f"not reportable: {size_reason(min_size)} among leaders or frontline"
+            reason = "not reportable: the leaders or the frontline are hidden"
             results.append(PerceptionGap(plan.kind, plan.key, False, reason))
             continue
         d = cohens_d(m_l, v_l, int(n_l), m_f, v_f, int(n_f))

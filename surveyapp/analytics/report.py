@@ -147,7 +147,8 @@ def analyze(
     for plan, result in zip(plans, aggregated, strict=True):
         if plan.kind != ORGANISATION and not _in_scope(plan, scope):
             continue
-        document = group_document(results, plan, result, organisation, library.playbook)
+        shown = organisation if organisation and not organisation["suppressed"] else None
+        document = group_document(results, plan, result, shown, library.playbook)
         if plan.kind == ORGANISATION:
             organisation = document
         groups.append(document)

@@ -10,6 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from surveyapp.analytics import disclosure_audit
+
 ORGANISATION = "organisation"
 UNIT = "unit"
 FUNCTION = "function"
@@ -21,17 +23,16 @@ GROUP_KINDS = (ORGANISATION, UNIT, FUNCTION, LEVEL, UNIT_FUNCTION, UNIT_LEVEL, F
 ORGANISATION_KEY = "all"
 KEY_SEPARATOR = "/"  # crossing keys: "BR-NORTH/sales", "BR-NORTH/frontline", "sales/manager"
 LEVELS = ("frontline", "manager", "senior_leader")
-COMPLEMENTARY_REASON = (
-    "hidden so that a hidden sibling cannot be worked out from its parent "
-    "(complementary suppression)"
-)
+HIDDEN_REASON = "hidden to protect small groups"
+"""The one reason every hidden group carries: whether a group is under the minimum, hidden to
+protect another, or empty is never said, since each answer would narrow its size."""
 
 _GroupId = tuple[str, str | None, str | None, str | None]
 _CELL_AXES = ("function", "level")
 
 
 def size_reason(min_size: int) -> str:
-    """The reason given for a group hidden because it is smaller than `min_size`."""
+    """Why a filter or comparison is refused: it would rest on fewer than `min_size` people."""
     return f"fewer than {min_size} respondents"
 
 
@@ -42,6 +43,8 @@ class GroupPlan:
     `unit`, `function` and `level` are the values that define the group (None: not
     constrained); `units` holds the unit codes whose respondents belong to it (the unit and all
     its sub-units; None for every unit). Use `mask` or `index` to select its respondents.
+    `min_size` is the campaign's k: every figure of the group must rest on at least that many
+    answers (`GroupMoments.of` applies it), not only the group itself.
     """
 
     kind: str
@@ -53,6 +56,7 @@ class GroupPlan:
     function: str | None = None
     level: str | None = None
     units: frozenset[str] | None = field(default=None, repr=False, compare=False)
+    min_size: int = field(default=0, repr=False, compare=False)
 
     def mask(self, respondents: pd.DataFrame) -> np.ndarray:
         """Boolean mask over `respondents` rows (the frame the plan was built from)."""
@@ -124,9 +128,11 @@ def plan_groups(
 ) -> list[GroupPlan]:
     """Every reporting group with its size, and which ones must be hidden (privacy rule 1).
 
-    Groups: the organisation (key "all"); each unit, counting its own respondents and all its
-    sub-units' (rolled up); each function; each level; and the crossings unit+function,
-    unit+level, function+level. Groups without respondents are omitted.
+    Groups: the organisation (key "all"); each unit of the tree, counting its own respondents
+    and all its sub-units' (rolled up); each function; each level (the three known ones
+    always); and the crossings unit+function, unit+level, function+level. Every group is
+    listed, empty ones too: an empty group is hidden with the same reason as any other, so a
+    reader cannot tell it from a hidden small one.
 
     Rule, applied until nothing changes (hiding in one set can force hiding in another):
     1. a group with fewer than `min_size` (k) respondents is hidden;
@@ -140,7 +146,9 @@ def plan_groups(
        smallest shown member is hidden as well (ties by key), or the parent if none is left;
     3. when the parent is hidden but equals the sum of shown members (no remainder, no hidden
        member), the smallest member is hidden, so the parent cannot be rebuilt from them.
-    Sets are checked one at a time; chains of subtraction across several sets are not audited.
+    Empty hidden groups count for nothing in these rules. Sets are checked one at a time, so
+    the release audit (`disclosure_audit.audit`) then runs over all groups together and hides
+    more until no small hidden group or cell can be narrowed below k by any chain of them.
     """
     total = len(respondents)
     if total == 0:
@@ -149,7 +157,7 @@ def plan_groups(
     position = {code: i for i, code in enumerate(order)}
     functions = sorted(respondents["function"].dropna().unique().tolist())
     known = set(respondents["level"].dropna().unique().tolist())
-    levels = [lv for lv in LEVELS if lv in known] + sorted(known - set(LEVELS))
+    levels = list(LEVELS) + sorted(known - set(LEVELS))
     cell = np.zeros((len(order) + 1, len(functions) + 1, len(levels) + 1), dtype=np.int64)
     np.add.at(
         cell,
@@ -177,12 +185,12 @@ def plan_groups(
     plans: list[dict[str, Any]] = []
 
     def add(kind: str, key: str, n: int, unit: str | None, fn: str | None, lv: str | None) -> None:
-        if n > 0:
-            ids[(kind, unit, fn, lv)] = len(plans)
-            units = subtree[unit] if unit is not None else None
-            plans.append(
-                dict(kind=kind, key=key, n=int(n), unit=unit, function=fn, level=lv, units=units)
-            )
+        ids[(kind, unit, fn, lv)] = len(plans)
+        units = subtree[unit] if unit is not None else None
+        plans.append(
+            dict(kind=kind, key=key, n=int(n), unit=unit, function=fn, level=lv, units=units)
+            | {"min_size": min_size}
+        )
 
     join = KEY_SEPARATOR.join
     add(ORGANISATION, ORGANISATION_KEY, total, None, None, None)
@@ -232,9 +240,32 @@ def plan_groups(
             link((UNIT_LEVEL, code, None, lv), [(UNIT_LEVEL, c, None, lv) for c in children[code]])
 
     hidden = _suppress([p["n"] for p in plans], [p["key"] for p in plans], sets, min_size)
+    axes = (
+        position,
+        {fn: f for f, fn in enumerate(functions)},
+        {lv: i for i, lv in enumerate(levels)},
+    )
+    members = disclosure_audit.membership(
+        cell.shape,
+        [
+            (
+                None if p["units"] is None else [axes[0][u] for u in p["units"]],
+                None if p["function"] is None else axes[1][p["function"]],
+                None if p["level"] is None else axes[2][p["level"]],
+            )
+            for p in plans
+        ],
+    )
+    audited = disclosure_audit.audit(
+        members, cell.ravel(), np.array([r is not None for r in hidden]), min_size
+    )
     return [
-        GroupPlan(suppressed=reason is not None, reason=reason, **plan)
-        for plan, reason in zip(plans, hidden, strict=True)
+        GroupPlan(
+            suppressed=bool(audited.hidden[i]),
+            reason=HIDDEN_REASON if audited.hidden[i] else None,
+            **plan,
+        )
+        for i, plan in enumerate(plans)
     ]
 
 
@@ -242,7 +273,7 @@ def _suppress(
     sizes: list[int], keys: list[str], sets: list[tuple[int, list[int]]], min_size: int
 ) -> list[str | None]:
     """The hiding reason of each group (None: shown) under the rule of `plan_groups`."""
-    reason: list[str | None] = [size_reason(min_size) if n < min_size else None for n in sizes]
+    reason: list[str | None] = [HIDDEN_REASON if n < min_size else None for n in sizes]
     touching: dict[int, list[int]] = {}  # group -> the sets it is the parent or a member of
     for s, (parent, members) in enumerate(sets):
         for g in (parent, *members):
@@ -255,17 +286,19 @@ def _suppress(
         parent, members = sets[s]
         remainder = sizes[parent] - sum(sizes[m] for m in members)
         while True:
-            hidden = [m for m in members if reason[m] is not None]
+            hidden = [m for m in members if reason[m] is not None and sizes[m] > 0]
             shown = [m for m in members if reason[m] is None]
             covered = remainder + sum(sizes[m] for m in hidden)
             if reason[parent] is None:
                 unsafe = len(hidden) == 1 or 0 < covered < min_size
             else:
-                unsafe = not hidden and remainder == 0
+                unsafe = not hidden and remainder == 0 and bool(shown)
             if not unsafe:
                 break
             target = min(shown, key=lambda m: (sizes[m], keys[m])) if shown else parent
-            reason[target] = COMPLEMENTARY_REASON
+            if reason[target] is not None:
+                break
+            reason[target] = HIDDEN_REASON
             for t in touching.get(target, []):
                 if not queued[t]:
                     queued[t] = True
@@ -356,9 +389,20 @@ class GroupMoments:
         return count.astype(np.int64), mean, variance
 
     def of(self, plan: GroupPlan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """`moments` of the members of a planned group."""
+        """`moments` of the members of a planned group, each resting on >= plan.min_size values.
+
+        A column answered by fewer than the group's k members reads as not answered at all
+        (count 0, mean and variance NaN): a group of 20 in which one person answered a scale
+        must not publish that person's score. Every figure built from `of` obeys this.
+        """
         levels = None if plan.level is None else [plan.level]
-        return self.moments(plan.units, plan.function, levels)
+        count, mean, variance = self.moments(plan.units, plan.function, levels)
+        small = count < plan.min_size
+        return (
+            np.where(small, 0, count),
+            np.where(small, np.nan, mean),
+            np.where(small, np.nan, variance),
+        )
 
 
 def aggregate(
@@ -369,8 +413,9 @@ def aggregate(
 ) -> list[GroupResult]:
     """The figures of every planned group: means and answered counts of the score `columns`.
 
-    Means are over the members who have the score (`answered`). A suppressed group carries no
-    numbers at all: n None, no means, no counts.
+    Means are over the members who have the score (`answered`); a score fewer than the group's
+    k members have reads as unanswered (mean NaN, answered 0, see `GroupMoments.of`). A
+    suppressed group carries no numbers at all: n None, no means, no counts.
     """
     moments = GroupMoments(scores.reindex(columns=list(columns)), respondents, plans)
     results = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from surveyapp.analytics.scoring import LITERACY_LEVELS
+from surveyapp.analytics.suppression import HIDDEN_REASON
 from surveyapp.api.literacy import MAX_LIMIT
 from surveyapp.exports.literacy import PERSON_COLUMNS, UNIT_COLUMNS
 from surveyapp.exports.table import Column
@@ -165,7 +166,7 @@ def group_schemas() -> dict[str, Any]:
                 "key": {"type": "string"},
                 "n": {"type": "null"},
                 "suppressed": {"const": True},
-                "reason": {"type": "string", "examples": ["fewer than 5 respondents"]},
+                "reason": {"type": "string", "examples": [HIDDEN_REASON]},
             }
         ),
         "Group": {"oneOf": [ref("ShownGroup"), ref("HiddenGroup")]},

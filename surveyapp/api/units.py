@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask import current_app, jsonify
 from flask.typing import ResponseReturnValue
 
+from surveyapp.analytics.suppression import HIDDEN_REASON
 from surveyapp.api.access import campaign_for, require_role, unit_for
 from surveyapp.api.audit import BRIEF_READ, record_read
 from surveyapp.api.auth import caller
@@ -34,14 +35,7 @@ def unit_group(analysis: dict[str, Any], code: str) -> dict[str, Any]:
     having no respondents) carries no figure."""
     group = find_group(analysis, "unit", code)
     if group is None:
-        minimum = analysis["min_group_size"]
-        return {
-            "kind": "unit",
-            "key": code,
-            "n": None,
-            "suppressed": True,
-            "reason": f"fewer than {minimum} respondents",
-        }
+        return {"kind": "unit", "key": code, "n": None, "suppressed": True, "reason": HIDDEN_REASON}
     if group["suppressed"]:
         return {key: group.get(key) for key in HIDDEN_KEYS} | {"n": None}
     return group

@@ -41,7 +41,6 @@ def function_name(meta: BriefMeta, code: str) -> str:
 
 def participation(analysis: dict[str, Any], unit: str, meta: BriefMeta) -> dict[str, list]:
     """Respondents per function and per level of the unit; hidden groups say so, without n."""
-    k = analysis["min_group_size"]
 
     def rows(kind: str, name) -> list[dict]:
         found = [
@@ -51,7 +50,7 @@ def participation(analysis: dict[str, Any], unit: str, meta: BriefMeta) -> dict[
             {
                 "name": name(g["key"].split("/", 1)[1]),
                 "n": None if g["suppressed"] else g["n"],
-                "text": f"hidden (fewer than {k})" if g["suppressed"] else str(g["n"]),
+                "text": "hidden" if g["suppressed"] else str(g["n"]),
             }
             for g in found
         ]

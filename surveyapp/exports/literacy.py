@@ -171,8 +171,9 @@ def unit_table(document: Mapping[str, Any], unit_names: Mapping[str, str]) -> Ex
         chunks=[chunk_of(rows, len(UNIT_COLUMNS))],
         notes=[
             "Figures come from the campaign's analysis; a unit's figures include its sub-units.",
-            f"Groups under {document['min_group_size']} respondents are hidden, and so is a "
-            "sibling when a hidden group could otherwise be worked out from its parent.",
+            f"Groups under {document['min_group_size']} respondents are hidden, and so are others "
+            "where needed so that no hidden group can be worked out; every hidden group gives "
+            "the same reason.",
         ],
     )
 

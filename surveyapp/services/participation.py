@@ -1,9 +1,11 @@
 """Participation in a campaign: invited, started and submitted, per unit and in total.
 
-These are counts of personal invitations by status, not answers. In an anonymous campaign the
-submitted count of a unit still says how many of its people answered, so the pages show it
-only to admins and, for their own units, to change managers (callers pass the visible units).
-Answers given through open links have no invitation and are not counted here.
+These are counts of personal invitations by status, not answers. A unit's submitted count is
+nearly its number of respondents, so published exactly it would give away the size of a unit
+the analysis hides, and, read again after one more submission, which answers are new. Pages
+therefore show the invited count (a roster fact) and the submission rate only as a band
+(`rate_band`) wide enough to span at least k submitted counts; no started or submitted count
+is shown per unit. Answers given through open links have no invitation and are not counted.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from surveyapp.models import Campaign, Invitation, OrgUnit, Person
 from surveyapp.services.org import unit_subtree_ids
 
 LOW_PARTICIPATION = 0.6  # units below this submission rate are flagged for follow-up
+RATE_BANDS = 5  # rates are shown in bands of 20 points: 0-20%, 20-40%, ... 80-100%
 
 
 @dataclass(frozen=True)
@@ -32,10 +35,21 @@ class Counts:
         """Submitted over invited; None while nobody is invited."""
         return self.submitted / self.invited if self.invited else None
 
-    @property
-    def flagged(self) -> bool:
-        """Whether the rate is under LOW_PARTICIPATION (a unit with no invitation is not)."""
-        return self.rate is not None and self.rate < LOW_PARTICIPATION
+    def band(self, min_size: int) -> tuple[float, float] | None:
+        """The submission rate's band (low, high), or None when it may not be shown.
+
+        A band is shown only when it spans at least `min_size` possible submitted counts
+        (invited / RATE_BANDS >= min_size), so it never narrows a unit's count below k values.
+        """
+        if not self.invited or self.invited < RATE_BANDS * min_size:
+            return None
+        index = min(self.submitted * RATE_BANDS // self.invited, RATE_BANDS - 1)
+        return index / RATE_BANDS, (index + 1) / RATE_BANDS
+
+    def flagged(self, min_size: int) -> bool:
+        """Whether the shown band lies under LOW_PARTICIPATION (no band: not flagged)."""
+        band = self.band(min_size)
+        return band is not None and band[1] <= LOW_PARTICIPATION
 
     def __add__(self, other: Counts) -> Counts:
         return Counts(

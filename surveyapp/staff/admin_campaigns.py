@@ -34,6 +34,7 @@ from surveyapp.services.campaigns import (
 from surveyapp.services.holding import scrub
 from surveyapp.services.participation import (
     LOW_PARTICIPATION,
+    RATE_BANDS,
     Counts,
     UnitParticipation,
     participation_by_unit,
@@ -84,6 +85,7 @@ def admin_helpers() -> dict:
     return {
         "moment": moment,
         "low_participation": LOW_PARTICIPATION,
+        "rate_bands": RATE_BANDS,
     }
 
 

@@ -114,8 +114,8 @@ def unit_heatmap(analysis: dict, codes: list[str], names: dict[str, str]) -> Any
         rows.append((sections.short_label(measure), means, spread, False))
     return charts.heatmap(
         "Readiness across your units",
-        "Mean of each ADKAR element, 1 to 5, per unit in scope; blank cells are units hidden "
-        "because they have too few respondents. The last column is the range between units.",
+        "Mean of each ADKAR element, 1 to 5, per unit in scope; blank cells are hidden units. "
+        "The last column is the range between units.",
         [names.get(code, code) for code in listed],
         rows,
     )

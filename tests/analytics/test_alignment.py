@@ -123,7 +123,7 @@ def test_leader_frontline_gap_is_not_reportable_for_small_or_hidden_subgroups():
     gaps = {g.key: g for g in leader_frontline_gaps(scores, respondents, plans, 3, "x")}
     # A's frontline group (3) is shown, but only 2 of them have a score
     assert not gaps["A"].reportable and not gaps["all"].reportable
-    assert gaps["A"].reason == "not reportable: fewer than 3 respondents among leaders or frontline"
+    assert gaps["A"].reason == "not reportable: the leaders or the frontline are hidden"
     # with two frontline respondents their group is hidden for size
     respondents, scores = frame(rows[1:])
     plans = plan_groups(respondents, {"A": None}, 3)

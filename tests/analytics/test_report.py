@@ -13,7 +13,9 @@ from surveyapp import demo
 from surveyapp.analytics import scoring
 from surveyapp.analytics.patterns import find_patterns
 from surveyapp.analytics.report import analyze
+from surveyapp.analytics.suppression import HIDDEN_REASON
 from surveyapp.services.analysis import library_from
+from tests.analytics.attack import narrowed
 from tests.conftest import REPO_DIR
 
 SHARE_TOLERANCE = 0.06
@@ -73,8 +75,13 @@ def test_small_units_are_hidden_with_a_complementary_sibling(survey_layout, libr
     _, data = wave_data(survey_layout, demo.DEMO_UNITS)
     document = analyze(data, library)
     units = {g["key"]: g for g in document["groups"] if g["kind"] == "unit"}
-    assert units["SMALLBIZ"]["reason"] == "fewer than 5 respondents"
-    assert "complementary" in units["PRIVATE"]["reason"]
+    # under k, hidden to protect it, and empty: one reason, nothing that tells them apart
+    assert units["SMALLBIZ"]["reason"] == units["PRIVATE"]["reason"] == HIDDEN_REASON
+    assert {g["reason"] for g in document["groups"] if g["suppressed"]} == {HIDDEN_REASON}
+    # an attacker's LP bounds over every published count narrow no small group below k
+    assert narrowed(document["groups"], data.respondents, PARENTS, data.min_group_size) == []
+    crossings = [g for g in document["groups"] if g["kind"] == "unit+level"]
+    assert len(crossings) == 3 * len(units)  # every crossing listed, empty or not
     for group in document["groups"]:
         if group["suppressed"]:
             assert set(group) == {"kind", "key", "n", "suppressed", "reason"}

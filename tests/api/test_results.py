@@ -53,7 +53,7 @@ def test_unit_results_are_the_documents_group_and_hidden_groups_carry_no_figure(
         "key": "SMALLBIZ",
         "n": None,
         "suppressed": True,
-        "reason": "fewer than 5 respondents",
+        "reason": "hidden to protect small groups",
     }
     units = {u["code"]: u for u in admin.get(f"{W}/units").get_json()["units"]}
     assert units["SMALLBIZ"]["n"] is None and units["SMALLBIZ"]["suppressed"]

@@ -60,10 +60,10 @@ def test_a_small_unit_shows_no_figure_and_admins_see_the_organisation(survey_lay
     store_wave(survey_layout, "wave-1", seed=3)
     manager = login_as("change_manager", units=["RETAIL"])
     html = manager.get(f"{W}/units/SMALLBIZ").get_data(as_text=True)
-    assert "hidden (fewer than 5 respondents)" in html
+    assert "hidden to protect small groups" in html
     assert 'class="figures"' not in html and "Executive" not in html
     hidden = html.split('<section class="card hidden-group">', 1)[1].split("</section>", 1)[0]
-    words = re.sub(r"<[^>]+>", "", hidden).replace("fewer than 5 respondents", "")
+    words = re.sub(r"<[^>]+>", "", hidden).replace("hidden to protect small groups", "")
     assert not any(char.isdigit() for char in words), words
     admin = login_as("admin")
     organisation = admin.get(f"{W}/").get_data(as_text=True)
@@ -75,4 +75,4 @@ def test_a_campaign_without_answers_shows_nothing_hidden_or_broken(survey_layout
     admin = login_as("admin")
     page = admin.get(f"{W}/")
     assert page.status_code == 200
-    assert "hidden (fewer than 5 respondents)" in page.get_data(as_text=True)
+    assert "hidden to protect small groups" in page.get_data(as_text=True)

@@ -9,7 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from surveyapp.analytics import alignment, patterns, psychometrics, scoring, themes
+from surveyapp.analytics import (
+    alignment,
+    patterns,
+    psychometrics,
+    scoring,
+    segmentation_gate,
+    themes,
+)
 from surveyapp.analytics.frames import CampaignData
 from surveyapp.analytics.group_report import CampaignResults, finite, group_document, group_values
 from surveyapp.analytics.library import Archetype, Playbook
@@ -46,18 +53,26 @@ def _quality(reliability: list[psychometrics.ScaleReliability]) -> dict[str, Any
 def _patterns(result: patterns.PatternResult | None) -> dict[str, Any]:
     if result is None:
         return {"distinct": False, "count": 0, "quality": {}, "items": [], "reason": "no scales"}
+    gate = result.gate
     return {
         "distinct": result.distinct,
         "count": len(result.patterns),
         "n": result.n,
         "reason": result.reason,
+        "needed": None if gate is None else gate.needed,
         "quality": {
+            "covariance": result.covariance,
+            "entropy": finite(None if gate is None else gate.entropy),
+            "min_avepp": finite(min(gate.avepp.values()) if gate and gate.avepp else None),
             "silhouette": finite(result.silhouette),
             "stability_ari": finite(result.stability_ari),
             "bic": {str(k): round(v, 1) for k, v in result.bic.items()},
             "thresholds": {
-                "silhouette": patterns.MIN_SILHOUETTE,
-                "stability_ari": patterns.MIN_STABILITY,
+                "entropy": segmentation_gate.MIN_ENTROPY,
+                "avepp": segmentation_gate.MIN_AVEPP,
+                "stability_ari": segmentation_gate.MIN_STABILITY,
+                "separation_d": segmentation_gate.MIN_SEPARATION_D,
+                "pattern_members": segmentation_gate.MIN_PATTERN_MEMBERS,
             },
         },
         "items": [
@@ -69,6 +84,8 @@ def _patterns(result: patterns.PatternResult | None) -> dict[str, Any]:
                 "share": round(p.share, 4),
                 "centroid": {key: round(value, 4) for key, value in p.centroid_z.items()},
                 "centroid_raw": {key: finite(value) for key, value in p.centroid_raw.items()},
+                "avepp": finite(p.avepp),
+                "defining": {key: round(d, 4) for key, d in (p.defining or {}).items()},
             }
             for p in result.patterns
         ],

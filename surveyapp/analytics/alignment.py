@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
+from surveyapp.analytics.fdr import anova_p, benjamini_hochberg, hedges_g, welch_test
 from surveyapp.analytics.frames import ScaleSpec
 from surveyapp.analytics.psychometrics import AGREEMENT_THRESHOLD, rwg_j_rows
 from surveyapp.analytics.scoring import READINESS_INDEX
@@ -37,7 +38,9 @@ class FunctionGap:
     """How far apart the reportable functions are on one construct (organisation or one unit).
 
     `spread` is max - min of the function means; `d` is Cohen's d between the highest and
-    the lowest function; `flagged` when d >= FUNCTION_GAP_D.
+    the lowest function, `g` and `g_low`..`g_high` Hedges' g of that pair with its 95%
+    interval; `p_value` the one-way ANOVA across all the shown functions. `flagged` when
+    d >= FUNCTION_GAP_D and Benjamini-Hochberg rejects at 5% among the group's constructs.
     """
 
     construct: str
@@ -48,6 +51,10 @@ class FunctionGap:
     spread: float
     d: float
     flagged: bool
+    p_value: float = float("nan")
+    g: float = float("nan")
+    g_low: float = float("nan")
+    g_high: float = float("nan")
 
 
 @dataclass(frozen=True)
@@ -66,7 +73,8 @@ class PerceptionGap:
     """Leaders (manager + senior_leader) versus frontline on a score, in one group.
 
     When not `reportable`, `reason` says why and every number is None.
-    difference = leader mean - frontline mean; `flagged` when |d| >= PERCEPTION_GAP_D.
+    difference = leader mean - frontline mean; `p_value` Welch's test; `flagged` when
+    |d| >= PERCEPTION_GAP_D and Benjamini-Hochberg rejects at 5% among all the groups compared.
     """
 
     kind: str
@@ -80,6 +88,7 @@ class PerceptionGap:
     difference: float | None = None
     d: float | None = None
     flagged: bool = False
+    p_value: float | None = None
 
 
 def cohens_d(mean_a: float, var_a: float, n_a: int, mean_b: float, var_b: float, n_b: int) -> float:
@@ -106,7 +115,8 @@ def function_gaps(
 
     Only functions whose group is shown take part (the `function` groups, or the `unit+function`
     groups of `unit` when one is given); a construct needs two of them with scores. The most
-    distant pair is the highest and lowest mean; d >= FUNCTION_GAP_D (0.5) is a finding.
+    distant pair is the highest and lowest mean; d >= FUNCTION_GAP_D (0.5) is a finding when the
+    ANOVA across the functions also survives Benjamini-Hochberg at 5% among these constructs.
     """
     kind = FUNCTION if unit is None else UNIT_FUNCTION
     shown = [p for p in plans if p.kind == kind and not p.suppressed and p.unit == unit]
@@ -121,6 +131,8 @@ def function_gaps(
         low, high = ranked[0], ranked[-1]
         (n_hi, m_hi, v_hi), (n_lo, m_lo, v_lo) = stats[high], stats[low]
         d = cohens_d(m_hi[j], v_hi[j], int(n_hi[j]), m_lo[j], v_lo[j], int(n_lo[j]))
+        g, g_low, g_high = hedges_g(m_lo[j], v_lo[j], n_lo[j], m_hi[j], v_hi[j], n_hi[j])
+        counts, centres, spreads = (np.array([s[i][j] for s in stats.values()]) for i in range(3))
         gaps.append(
             FunctionGap(
                 construct=construct,
@@ -131,9 +143,17 @@ def function_gaps(
                 spread=means[high] - means[low],
                 d=d,
                 flagged=bool(d >= FUNCTION_GAP_D),
+                p_value=anova_p(counts, centres, spreads),
+                g=float(g),
+                g_low=float(g_low),
+                g_high=float(g_high),
             )
         )
-    return gaps
+    discovered = benjamini_hochberg(np.array([gap.p_value for gap in gaps]))
+    return [
+        replace(gap, flagged=gap.flagged and bool(found))
+        for gap, found in zip(gaps, discovered, strict=True)
+    ]
 
 
 def unit_agreement(
@@ -178,7 +198,8 @@ def leader_frontline_gaps(
     For the organisation and every shown unit. Reportable only when the frontline group
     (level, or unit+level) is shown and both leaders and frontline have at least `min_size`
     respondents with a score; otherwise "not reportable" with the reason. difference = leader
-    mean - frontline mean, d = Cohen's d (pooled SD), flagged when |d| >= PERCEPTION_GAP_D.
+    mean - frontline mean, d = Cohen's d (pooled SD), flagged when |d| >= PERCEPTION_GAP_D and
+    the gap survives Benjamini-Hochberg at 5% across all the groups (one family).
     """
     moments = GroupMoments(scores.reindex(columns=[column]), respondents, plans)
     by_key = {(p.kind, p.key): p for p in plans}
@@ -202,6 +223,7 @@ def leader_frontline_gaps(
             results.append(PerceptionGap(plan.kind, plan.key, False, reason))
             continue
         d = cohens_d(m_l, v_l, int(n_l), m_f, v_f, int(n_f))
+        p_value = float(welch_test(m_f, v_f, n_f, m_l, v_l, n_l)[2])
         results.append(
             PerceptionGap(
                 kind=plan.kind,
@@ -214,6 +236,11 @@ def leader_frontline_gaps(
                 difference=float(m_l - m_f),
                 d=d,
                 flagged=bool(abs(d) >= PERCEPTION_GAP_D),
+                p_value=p_value,
             )
         )
-    return results
+    p_values = np.array([np.nan if gap.p_value is None else gap.p_value for gap in results])
+    return [
+        replace(gap, flagged=gap.flagged and bool(found))
+        for gap, found in zip(results, benjamini_hochberg(p_values), strict=True)
+    ]

@@ -179,6 +179,9 @@ def _alignment(
                 "spread": round(gap.spread, 4),
                 "d": round(gap.d, 4),
                 "flagged": gap.flagged,
+                "p_value": finite(gap.p_value),
+                "hedges_g": finite(gap.g),
+                "g_ci95": [finite(gap.g_low), finite(gap.g_high)],
             }
             for gap in gaps
         ],
@@ -195,6 +198,7 @@ def _alignment(
             "difference": finite(perception.difference),
             "d": finite(perception.d),
             "flagged": perception.flagged,
+            "p_value": finite(perception.p_value),
         },
     }
     return document, findings
@@ -227,6 +231,7 @@ def _driver_document(result: drivers.DriverResult | None) -> dict[str, Any] | No
                 "ci": [round(d.ci_low, 4), round(d.ci_high, 4)],
                 "mean": finite(d.mean),
                 "priority": d.priority,
+                "p_value": finite(d.p_value),
             }
             for d in result.drivers
         ],

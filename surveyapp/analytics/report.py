@@ -111,6 +111,9 @@ def _waves(previous: CampaignData, wave: Wave) -> dict[str, Any]:
                 "change": round(c.change, 4),
                 "ci95": [round(c.ci_low, 4), round(c.ci_high, 4)],
                 "significant": c.significant,
+                "p_value": finite(c.p_value),
+                "hedges_g": finite(c.g),
+                "g_ci95": [finite(c.g_low), finite(c.g_high)],
             }
             for c in compare_waves(before, wave)
         ],

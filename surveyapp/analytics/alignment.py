@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from surveyapp.analytics.agreement import average_deviation, skewed_null_variance
 from surveyapp.analytics.fdr import anova_p, benjamini_hochberg, hedges_g, welch_test
 from surveyapp.analytics.frames import ScaleSpec
 from surveyapp.analytics.psychometrics import AGREEMENT_THRESHOLD, rwg_j_rows
@@ -59,13 +60,19 @@ class FunctionGap:
 
 @dataclass(frozen=True)
 class UnitAgreement:
-    """Within-unit agreement r_wg(j) on one scale; `agrees` when rwg >= AGREEMENT_THRESHOLD."""
+    """Within-unit agreement on one scale; `agrees` when rwg >= AGREEMENT_THRESHOLD.
+
+    `rwg` is r_wg(j) against the uniform null, `rwg_skewed` against the slightly skewed one
+    (stricter; NaN where none is documented), `ad_m` the average deviation AD_M(j).
+    """
 
     unit: str
     scale: str
     n: int
     rwg: float
     agrees: bool
+    rwg_skewed: float = float("nan")
+    ad_m: float = float("nan")
 
 
 @dataclass(frozen=True)
@@ -165,7 +172,8 @@ def unit_agreement(
     """r_wg(j) of every shown unit (rolled up) on every scale, from its members' item variances.
 
     Uses `psychometrics.rwg_j_rows` (James, Demaree & Wolf 1984); a unit `agrees`
-    on a scale when rwg >= AGREEMENT_THRESHOLD (0.70).
+    on a scale when rwg >= AGREEMENT_THRESHOLD (0.70) against the uniform null. Beside it,
+    r_wg(j) against the slightly skewed null and AD_M(j) over the unit's members' answers.
     """
     items = list(dict.fromkeys(item for scale in scales for item in scale.items))
     moments = GroupMoments(answers.reindex(columns=items), respondents, plans)
@@ -174,16 +182,35 @@ def unit_agreement(
     if not units:
         return []
     variances = np.array([moments.of(plan)[2] for plan in units])
-    by_scale = {
-        scale.key: rwg_j_rows(variances[:, [position[i] for i in scale.items]], scale.points)
+    columns = {scale.key: [position[i] for i in scale.items] for scale in scales}
+    uniform = {
+        scale.key: rwg_j_rows(variances[:, columns[scale.key]], scale.points) for scale in scales
+    }
+    skewed = {
+        scale.key: rwg_j_rows(
+            variances[:, columns[scale.key]], scale.points, skewed_null_variance(scale.points)
+        )
         for scale in scales
     }
-    return [
-        UnitAgreement(plan.key, scale.key, plan.n, float(rwg), bool(rwg >= AGREEMENT_THRESHOLD))
-        for u, plan in enumerate(units)
-        for scale in scales
-        for rwg in [by_scale[scale.key][u]]
-    ]
+    matrix = answers.reindex(columns=items).to_numpy(dtype="float64")
+    own_unit = respondents["unit"].reindex(answers.index).to_numpy()
+    results = []
+    for u, plan in enumerate(units):
+        block = matrix[np.isin(own_unit, list(plan.units or ()))]
+        for scale in scales:
+            rwg = float(uniform[scale.key][u])
+            results.append(
+                UnitAgreement(
+                    unit=plan.key,
+                    scale=scale.key,
+                    n=plan.n,
+                    rwg=rwg,
+                    agrees=bool(rwg >= AGREEMENT_THRESHOLD),
+                    rwg_skewed=float(skewed[scale.key][u]),
+                    ad_m=average_deviation(block[:, columns[scale.key]]),
+                )
+            )
+    return results
 
 
 def leader_frontline_gaps(

@@ -186,7 +186,14 @@ def _alignment(
             for gap in gaps
         ],
         "agreement": [
-            {"scale": a.scale, "rwg": finite(a.rwg), "agrees": a.agrees} for a in agreement
+            {
+                "scale": a.scale,
+                "rwg": finite(a.rwg),
+                "agrees": a.agrees,
+                "rwg_skewed": finite(a.rwg_skewed),
+                "ad_m": finite(a.ad_m),
+            }
+            for a in agreement
         ],
         "leader_frontline": None
         if perception is None

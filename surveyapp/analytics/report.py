@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from surveyapp.analytics import (
+    agreement,
     alignment,
     patterns,
     psychometrics,
@@ -32,7 +33,11 @@ class Library:
     playbook: Playbook
 
 
-def _quality(reliability: list[psychometrics.ScaleReliability]) -> dict[str, Any]:
+def _quality(
+    reliability: list[psychometrics.ScaleReliability],
+    aggregation: list[agreement.ScaleAggregation],
+) -> dict[str, Any]:
+    by_scale = {a.scale: a for a in aggregation}
     return {
         "alpha": {r.scale: finite(r.alpha) for r in reliability},
         "threshold": psychometrics.ACCEPTABLE_ALPHA,
@@ -40,13 +45,19 @@ def _quality(reliability: list[psychometrics.ScaleReliability]) -> dict[str, Any
             {
                 "scale": r.scale,
                 "alpha": finite(r.alpha),
+                "omega": finite(r.omega),
                 "n_complete": r.n_complete,
                 "flagged": r.flagged,
                 "item_total": {item: finite(value) for item, value in r.item_total.items()},
                 "weak_items": list(r.weak_items),
+                "icc1": finite(by_scale[r.scale].icc1),
+                "icc2": finite(by_scale[r.scale].icc2),
+                "icc_units": by_scale[r.scale].units,
+                "unit_comparison_justified": by_scale[r.scale].justified,
             }
             for r in reliability
         ],
+        "icc2_threshold": agreement.MIN_ICC2,
     }
 
 
@@ -135,6 +146,9 @@ def analyze(
     scores = scoring.respondent_scores(data)
     plans = plan_groups(data.respondents, data.unit_parents, data.min_group_size)
     reliability = psychometrics.scale_reliability(data.answers, data.scales)
+    aggregation = agreement.unit_aggregation(
+        scores, data.respondents["unit"], [s.key for s in data.scales], data.min_group_size
+    )
     cluster = [s.key for s in data.scales if s.cluster]
     titles = {s.key: s.title for s in data.scales}
     found = (
@@ -157,8 +171,10 @@ def analyze(
         },
         agreement={},
     )
-    for agreement in alignment.unit_agreement(data.answers, data.respondents, plans, data.scales):
-        results.agreement.setdefault(agreement.unit, []).append(agreement)
+    for unit_agreement in alignment.unit_agreement(
+        data.answers, data.respondents, plans, data.scales
+    ):
+        results.agreement.setdefault(unit_agreement.unit, []).append(unit_agreement)
     values = group_values(results)
     aggregated = aggregate(values, data.respondents, plans, list(values.columns))
     scope = _scope(data, unit)
@@ -178,7 +194,7 @@ def analyze(
         "min_group_size": data.min_group_size,
         "min_comment_group_size": data.min_comment_group_size,
         "unit": unit,
-        "quality": {"suppressed": True} if hidden else _quality(reliability),
+        "quality": {"suppressed": True} if hidden else _quality(reliability, aggregation),
         "patterns": {"suppressed": True} if hidden else _patterns(found),
         "groups": groups,
         "suppressed": [

@@ -104,6 +104,11 @@ def test_unit_agreement_by_hand_and_only_for_shown_units():
     a = results["A"]
     assert (a.scale, a.n) == ("i.s", 4)
     assert a.rwg == pytest.approx(39 / 44) and a.agrees
+    # against the slightly skewed null (1.34): ratio (5/9) / 1.34 = 0.414594,
+    # rwg = 3 * 0.585406 / (3 * 0.585406 + 0.414594) = 0.809015
+    assert a.rwg_skewed == pytest.approx(0.809015, abs=1e-6)
+    # AD_M: a 4 4 5 3 (mean 4: 0 0 1 1), b 4 5 4 5 (mean 4.5: all .5), c 3 4 4 5 (1 0 0 1)
+    assert a.ad_m == pytest.approx(0.5)
     assert results["R"].n == 9 and results["R"].rwg == pytest.approx(rwg_j(answers, 5))
 
 

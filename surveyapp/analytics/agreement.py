@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from surveyapp.analytics.psychometrics import icc1_icc2
+from surveyapp.analytics.psychometrics import icc_from_moments
 
 # The "slight skew" null of LeBreton & Senter (2008, after Kozlowski & Hults 1987) for a
 # 5-point scale: answers 1..5 in proportions .05 .15 .20 .35 .25 (mean 3.6, variance 1.34),
@@ -72,17 +72,29 @@ def unit_aggregation(
 
     Only units with at least `min_size` respondents scored on the scale take part, so no unit
     below the reporting threshold contributes a group mean. Fewer than 2 such units: NaN.
+    Group moments come from one pass over the scores (`icc_from_moments`).
     """
+    codes, _ = pd.factorize(units.reindex(scores.index))
+    values = scores.reindex(columns=list(columns)).to_numpy(dtype="float64")
+    valid = np.isfinite(values) & (codes >= 0)[:, None]
+    groups = int(codes.max()) + 1 if len(codes) else 0
     found = []
-    for column in columns:
-        frame = pd.DataFrame({"score": scores[column], "unit": units}).dropna()
-        sizes = frame["unit"].value_counts()
-        kept = frame[frame["unit"].isin(sizes.index[sizes >= min_size])]
-        icc1, icc2 = icc1_icc2(kept["score"], kept["unit"])
+    for j, column in enumerate(columns):
+        rows = valid[:, j]
+        x, g = values[rows, j], codes[rows]
+        n = np.bincount(g, minlength=groups).astype("float64")
+        total = np.bincount(g, weights=x, minlength=groups)
+        squares = np.bincount(g, weights=x * x, minlength=groups)
+        mean = np.divide(total, n, out=np.zeros(groups), where=n > 0)
+        variance = np.divide(squares - n * mean**2, n - 1, out=np.zeros(groups), where=n > 1).clip(
+            min=0.0
+        )
+        n = np.where(n >= min_size, n, 0.0)
+        icc1, icc2 = icc_from_moments(n, mean, variance)
         found.append(
             ScaleAggregation(
                 scale=column,
-                units=int(kept["unit"].nunique()),
+                units=int((n > 0).sum()),
                 icc1=icc1,
                 icc2=icc2,
                 justified=bool(icc2 >= MIN_ICC2 and icc1 > 0),

@@ -155,23 +155,37 @@ def rwg_j(items: pd.DataFrame, points: int) -> float:
 def icc1_icc2(scores: pd.Series, groups: pd.Series) -> tuple[float, float]:
     """ICC(1) and ICC(2) of a score across groups, from a one-way ANOVA (Bliese 2000).
 
-    MSB and MSW are the between- and within-group mean squares over respondents with both a
-    score and a group; ICC(1) = (MSB - MSW) / (MSB + (n0 - 1) MSW) with n0 the adjusted mean
-    group size (N - sum(n_g^2)/N) / (G - 1) (the plain group size when groups are equal);
-    ICC(2) = (MSB - MSW) / MSB. Either is NaN when undefined (fewer than 2 groups, no
-    within-group degrees of freedom, or a zero denominator); negative values are not truncated.
+    Over respondents with both a score and a group; see `icc_from_moments`.
     """
     frame = pd.DataFrame({"score": scores, "group": groups}).dropna()
-    stats = frame.groupby("group", observed=True)["score"].agg(["count", "mean"])
-    total, group_count = len(frame), len(stats)
+    stats = frame.groupby("group", observed=True)["score"].agg(["count", "mean", "var"])
+    return icc_from_moments(
+        stats["count"].to_numpy(float), stats["mean"].to_numpy(), stats["var"].to_numpy()
+    )
+
+
+def icc_from_moments(
+    counts: np.ndarray, means: np.ndarray, variances: np.ndarray
+) -> tuple[float, float]:
+    """ICC(1) and ICC(2) from each group's size, mean and sample variance (one-way ANOVA).
+
+    MSB and MSW are the between- and within-group mean squares; ICC(1) = (MSB - MSW) /
+    (MSB + (n0 - 1) MSW) with n0 the adjusted mean group size (N - sum(n_g^2)/N) / (G - 1)
+    (the plain group size when groups are equal); ICC(2) = (MSB - MSW) / MSB. Groups without
+    members are left out. Either is NaN when undefined (fewer than 2 groups, no within-group
+    degrees of freedom, or a zero denominator); negative values are not truncated.
+    """
+    keep = np.asarray(counts, dtype="float64") > 0
+    n = np.asarray(counts, dtype="float64")[keep]
+    m = np.asarray(means, dtype="float64")[keep]
+    v = np.where(n > 1, np.asarray(variances, dtype="float64")[keep], 0.0)
+    total, group_count = n.sum(), len(n)
     if group_count < 2 or total - group_count < 1:
         return float("nan"), float("nan")
-    grand = frame["score"].mean()
-    between = float((stats["count"] * (stats["mean"] - grand) ** 2).sum())
-    within = float(((frame["score"] - frame["group"].map(stats["mean"])) ** 2).sum())
-    msb = between / (group_count - 1)
-    msw = within / (total - group_count)
-    n0 = (total - float((stats["count"] ** 2).sum()) / total) / (group_count - 1)
+    grand = (n * m).sum() / total
+    msb = float((n * (m - grand) ** 2).sum()) / (group_count - 1)
+    msw = float(((n - 1) * v).sum()) / (total - group_count)
+    n0 = (total - float((n**2).sum()) / total) / (group_count - 1)
     denominator1 = msb + (n0 - 1) * msw
     icc1 = (msb - msw) / denominator1 if denominator1 > 0 else float("nan")
     icc2 = (msb - msw) / msb if msb > 0 else float("nan")

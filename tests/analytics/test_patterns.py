@@ -10,19 +10,10 @@ from sklearn.metrics import adjusted_rand_score
 from surveyapp.analytics.library import Archetype, load_patterns
 from surveyapp.analytics.pattern_names import AVERAGE_LABEL, descriptive_label, match
 from surveyapp.analytics.patterns import PatternResult, _usable, find_patterns, pattern_shares
+from surveyapp.analytics.simulation import CONSTRUCTS
 from surveyapp.errors import InputError
 from tests.conftest import REPO_DIR
 
-CONSTRUCTS = (
-    "job_security",
-    "trust_output",
-    "workload",
-    "autonomy",
-    "fairness_ethics",
-    "perceived_value",
-    "ease_of_use",
-    "leader_support",
-)
 COLUMNS = [f"ai-concerns.{name}" for name in CONSTRUCTS]
 PLANTED = ("champions", "job_security_anxious", "trust_and_ethics_concerned")
 MIXTURE = {  # unit -> share of each planted archetype, in PLANTED order

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
+from surveyapp.analytics.agreement import average_deviation, skewed_null_variance
+from surveyapp.analytics.fdr import anova_p, benjamini_hochberg, hedges_g, welch_test
 from surveyapp.analytics.frames import ScaleSpec
 from surveyapp.analytics.psychometrics import AGREEMENT_THRESHOLD, rwg_j_rows
 from surveyapp.analytics.scoring import READINESS_INDEX
@@ -36,7 +38,9 @@ class FunctionGap:
     """How far apart the reportable functions are on one construct (organisation or one unit).
 
     `spread` is max - min of the function means; `d` is Cohen's d between the highest and
-    the lowest function; `flagged` when d >= FUNCTION_GAP_D.
+    the lowest function, `g` and `g_low`..`g_high` Hedges' g of that pair with its 95%
+    interval; `p_value` the one-way ANOVA across all the shown functions. `flagged` when
+    d >= FUNCTION_GAP_D and Benjamini-Hochberg rejects at 5% among the group's constructs.
     """
 
     construct: str
@@ -47,17 +51,27 @@ class FunctionGap:
     spread: float
     d: float
     flagged: bool
+    p_value: float = float("nan")
+    g: float = float("nan")
+    g_low: float = float("nan")
+    g_high: float = float("nan")
 
 
 @dataclass(frozen=True)
 class UnitAgreement:
-    """Within-unit agreement r_wg(j) on one scale; `agrees` when rwg >= AGREEMENT_THRESHOLD."""
+    """Within-unit agreement on one scale; `agrees` when rwg >= AGREEMENT_THRESHOLD.
+
+    `rwg` is r_wg(j) against the uniform null, `rwg_skewed` against the slightly skewed one
+    (stricter; NaN where none is documented), `ad_m` the average deviation AD_M(j).
+    """
 
     unit: str
     scale: str
     n: int
     rwg: float
     agrees: bool
+    rwg_skewed: float = float("nan")
+    ad_m: float = float("nan")
 
 
 @dataclass(frozen=True)
@@ -65,7 +79,8 @@ class PerceptionGap:
     """Leaders (manager + senior_leader) versus frontline on a score, in one group.
 
     When not `reportable`, `reason` says why and every number is None.
-    difference = leader mean - frontline mean; `flagged` when |d| >= PERCEPTION_GAP_D.
+    difference = leader mean - frontline mean; `p_value` Welch's test; `flagged` when
+    |d| >= PERCEPTION_GAP_D and Benjamini-Hochberg rejects at 5% among all the groups compared.
     """
 
     kind: str
@@ -79,6 +94,7 @@ class PerceptionGap:
     difference: float | None = None
     d: float | None = None
     flagged: bool = False
+    p_value: float | None = None
 
 
 def cohens_d(mean_a: float, var_a: float, n_a: int, mean_b: float, var_b: float, n_b: int) -> float:
@@ -105,7 +121,8 @@ def function_gaps(
 
     Only functions whose group is shown take part (the `function` groups, or the `unit+function`
     groups of `unit` when one is given); a construct needs two of them with scores. The most
-    distant pair is the highest and lowest mean; d >= FUNCTION_GAP_D (0.5) is a finding.
+    distant pair is the highest and lowest mean; d >= FUNCTION_GAP_D (0.5) is a finding when the
+    ANOVA across the functions also survives Benjamini-Hochberg at 5% among these constructs.
     """
     kind = FUNCTION if unit is None else UNIT_FUNCTION
     shown = [p for p in plans if p.kind == kind and not p.suppressed and p.unit == unit]
@@ -120,6 +137,8 @@ def function_gaps(
         low, high = ranked[0], ranked[-1]
         (n_hi, m_hi, v_hi), (n_lo, m_lo, v_lo) = stats[high], stats[low]
         d = cohens_d(m_hi[j], v_hi[j], int(n_hi[j]), m_lo[j], v_lo[j], int(n_lo[j]))
+        g, g_low, g_high = hedges_g(m_lo[j], v_lo[j], n_lo[j], m_hi[j], v_hi[j], n_hi[j])
+        counts, centres, spreads = (np.array([s[i][j] for s in stats.values()]) for i in range(3))
         gaps.append(
             FunctionGap(
                 construct=construct,
@@ -130,9 +149,17 @@ def function_gaps(
                 spread=means[high] - means[low],
                 d=d,
                 flagged=bool(d >= FUNCTION_GAP_D),
+                p_value=anova_p(counts, centres, spreads),
+                g=float(g),
+                g_low=float(g_low),
+                g_high=float(g_high),
             )
         )
-    return gaps
+    discovered = benjamini_hochberg(np.array([gap.p_value for gap in gaps]))
+    return [
+        replace(gap, flagged=gap.flagged and bool(found))
+        for gap, found in zip(gaps, discovered, strict=True)
+    ]
 
 
 def unit_agreement(
@@ -144,7 +171,8 @@ def unit_agreement(
     """r_wg(j) of every shown unit (rolled up) on every scale, from its members' item variances.
 
     Uses `psychometrics.rwg_j_rows` (James, Demaree & Wolf 1984); a unit `agrees`
-    on a scale when rwg >= AGREEMENT_THRESHOLD (0.70).
+    on a scale when rwg >= AGREEMENT_THRESHOLD (0.70) against the uniform null. Beside it,
+    r_wg(j) against the slightly skewed null and AD_M(j) over the unit's members' answers.
     """
     items = list(dict.fromkeys(item for scale in scales for item in scale.items))
     moments = GroupMoments(answers.reindex(columns=items), respondents, plans)
@@ -153,16 +181,35 @@ def unit_agreement(
     if not units:
         return []
     variances = np.array([moments.of(plan)[2] for plan in units])
-    by_scale = {
-        scale.key: rwg_j_rows(variances[:, [position[i] for i in scale.items]], scale.points)
+    columns = {scale.key: [position[i] for i in scale.items] for scale in scales}
+    uniform = {
+        scale.key: rwg_j_rows(variances[:, columns[scale.key]], scale.points) for scale in scales
+    }
+    skewed = {
+        scale.key: rwg_j_rows(
+            variances[:, columns[scale.key]], scale.points, skewed_null_variance(scale.points)
+        )
         for scale in scales
     }
-    return [
-        UnitAgreement(plan.key, scale.key, plan.n, float(rwg), bool(rwg >= AGREEMENT_THRESHOLD))
-        for u, plan in enumerate(units)
-        for scale in scales
-        for rwg in [by_scale[scale.key][u]]
-    ]
+    matrix = answers.reindex(columns=items).to_numpy(dtype="float64")
+    own_unit = respondents["unit"].reindex(answers.index).to_numpy()
+    results = []
+    for u, plan in enumerate(units):
+        block = matrix[np.isin(own_unit, list(plan.units or ()))]
+        for scale in scales:
+            rwg = float(uniform[scale.key][u])
+            results.append(
+                UnitAgreement(
+                    unit=plan.key,
+                    scale=scale.key,
+                    n=plan.n,
+                    rwg=rwg,
+                    agrees=bool(rwg >= AGREEMENT_THRESHOLD),
+                    rwg_skewed=float(skewed[scale.key][u]),
+                    ad_m=average_deviation(block[:, columns[scale.key]]),
+                )
+            )
+    return results
 
 
 def leader_frontline_gaps(
@@ -177,7 +224,8 @@ def leader_frontline_gaps(
     For the organisation and every shown unit. Reportable only when the frontline group
     (level, or unit+level) is shown and both leaders and frontline have at least `min_size`
     respondents with a score; otherwise "not reportable" with the reason. difference = leader
-    mean - frontline mean, d = Cohen's d (pooled SD), flagged when |d| >= PERCEPTION_GAP_D.
+    mean - frontline mean, d = Cohen's d (pooled SD), flagged when |d| >= PERCEPTION_GAP_D and
+    the gap survives Benjamini-Hochberg at 5% across all the groups (one family).
     """
     moments = GroupMoments(scores.reindex(columns=[column]), respondents, plans)
     by_key = {(p.kind, p.key): p for p in plans}
@@ -201,6 +249,7 @@ def leader_frontline_gaps(
             results.append(PerceptionGap(plan.kind, plan.key, False, reason))
             continue
         d = cohens_d(m_l, v_l, int(n_l), m_f, v_f, int(n_f))
+        p_value = float(welch_test(m_f, v_f, n_f, m_l, v_l, n_l)[2])
         results.append(
             PerceptionGap(
                 kind=plan.kind,
@@ -213,6 +262,11 @@ def leader_frontline_gaps(
                 difference=float(m_l - m_f),
                 d=d,
                 flagged=bool(abs(d) >= PERCEPTION_GAP_D),
+                p_value=p_value,
             )
         )
-    return results
+    p_values = np.array([np.nan if gap.p_value is None else gap.p_value for gap in results])
+    return [
+        replace(gap, flagged=gap.flagged and bool(found))
+        for gap, found in zip(results, benjamini_hochberg(p_values), strict=True)
+    ]

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from surveyapp.analytics.fdr import benjamini_hochberg
+
 MIN_N_BASE, MIN_N_PER_PREDICTOR = 30, 5  # complete cases needed: 30 + 5 per predictor
 MAX_PREDICTORS = 12  # 2^12 = 4,096 subsets: still instant
 CONFIDENCE = 0.95
@@ -18,7 +20,9 @@ class Driver:
     """One predictor: its share of R^2, standardized coefficient with 95% CI, and mean score.
 
     `importance` is its Shapley value (the importances sum to R^2); `share` is importance / R^2
-    (the shares sum to 1). `priority`: share above the even share 1/p and mean <= midpoint + 0.5.
+    (the shares sum to 1). `p_value` tests beta = 0 (t on n - p - 1 df). `priority`: share
+    above the even share 1/p, mean <= midpoint + 0.5, and beta a discovery under
+    Benjamini-Hochberg at 5% among the model's predictors.
     """
 
     construct: str
@@ -29,6 +33,7 @@ class Driver:
     ci_high: float
     mean: float
     priority: bool
+    p_value: float = float("nan")
 
 
 @dataclass(frozen=True)
@@ -88,10 +93,11 @@ def driver_analysis(predictors: pd.DataFrame, outcome: pd.Series, points: int = 
     index), the number of scale points. On complete cases, standardized: R^2 and its Shapley
     decomposition over all 2^p subsets of the correlation matrix; OLS standardized coefficients
     beta = R_xx^-1 r_xy with standard errors sqrt(s^2 / (n - 1) * [R_xx^-1]_jj), where
-    s^2 = (1 - R^2)(n - 1)/(n - p - 1), and t(n - p - 1) 95% intervals. `mean` is the
+    s^2 = (1 - R^2)(n - 1)/(n - p - 1), t(n - p - 1) 95% intervals and p-values (BH-controlled
+    for `priority`). `mean` is the
     construct's mean over everyone who has a score on it. Needs 30 + 5p complete cases.
     """
-    from scipy.special import stdtrit
+    from scipy.special import stdtr, stdtrit
 
     p = predictors.shape[1]
     if not 1 <= p <= MAX_PREDICTORS:
@@ -116,6 +122,9 @@ def driver_analysis(predictors: pd.DataFrame, outcome: pd.Series, points: int = 
     residual = max(1.0 - total, 0.0) * (n - 1) / (n - p - 1)
     error = np.sqrt(residual / (n - 1) * np.diag(inverse))
     margin = stdtrit(n - p - 1, 0.5 + CONFIDENCE / 2) * error
+    t = np.divide(beta, error, out=np.full(p, np.inf), where=error > 0)
+    p_values = 2 * stdtr(n - p - 1, -np.abs(t))
+    discovered = benjamini_hochberg(p_values)
     means = predictors.mean()
     midpoint = (1 + points) / 2
     drivers = []
@@ -130,7 +139,10 @@ def driver_analysis(predictors: pd.DataFrame, outcome: pd.Series, points: int = 
                 ci_low=float(beta[j] - margin[j]),
                 ci_high=float(beta[j] + margin[j]),
                 mean=float(means[name]),
-                priority=bool(share > 1 / p and means[name] <= midpoint + PRIORITY_MARGIN),
+                priority=bool(
+                    share > 1 / p and means[name] <= midpoint + PRIORITY_MARGIN and discovered[j]
+                ),
+                p_value=float(p_values[j]),
             )
         )
     drivers.sort(key=lambda driver: -driver.importance)

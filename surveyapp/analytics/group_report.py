@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from surveyapp.analytics import alignment, drivers, patterns, scoring, themes
+from surveyapp.analytics import alignment, barriers, drivers, patterns, scoring, themes
 from surveyapp.analytics import recommendations as recs
 from surveyapp.analytics.frames import CampaignData
 from surveyapp.analytics.library import Playbook
@@ -57,6 +57,9 @@ def group_values(campaign: CampaignResults) -> pd.DataFrame:
     if scoring.LITERACY_LEVEL in scores:
         levels = scores[scoring.LITERACY_LEVEL].astype(object)
         parts.append(_one_hot(levels, list(scoring.LITERACY_LEVELS), LEVEL_COLUMN))
+    own = barriers.individual_barriers(scores, campaign.data.scales)
+    if own.notna().any():
+        parts.append(_one_hot(own, list(barriers.BARRIER_CATEGORIES), barriers.BARRIER_COLUMN))
     if campaign.patterns is not None and campaign.patterns.patterns:
         labels = campaign.patterns.labels.reindex(scores.index).astype(object)
         ids = [pattern.id for pattern in campaign.patterns.patterns]
@@ -84,6 +87,9 @@ def _figures(campaign: CampaignResults, result: GroupResult) -> dict[str, Any]:
         },
         "adkar": {element: finite(value) for element, value in profile.items()},
         "barrier_point": scoring.barrier_point(profile),
+        "barrier_distribution": barriers.barrier_distribution(
+            means, result.answered, data.min_group_size
+        ),
         "readiness_index": finite(means.get(scoring.READINESS_INDEX)),
         "literacy": {
             "index": finite(means.get(scoring.LITERACY_INDEX)),
@@ -179,11 +185,21 @@ def _alignment(
                 "spread": round(gap.spread, 4),
                 "d": round(gap.d, 4),
                 "flagged": gap.flagged,
+                "p_value": finite(gap.p_value),
+                "hedges_g": finite(gap.g),
+                "g_ci95": [finite(gap.g_low), finite(gap.g_high)],
             }
             for gap in gaps
         ],
         "agreement": [
-            {"scale": a.scale, "rwg": finite(a.rwg), "agrees": a.agrees} for a in agreement
+            {
+                "scale": a.scale,
+                "rwg": finite(a.rwg),
+                "agrees": a.agrees,
+                "rwg_skewed": finite(a.rwg_skewed),
+                "ad_m": finite(a.ad_m),
+            }
+            for a in agreement
         ],
         "leader_frontline": None
         if perception is None
@@ -195,6 +211,7 @@ def _alignment(
             "difference": finite(perception.difference),
             "d": finite(perception.d),
             "flagged": perception.flagged,
+            "p_value": finite(perception.p_value),
         },
     }
     return document, findings
@@ -227,6 +244,7 @@ def _driver_document(result: drivers.DriverResult | None) -> dict[str, Any] | No
                 "ci": [round(d.ci_low, 4), round(d.ci_high, 4)],
                 "mean": finite(d.mean),
                 "priority": d.priority,
+                "p_value": finite(d.p_value),
             }
             for d in result.drivers
         ],

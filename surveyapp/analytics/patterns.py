@@ -11,29 +11,30 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from surveyapp.analytics import segmentation_gate
 from surveyapp.analytics.library import Archetype
+from surveyapp.analytics.pattern_names import (
+    construct_of,
+    descriptive_label,
+    match,
+    nearest_archetypes,
+)
 
 if TYPE_CHECKING:
     from sklearn.mixture import GaussianMixture
 
-MIN_RESPONDENTS = 100  # fewer usable respondents: no segmentation at all
+__all__ = ["Pattern", "PatternResult", "construct_of", "find_patterns", "pattern_shares"]
+
+MIN_RESPONDENTS = 100  # fewer usable respondents: no mixture is fitted at all
 MIN_PRESENT_SHARE = 2 / 3  # a respondent needs scores on at least 2/3 of the cluster scales
 MAX_K = 8
 RESPONDENTS_PER_COMPONENT = 50  # k is tried up to min(MAX_K, n // 50)
-SELECTION_SAMPLE = 20_000  # rows on which k is chosen and stability is measured
+COVARIANCE_TYPES = ("diag", "tied", "full")  # chosen together with k by BIC
+SELECTION_SAMPLE = 10_000  # rows on which k is chosen and stability is measured
 SILHOUETTE_SAMPLE = 3_000  # silhouette is quadratic in rows
 BOOTSTRAPS = 5
 N_INIT = 2
 REG_COVAR = 1e-3  # variance floor (z units squared) so discrete Likert means cannot collapse
-MIN_SILHOUETTE = 0.25  # Kaufman & Rousseeuw (1990): below 0.25 "no substantial structure"
-MIN_STABILITY = 0.75  # mean bootstrap adjusted Rand index; commonly read as "stable" clusters
-MATCH_SIMILARITY = 0.70  # cosine between centroid and archetype signature to claim a match
-NEAR_AVERAGE_Z = 0.30  # centroid within ±0.30 SD on every construct: "close to the average"
-LABEL_CONSTRUCTS = 2  # constructs named in a descriptive label
-AVERAGE_LABEL = {
-    "en": "Close to the organisation average",
-    "es": "Cerca de la media de la organización",
-}
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ class Pattern:
 
     `archetype` is the matched library archetype id or None; `similarity` is the cosine to the
     matched archetype, or for an unmatched pattern to the nearest one (None when near average).
+    `avepp` is the mean posterior probability of its members; `defining` the scales that
+    separate it from everyone else (scale key -> Cohen's d, |d| >= 0.8).
     """
 
     id: str
@@ -52,11 +55,17 @@ class Pattern:
     archetype: str | None
     similarity: float | None
     label: Mapping[str, str]
+    avepp: float | None = None
+    defining: Mapping[str, float] | None = None
 
 
 @dataclass(frozen=True)
 class PatternResult:
-    """The segmentation of one campaign; `labels` maps response_id to pattern id."""
+    """The segmentation of one campaign; `labels` maps response_id to pattern id.
+
+    `bic` is per k for the chosen `covariance` type (k itself is chosen by ICL); `gate` holds
+    the evidence behind `distinct` (entropy, AvePP, separation, the respondents needed).
+    """
 
     distinct: bool
     k: int
@@ -67,17 +76,19 @@ class PatternResult:
     patterns: tuple[Pattern, ...]
     labels: pd.Series
     reason: str | None = None
-
-
-def construct_of(column: str) -> str:
-    """The construct name of a scale key: `ai-concerns.job_security` -> `job_security`."""
-    return column.split(".", 1)[-1]
+    covariance: str | None = None
+    gate: segmentation_gate.Gate | None = None
 
 
 def _fit(
-    data: np.ndarray, k: int, seed: int, n_init: int = N_INIT, start: GaussianMixture | None = None
+    data: np.ndarray,
+    k: int,
+    seed: int,
+    covariance: str,
+    n_init: int = N_INIT,
+    start: GaussianMixture | None = None,
 ) -> GaussianMixture:
-    """Fit a full-covariance mixture; `start` warm-starts from another fit's parameters."""
+    """Fit a mixture of the given covariance type; `start` warm-starts from another fit."""
     from sklearn.mixture import GaussianMixture
 
     start_params = {}
@@ -89,7 +100,7 @@ def _fit(
         }
     model = GaussianMixture(
         n_components=k,
-        covariance_type="full",
+        covariance_type=covariance,
         reg_covar=REG_COVAR,
         n_init=1 if start is not None else n_init,
         max_iter=300,
@@ -107,9 +118,44 @@ def _usable(scores: pd.DataFrame) -> pd.DataFrame:
     return kept.fillna(kept.mean())
 
 
-def _empty(n: int, reason: str, index: pd.Index) -> PatternResult:
+def _empty(n: int, index: pd.Index) -> PatternResult:
     labels = pd.Series(pd.Categorical([], categories=[]), index=index[:0], dtype="category")
-    return PatternResult(False, 0, n, None, None, {}, (), labels, reason)
+    needed = segmentation_gate.DETECTION_N
+    gate = segmentation_gate.Gate(
+        False, segmentation_gate.power_reason(needed, n), None, needed=needed
+    )
+    return PatternResult(False, 0, n, None, None, {}, (), labels, gate.reason, None, gate)
+
+
+def _select(
+    sample: np.ndarray, k_max: int, seed: int
+) -> tuple[str, int, dict[tuple[str, int], GaussianMixture], dict[tuple[str, int], float]]:
+    """Covariance type by the lowest BIC over all k, then k within that type by the lowest ICL.
+
+    Diagonal and tied covariances cost far fewer parameters than full ones (8 scales: 16 or 8
+    per component against 44), so a small sample can still support several patterns; a full
+    single Gaussian still wins for one population with a general factor. BIC alone fits the
+    density: Likert means piled up at the end of the scale make it spend two Gaussians on one
+    group, or several on one skewed population. ICL (Biernacki, Celeux & Govaert 2000) is BIC
+    plus twice the classification entropy, so it counts only components that separate.
+    """
+    models = {
+        (covariance, k): _fit(sample, k, seed, covariance)
+        for covariance in COVARIANCE_TYPES
+        for k in range(1, k_max + 1)
+    }
+    bic = {key: float(model.bic(sample)) for key, model in models.items()}
+    covariance = min(bic, key=bic.__getitem__)[0]
+    icl = {
+        k: bic[(covariance, k)] + 2 * _entropy(models[(covariance, k)].predict_proba(sample))
+        for k in range(1, k_max + 1)
+    }
+    return covariance, min(icl, key=icl.__getitem__), models, bic
+
+
+def _entropy(posteriors: np.ndarray) -> float:
+    """Classification entropy -sum p log p over respondents and components (0 when certain)."""
+    return float(-np.sum(posteriors * np.log(np.clip(posteriors, 1e-300, 1.0))))
 
 
 def find_patterns(
@@ -117,17 +163,19 @@ def find_patterns(
     archetypes: Sequence[Archetype],
     seed: int = 0,
     titles: Mapping[str, Mapping[str, str]] | None = None,
+    bootstraps: int = BOOTSTRAPS,
 ) -> PatternResult:
-    """Segment respondents on the cluster scales and label each segment.
+    """Segment respondents on the cluster scales, judge whether the segments are real, name them.
 
     In: per-respondent scale scores (columns = scale keys, 1..5, high = favourable, NaN allowed),
     the archetype library, a seed, optional scale titles (key -> locale -> title).
-    Method: z-standardise over the campaign; full-covariance Gaussian mixtures for k = 1..8 on a
-    subsample, k by lowest BIC (k = 1: no distinct patterns); refit the chosen k on everyone and
-    label with predict; components nearest to the same archetype are merged into one pattern.
-    Quality: silhouette (Kaufman & Rousseeuw) on <= 3,000 rows; stability =
-    mean adjusted Rand index between the labels and those of B bootstrap refits.
-    `distinct` = k > 1, silhouette >= 0.25 and stability >= 0.75. Deterministic under `seed`.
+    Method: z-standardise over the campaign; Gaussian mixtures with diagonal, tied and full
+    covariances for k = 1..8 on a subsample, the type by lowest BIC and k by lowest ICL; refit on
+    everyone; components nearest to the same archetype are merged into one pattern and each
+    respondent goes to the pattern of highest posterior. `distinct` is decided by
+    `segmentation_gate.judge` (entropy, AvePP, bootstrap stability, separation, power). The
+    silhouette is reported for reference only: it dilutes differences on a few of many scales.
+    Deterministic under `seed`.
     """
     from sklearn.exceptions import ConvergenceWarning
     from threadpoolctl import threadpool_limits
@@ -135,36 +183,76 @@ def find_patterns(
     frame = _usable(scores)
     n = len(frame)
     if frame.shape[1] < 2 or n < MIN_RESPONDENTS:
-        reason = f"{n} respondents with enough concern scores; at least {MIN_RESPONDENTS} needed"
-        return _empty(n, reason, scores.index)
+        return _empty(n, scores.index)
     values = frame.to_numpy(dtype=float)
     spread = values.std(axis=0)
     z = (values - values.mean(axis=0)) / np.where(spread > 0, spread, 1.0)
     rng = np.random.default_rng(seed)
     sample = z[np.sort(rng.choice(n, min(n, SELECTION_SAMPLE), replace=False))]
     k_max = max(1, min(MAX_K, n // RESPONDENTS_PER_COMPONENT))
+    columns = list(frame.columns)
     # One BLAS/OpenMP thread: faster for these small matrices on 2 cores, and reproducible.
     # An EM run that stops at max_iter is still a usable fit; its warning is not an error here.
     with threadpool_limits(limits=1), warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        models = {k: _fit(sample, k, seed) for k in range(1, k_max + 1)}
-        bic = {k: float(model.bic(sample)) for k, model in models.items()}
-        k = min(bic, key=bic.__getitem__)
-        model = models[k] if len(sample) == n else _fit(z, k, seed, start=models[k])
-        merge = _merge_map(model, list(frame.columns), archetypes)
-        components = merge[model.predict(z)]
+        covariance, k, models, bic = _select(sample, k_max, seed)
+        chosen = models[(covariance, k)]
+        model = chosen if len(sample) == n else _fit(z, k, seed, covariance, start=chosen)
+        merge = _merge_map(model, columns, archetypes)
+        posteriors = _merged_posteriors(model.predict_proba(z), merge)
+        components = posteriors.argmax(axis=1)
+        sample_labels = _merged_posteriors(model.predict_proba(sample), merge).argmax(axis=1)
         silhouette, stability = _quality(
-            sample, merge[model.predict(sample)], k, seed, rng, list(frame.columns), archetypes
+            sample, sample_labels, k, covariance, seed, rng, columns, archetypes, bootstraps
         )
-    patterns, labels = _describe(frame, scores, z, components, archetypes, titles or {})
-    distinct = (
-        len(patterns) > 1
-        and silhouette is not None
-        and silhouette >= MIN_SILHOUETTE
-        and stability is not None
-        and stability >= MIN_STABILITY
+    order = _by_size(components)
+    ids = [f"p{rank + 1}" for rank in range(len(order))]
+    ranked = np.argsort(order)[components] if len(order) else components
+    gate = segmentation_gate.judge(posteriors[:, order], ranked, z, columns, ids, stability)
+    bic_of_type = {kk: value for (cov, kk), value in bic.items() if cov == covariance}
+    if not gate.distinct and gate.needed is not None:
+        labels = pd.Series(pd.Categorical([], categories=[]), index=frame.index[:0])
+        return PatternResult(
+            False,
+            0,
+            n,
+            silhouette,
+            stability,
+            bic_of_type,
+            (),
+            labels,
+            gate.reason,
+            covariance,
+            gate,
+        )
+    patterns, labels = _describe(frame, scores, z, ranked, ids, gate, archetypes, titles or {})
+    return PatternResult(
+        gate.distinct,
+        len(patterns),
+        n,
+        silhouette,
+        stability,
+        bic_of_type,
+        patterns,
+        labels,
+        gate.reason,
+        covariance,
+        gate,
     )
-    return PatternResult(distinct, len(patterns), n, silhouette, stability, bic, patterns, labels)
+
+
+def _merged_posteriors(posteriors: np.ndarray, merge: np.ndarray) -> np.ndarray:
+    """Component posteriors summed into pattern posteriors (columns = merged pattern index)."""
+    merged = np.zeros((posteriors.shape[0], int(merge.max()) + 1))
+    for component, pattern in enumerate(merge):
+        merged[:, pattern] += posteriors[:, component]
+    return merged
+
+
+def _by_size(components: np.ndarray) -> list[int]:
+    """Pattern indices that hold anyone, largest first."""
+    sizes = np.bincount(components)
+    return [int(c) for c in np.argsort(-sizes, kind="stable") if sizes[c] > 0]
 
 
 def _merge_map(
@@ -174,9 +262,9 @@ def _merge_map(
 
     A mixture often spends two Gaussians on one skewed profile (Likert answers pile up at the
     ends of the scale), which would show one archetype as two patterns; they are merged here,
-    before quality is measured, so silhouette and stability judge the patterns reported.
+    before quality is measured, so the gate judges the patterns reported.
     """
-    best = _nearest_archetypes(model.means_, columns, archetypes)
+    best = nearest_archetypes(model.means_, columns, archetypes)
     first: dict[str, int] = {}
     merged = np.arange(len(best))
     for component, archetype in enumerate(best):
@@ -189,10 +277,12 @@ def _quality(
     sample: np.ndarray,
     reference: np.ndarray,
     k: int,
+    covariance: str,
     seed: int,
     rng: np.random.Generator,
     columns: list[str],
     archetypes: Sequence[Archetype],
+    bootstraps: int,
 ) -> tuple[float | None, float | None]:
     """Silhouette on <= 3,000 sample rows; mean ARI of B bootstrap refits predicting the sample.
 
@@ -207,145 +297,59 @@ def _quality(
     if 1 < len(np.unique(reference[rows])) < len(rows):
         silhouette = float(silhouette_score(sample[rows], reference[rows]))
     agreement = []
-    for b in range(BOOTSTRAPS):
+    for b in range(bootstraps):
         draw = rng.integers(0, len(sample), len(sample))
-        refit = _fit(sample[draw], k, seed + b + 1, n_init=1)
+        refit = _fit(sample[draw], k, seed + b + 1, covariance, n_init=1)
         merged = _merge_map(refit, columns, archetypes)[refit.predict(sample)]
         agreement.append(adjusted_rand_score(reference, merged))
-    return silhouette, float(np.mean(agreement))
+    return silhouette, float(np.mean(agreement)) if agreement else None
 
 
 def _describe(
     frame: pd.DataFrame,
     scores: pd.DataFrame,
     z: np.ndarray,
-    components: np.ndarray,
+    ranked: np.ndarray,
+    ids: list[str],
+    gate: segmentation_gate.Gate,
     archetypes: Sequence[Archetype],
     titles: Mapping[str, Mapping[str, str]],
 ) -> tuple[tuple[Pattern, ...], pd.Series]:
-    """Order components by size into p1.., compute centroids, match archetypes, build labels."""
-    sizes = np.bincount(components)
-    order = [c for c in np.argsort(-sizes, kind="stable") if sizes[c] > 0]
-    ids = [f"p{rank + 1}" for rank in range(len(order))]
-    rename = dict(zip(order, ids, strict=True))
-    labels = pd.Series(
-        pd.Categorical([rename[c] for c in components], categories=ids), index=frame.index
-    )
+    """Centroids of the patterns p1.. (largest first), archetype matches and labels.
+
+    A pattern matches an archetype by its profile relative to everyone (cosine) and only if
+    its raw means agree with the archetype's direction on the 1-5 scale.
+    """
+    labels = pd.Series(pd.Categorical(np.asarray(ids)[ranked], categories=ids), index=frame.index)
+    sizes = np.bincount(ranked, minlength=len(ids))
     columns = list(frame.columns)
-    centroids_z = np.array([z[components == c].mean(axis=0) for c in order])
+    centroids_z = np.array([z[ranked == c].mean(axis=0) for c in range(len(ids))])
     raw_means = scores.loc[frame.index, columns].groupby(labels, observed=False).mean()
-    matches = _match(centroids_z, columns, archetypes)
+    raw = [{c: float(raw_means.loc[i, c]) for c in columns} for i in ids]
+    matches = match(centroids_z, columns, archetypes, raw)
     by_id = {archetype.id: archetype for archetype in archetypes}
     patterns = []
-    for row, component in enumerate(order):
+    for row, pattern_id in enumerate(ids):
         archetype_id, similarity = matches[row]
         if archetype_id is not None:
             label = dict(by_id[archetype_id].label)
         else:
-            label = _descriptive_label(centroids_z[row], columns, titles)
+            label = descriptive_label(centroids_z[row], columns, titles, raw[row])
         patterns.append(
             Pattern(
-                id=ids[row],
-                size=int(sizes[component]),
-                share=float(sizes[component] / len(components)),
+                id=pattern_id,
+                size=int(sizes[row]),
+                share=float(sizes[row] / len(ranked)),
                 centroid_z=dict(zip(columns, map(float, centroids_z[row]), strict=True)),
-                centroid_raw={c: float(raw_means.loc[ids[row], c]) for c in columns},
+                centroid_raw=raw[row],
                 archetype=archetype_id,
                 similarity=similarity,
                 label=label,
+                avepp=gate.avepp.get(pattern_id),
+                defining={s.scale: s.d for s in gate.defining.get(pattern_id, ())},
             )
         )
     return tuple(patterns), labels
-
-
-def _similarities(
-    centroids: np.ndarray, columns: list[str], archetypes: Sequence[Archetype]
-) -> tuple[list[Archetype], np.ndarray, np.ndarray]:
-    """The archetypes that speak of these constructs, the cosine of every centroid to each,
-    and which centroids are far enough from the average to be matched at all."""
-    names = [construct_of(column) for column in columns]
-    library = [a for a in archetypes if any(name in a.signature for name in names)]
-    if not library:
-        return [], np.zeros((len(centroids), 0)), np.zeros(len(centroids), dtype=bool)
-    signatures = np.array([[a.signature.get(name, 0.0) for name in names] for a in library])
-    signatures /= np.linalg.norm(signatures, axis=1, keepdims=True)
-    far = np.abs(centroids).max(axis=1) >= NEAR_AVERAGE_Z
-    lengths = np.linalg.norm(centroids, axis=1, keepdims=True)
-    similarity = (centroids / np.where(lengths > 0, lengths, 1.0)) @ signatures.T
-    return library, similarity, far
-
-
-def _nearest_archetypes(
-    centroids: np.ndarray, columns: list[str], archetypes: Sequence[Archetype]
-) -> list[str | None]:
-    """Each centroid's most similar archetype when the similarity reaches 0.70, else None."""
-    library, similarity, far = _similarities(centroids, columns, archetypes)
-    if not library:
-        return [None] * len(centroids)
-    best = similarity.argmax(axis=1)
-    return [
-        library[best[row]].id
-        if far[row] and similarity[row, best[row]] >= MATCH_SIMILARITY
-        else None
-        for row in range(len(centroids))
-    ]
-
-
-def _match(
-    centroids: np.ndarray, columns: list[str], archetypes: Sequence[Archetype]
-) -> list[tuple[str | None, float | None]]:
-    """One-to-one matching of centroids to archetypes by cosine similarity (Hungarian method).
-
-    Signatures are vectors over all cluster scales (an omitted construct weighs 0). A pattern
-    near the average on every construct is never matched. Each archetype is claimed by at most
-    one pattern: the assignment maximising the total similarity over pairs >= 0.70, so of two
-    patterns close to the same archetype the closer one gets it and the other keeps a
-    descriptive label.
-    """
-    from scipy.optimize import linear_sum_assignment
-
-    result: list[tuple[str | None, float | None]] = [(None, None)] * len(centroids)
-    library, similarity, far = _similarities(centroids, columns, archetypes)
-    if not library:
-        return result
-    for row in np.flatnonzero(far):
-        result[row] = (None, float(similarity[row].max()))
-    gain = np.where((similarity >= MATCH_SIMILARITY) & far[:, None], similarity, 0.0)
-    for row, col in zip(*linear_sum_assignment(-gain), strict=True):
-        if gain[row, col] > 0:
-            result[row] = (library[col].id, float(similarity[row, col]))
-    return result
-
-
-def _descriptive_label(
-    centroid: np.ndarray, columns: list[str], titles: Mapping[str, Mapping[str, str]]
-) -> dict[str, str]:
-    """`Low <scale>, high <scale>` from the most distinctive constructs (|z| >= 0.30)."""
-    ranked = [
-        i
-        for i in np.argsort(-np.abs(centroid), kind="stable")
-        if abs(centroid[i]) >= NEAR_AVERAGE_Z
-    ]
-    if not ranked:
-        return dict(AVERAGE_LABEL)
-    english, spanish = [], []
-    for i in ranked[:LABEL_CONSTRUCTS]:
-        fallback = construct_of(columns[i]).replace("_", " ")
-        names = titles.get(columns[i], {})
-        low = centroid[i] < 0
-        english.append(f"{'low' if low else 'high'} {_lower_first(names.get('en', fallback))}")
-        spanish.append(
-            f"nivel {'bajo' if low else 'alto'} de {_lower_first(names.get('es', fallback))}"
-        )
-    return {"en": _upper_first(", ".join(english)), "es": _upper_first(", ".join(spanish))}
-
-
-def _lower_first(text: str) -> str:
-    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
-
-
-def _upper_first(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def pattern_shares(

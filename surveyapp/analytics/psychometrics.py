@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from surveyapp.analytics.frames import ScaleSpec
+from surveyapp.analytics.omega import mcdonald_omega
 from surveyapp.analytics.scoring import keyed_items
 
 ACCEPTABLE_ALPHA = 0.70  # alpha below this flags a scale as too unreliable for group reporting
@@ -23,7 +24,8 @@ class ScaleReliability:
     """Internal consistency of one scale over the respondents who answered all its items.
 
     `alpha` is NaN when it cannot be computed (fewer than 3 items or 2 complete cases, or no
-    variance); `flagged` is True only for a computed alpha below ACCEPTABLE_ALPHA.
+    variance); `flagged` is True only for a computed alpha below ACCEPTABLE_ALPHA. `omega` is
+    McDonald's omega from a one-factor model (NaN under 3 items or 10 complete cases).
     """
 
     scale: str
@@ -32,6 +34,7 @@ class ScaleReliability:
     item_total: Mapping[str, float] = field(default_factory=dict)
     flagged: bool = False
     weak_items: tuple[str, ...] = ()
+    omega: float = float("nan")
 
 
 def cronbach_alpha(items: pd.DataFrame) -> float:
@@ -72,7 +75,7 @@ def corrected_item_total(items: pd.DataFrame) -> pd.Series:
 
 
 def scale_reliability(answers: pd.DataFrame, scales: list[ScaleSpec]) -> list[ScaleReliability]:
-    """Alpha and corrected item-total correlations of each scale, reverse items flipped first.
+    """Alpha, omega and corrected item-total correlations of each scale, reverse items flipped.
 
     A scale is `flagged` when its alpha is below ACCEPTABLE_ALPHA (0.70); items whose corrected
     item-total r is below WEAK_ITEM_R (0.30) are listed as `weak_items`.
@@ -90,6 +93,7 @@ def scale_reliability(answers: pd.DataFrame, scales: list[ScaleSpec]) -> list[Sc
                 item_total={item: float(r) for item, r in item_total.items()},
                 flagged=bool(not np.isnan(alpha) and alpha < ACCEPTABLE_ALPHA),
                 weak_items=tuple(str(i) for i, r in item_total.items() if r < WEAK_ITEM_R),
+                omega=mcdonald_omega(items),
             )
         )
     return results
@@ -102,8 +106,13 @@ def uniform_null_variance(points: int) -> float:
     return (points**2 - 1) / 12.0
 
 
-def rwg_j_rows(item_variances: np.ndarray, points: int) -> np.ndarray:
+def rwg_j_rows(
+    item_variances: np.ndarray, points: int, null_variance: float | None = None
+) -> np.ndarray:
     """r_wg(j) of each row of a (groups x items) array of observed item variances.
+
+    Against the uniform null of `points` options, or the given `null_variance` (e.g. the
+    slightly skewed null of `agreement.skewed_null_variance`).
 
     NaN variances (items nobody in the group could vary on) are left out of that row. With
     J items, s2 their mean variance and sEU = uniform_null_variance(points):
@@ -116,7 +125,7 @@ def rwg_j_rows(item_variances: np.ndarray, points: int) -> np.ndarray:
     j = present.sum(axis=1)
     total = np.where(present, variances, 0.0).sum(axis=1)
     ratio = np.divide(total, j, out=np.full(j.shape, np.nan), where=j > 0)
-    ratio = ratio / uniform_null_variance(points)
+    ratio = ratio / (uniform_null_variance(points) if null_variance is None else null_variance)
     agreement = j * (1 - ratio)
     result = np.divide(agreement, agreement + ratio, out=np.zeros(j.shape), where=ratio < 1)
     return np.where(j > 0, result, np.nan)
@@ -146,23 +155,37 @@ def rwg_j(items: pd.DataFrame, points: int) -> float:
 def icc1_icc2(scores: pd.Series, groups: pd.Series) -> tuple[float, float]:
     """ICC(1) and ICC(2) of a score across groups, from a one-way ANOVA (Bliese 2000).
 
-    MSB and MSW are the between- and within-group mean squares over respondents with both a
-    score and a group; ICC(1) = (MSB - MSW) / (MSB + (n0 - 1) MSW) with n0 the adjusted mean
-    group size (N - sum(n_g^2)/N) / (G - 1) (the plain group size when groups are equal);
-    ICC(2) = (MSB - MSW) / MSB. Either is NaN when undefined (fewer than 2 groups, no
-    within-group degrees of freedom, or a zero denominator); negative values are not truncated.
+    Over respondents with both a score and a group; see `icc_from_moments`.
     """
     frame = pd.DataFrame({"score": scores, "group": groups}).dropna()
-    stats = frame.groupby("group", observed=True)["score"].agg(["count", "mean"])
-    total, group_count = len(frame), len(stats)
+    stats = frame.groupby("group", observed=True)["score"].agg(["count", "mean", "var"])
+    return icc_from_moments(
+        stats["count"].to_numpy(float), stats["mean"].to_numpy(), stats["var"].to_numpy()
+    )
+
+
+def icc_from_moments(
+    counts: np.ndarray, means: np.ndarray, variances: np.ndarray
+) -> tuple[float, float]:
+    """ICC(1) and ICC(2) from each group's size, mean and sample variance (one-way ANOVA).
+
+    MSB and MSW are the between- and within-group mean squares; ICC(1) = (MSB - MSW) /
+    (MSB + (n0 - 1) MSW) with n0 the adjusted mean group size (N - sum(n_g^2)/N) / (G - 1)
+    (the plain group size when groups are equal); ICC(2) = (MSB - MSW) / MSB. Groups without
+    members are left out. Either is NaN when undefined (fewer than 2 groups, no within-group
+    degrees of freedom, or a zero denominator); negative values are not truncated.
+    """
+    keep = np.asarray(counts, dtype="float64") > 0
+    n = np.asarray(counts, dtype="float64")[keep]
+    m = np.asarray(means, dtype="float64")[keep]
+    v = np.where(n > 1, np.asarray(variances, dtype="float64")[keep], 0.0)
+    total, group_count = n.sum(), len(n)
     if group_count < 2 or total - group_count < 1:
         return float("nan"), float("nan")
-    grand = frame["score"].mean()
-    between = float((stats["count"] * (stats["mean"] - grand) ** 2).sum())
-    within = float(((frame["score"] - frame["group"].map(stats["mean"])) ** 2).sum())
-    msb = between / (group_count - 1)
-    msw = within / (total - group_count)
-    n0 = (total - float((stats["count"] ** 2).sum()) / total) / (group_count - 1)
+    grand = (n * m).sum() / total
+    msb = float((n * (m - grand) ** 2).sum()) / (group_count - 1)
+    msw = float(((n - 1) * v).sum()) / (total - group_count)
+    n0 = (total - float((n**2).sum()) / total) / (group_count - 1)
     denominator1 = msb + (n0 - 1) * msw
     icc1 = (msb - msw) / denominator1 if denominator1 > 0 else float("nan")
     icc2 = (msb - msw) / msb if msb > 0 else float("nan")

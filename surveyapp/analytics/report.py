@@ -9,7 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from surveyapp.analytics import alignment, patterns, psychometrics, scoring, themes
+from surveyapp.analytics import (
+    agreement,
+    alignment,
+    patterns,
+    psychometrics,
+    scoring,
+    segmentation_gate,
+    themes,
+)
 from surveyapp.analytics.frames import CampaignData
 from surveyapp.analytics.group_report import CampaignResults, finite, group_document, group_values
 from surveyapp.analytics.library import Archetype, Playbook
@@ -25,7 +33,11 @@ class Library:
     playbook: Playbook
 
 
-def _quality(reliability: list[psychometrics.ScaleReliability]) -> dict[str, Any]:
+def _quality(
+    reliability: list[psychometrics.ScaleReliability],
+    aggregation: list[agreement.ScaleAggregation],
+) -> dict[str, Any]:
+    by_scale = {a.scale: a for a in aggregation}
     return {
         "alpha": {r.scale: finite(r.alpha) for r in reliability},
         "threshold": psychometrics.ACCEPTABLE_ALPHA,
@@ -33,31 +45,45 @@ def _quality(reliability: list[psychometrics.ScaleReliability]) -> dict[str, Any
             {
                 "scale": r.scale,
                 "alpha": finite(r.alpha),
+                "omega": finite(r.omega),
                 "n_complete": r.n_complete,
                 "flagged": r.flagged,
                 "item_total": {item: finite(value) for item, value in r.item_total.items()},
                 "weak_items": list(r.weak_items),
+                "icc1": finite(by_scale[r.scale].icc1),
+                "icc2": finite(by_scale[r.scale].icc2),
+                "icc_units": by_scale[r.scale].units,
+                "unit_comparison_justified": by_scale[r.scale].justified,
             }
             for r in reliability
         ],
+        "icc2_threshold": agreement.MIN_ICC2,
     }
 
 
 def _patterns(result: patterns.PatternResult | None) -> dict[str, Any]:
     if result is None:
         return {"distinct": False, "count": 0, "quality": {}, "items": [], "reason": "no scales"}
+    gate = result.gate
     return {
         "distinct": result.distinct,
         "count": len(result.patterns),
         "n": result.n,
         "reason": result.reason,
+        "needed": None if gate is None else gate.needed,
         "quality": {
+            "covariance": result.covariance,
+            "entropy": finite(None if gate is None else gate.entropy),
+            "min_avepp": finite(min(gate.avepp.values()) if gate and gate.avepp else None),
             "silhouette": finite(result.silhouette),
             "stability_ari": finite(result.stability_ari),
             "bic": {str(k): round(v, 1) for k, v in result.bic.items()},
             "thresholds": {
-                "silhouette": patterns.MIN_SILHOUETTE,
-                "stability_ari": patterns.MIN_STABILITY,
+                "entropy": segmentation_gate.MIN_ENTROPY,
+                "avepp": segmentation_gate.MIN_AVEPP,
+                "stability_ari": segmentation_gate.MIN_STABILITY,
+                "separation_d": segmentation_gate.MIN_SEPARATION_D,
+                "pattern_members": segmentation_gate.MIN_PATTERN_MEMBERS,
             },
         },
         "items": [
@@ -69,6 +95,8 @@ def _patterns(result: patterns.PatternResult | None) -> dict[str, Any]:
                 "share": round(p.share, 4),
                 "centroid": {key: round(value, 4) for key, value in p.centroid_z.items()},
                 "centroid_raw": {key: finite(value) for key, value in p.centroid_raw.items()},
+                "avepp": finite(p.avepp),
+                "defining": {key: round(d, 4) for key, d in (p.defining or {}).items()},
             }
             for p in result.patterns
         ],
@@ -94,6 +122,9 @@ def _waves(previous: CampaignData, wave: Wave) -> dict[str, Any]:
                 "change": round(c.change, 4),
                 "ci95": [round(c.ci_low, 4), round(c.ci_high, 4)],
                 "significant": c.significant,
+                "p_value": finite(c.p_value),
+                "hedges_g": finite(c.g),
+                "g_ci95": [finite(c.g_low), finite(c.g_high)],
             }
             for c in compare_waves(before, wave)
         ],
@@ -115,6 +146,9 @@ def analyze(
     scores = scoring.respondent_scores(data)
     plans = plan_groups(data.respondents, data.unit_parents, data.min_group_size)
     reliability = psychometrics.scale_reliability(data.answers, data.scales)
+    aggregation = agreement.unit_aggregation(
+        scores, data.respondents["unit"], [s.key for s in data.scales], data.min_group_size
+    )
     cluster = [s.key for s in data.scales if s.cluster]
     titles = {s.key: s.title for s in data.scales}
     found = (
@@ -137,8 +171,10 @@ def analyze(
         },
         agreement={},
     )
-    for agreement in alignment.unit_agreement(data.answers, data.respondents, plans, data.scales):
-        results.agreement.setdefault(agreement.unit, []).append(agreement)
+    for unit_agreement in alignment.unit_agreement(
+        data.answers, data.respondents, plans, data.scales
+    ):
+        results.agreement.setdefault(unit_agreement.unit, []).append(unit_agreement)
     values = group_values(results)
     aggregated = aggregate(values, data.respondents, plans, list(values.columns))
     scope = _scope(data, unit)
@@ -159,7 +195,7 @@ def analyze(
         "min_group_size": data.min_group_size,
         "min_comment_group_size": data.min_comment_group_size,
         "unit": unit,
-        "quality": {"suppressed": True} if hidden else _quality(reliability),
+        "quality": {"suppressed": True} if hidden else _quality(reliability, aggregation),
         "patterns": {"suppressed": True} if hidden else _patterns(found),
         "groups": groups,
         "suppressed": [

@@ -94,13 +94,16 @@ def _mean_of_present(frame: pd.DataFrame, needed: int) -> pd.Series:
 
 
 def self_assessed_literacy(scores: pd.DataFrame, scales: list[ScaleSpec]) -> pd.Series:
-    """Mean of the `ai-literacy` scale scores rescaled to 0..100 (over the dimensions present)."""
+    """Mean of the `ai-literacy` dimension scores rescaled to 0..100, over the dimensions
+    present; NaN unless at least ceil(2/3) of the dimensions are scored (3 of 4), the rule a
+    scale applies to its items, so one or two dimensions cannot stand for the whole."""
     parts = {
         scale.key: rescale_to_percent(scores[scale.key], scale.points)
         for scale in scales
         if scale.instrument == LITERACY_INSTRUMENT and scale.key in scores
     }
-    return _mean_of_present(pd.DataFrame(parts, index=scores.index), 1).rename(
+    needed = min_answered(len(parts))
+    return _mean_of_present(pd.DataFrame(parts, index=scores.index), needed).rename(
         "self_assessed_literacy"
     )
 

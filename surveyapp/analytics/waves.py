@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from surveyapp.analytics.fdr import benjamini_hochberg, hedges_g, welch_test
 from surveyapp.analytics.suppression import ORGANISATION, UNIT, GroupMoments, GroupPlan
 
 CONFIDENCE = 0.95
@@ -27,8 +28,11 @@ class Wave:
 class ScaleChange:
     """Change of one score's mean in one group from the first wave to the second.
 
-    change = mean2 - mean1, with a Welch confidence interval [ci_low, ci_high]; `significant`
-    when the interval excludes 0. n1, n2 count the respondents with a score.
+    change = mean2 - mean1, with a Welch confidence interval [ci_low, ci_high] (unadjusted, for
+    the method section), Welch's two-sided `p_value` and Hedges' g with its 95% interval.
+    `significant` when Benjamini-Hochberg rejects it at 5% across every change compared (one
+    family), so at most 5% of the flagged changes are expected to be false. n1, n2 count the
+    respondents with a score.
     """
 
     kind: str
@@ -42,6 +46,10 @@ class ScaleChange:
     ci_low: float
     ci_high: float
     significant: bool
+    p_value: float = float("nan")
+    g: float = float("nan")
+    g_low: float = float("nan")
+    g_high: float = float("nan")
 
 
 def welch_bounds(
@@ -55,29 +63,14 @@ def welch_bounds(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Welch confidence interval of mean2 - mean1 for independent samples, elementwise.
 
-    se = sqrt(var1/n1 + var2/n2) (sample variances); Welch-Satterthwaite
-    df = se^4 / ((var1/n1)^2/(n1-1) + (var2/n2)^2/(n2-1)); interval = change -/+ t(df) * se
+    se and the Welch-Satterthwaite df from `fdr.welch_test`; interval = change -/+ t(df) * se
     with t the (1+confidence)/2 quantile of Student's t (scipy.stats.t). NaN where a wave has
     fewer than 2 values; zero width where neither wave varies.
     """
-    arrays = np.broadcast_arrays(
-        *(np.asarray(a, dtype="float64") for a in (mean1, var1, n1, mean2, var2, n2))
-    )
-    m1, v1, k1, m2, v2, k2 = arrays
-    usable = (k1 >= 2) & (k2 >= 2)
-    a = np.divide(v1, k1, out=np.zeros(k1.shape), where=usable)
-    b = np.divide(v2, k2, out=np.zeros(k2.shape), where=usable)
-    se2 = a + b
-    spread = np.divide(a * a, k1 - 1, out=np.zeros(k1.shape), where=usable) + np.divide(
-        b * b, k2 - 1, out=np.zeros(k2.shape), where=usable
-    )
-    varies = usable & (se2 > 0)
-    dof = np.divide(se2 * se2, spread, out=np.ones(se2.shape), where=varies)
-    half = np.where(varies, stats.t.ppf((1 + confidence) / 2, dof) * np.sqrt(se2), 0.0)
-    change = m2 - m1
-    low = np.where(usable, change - half, np.nan)
-    high = np.where(usable, change + half, np.nan)
-    return low, high
+    se, dof, _ = welch_test(mean1, var1, n1, mean2, var2, n2)
+    half = stats.t.ppf((1 + confidence) / 2, dof) * se
+    change = np.asarray(mean2, dtype="float64") - np.asarray(mean1, dtype="float64")
+    return change - half, change + half
 
 
 def welch_interval(
@@ -126,6 +119,11 @@ def compare_waves(
     )
     n2, m2, v2 = (np.array(a) for a in zip(*(moments[1].of(after[g]) for g in groups), strict=True))
     low, high = welch_bounds(m1, v1, n1, m2, v2, n2)
+    p_values = welch_test(m1, v1, n1, m2, v2, n2)[2]
+    effect, effect_low, effect_high = hedges_g(m1, v1, n1, m2, v2, n2)
+    compared = (n1 > 0) & (n2 > 0)
+    significant = np.zeros(compared.shape, dtype=bool)
+    significant[compared] = benjamini_hochberg(p_values[compared])
     return [
         ScaleChange(
             kind=kind,
@@ -138,9 +136,13 @@ def compare_waves(
             change=float(m2[g, j] - m1[g, j]),
             ci_low=float(low[g, j]),
             ci_high=float(high[g, j]),
-            significant=bool(low[g, j] > 0 or high[g, j] < 0),
+            significant=bool(significant[g, j]),
+            p_value=float(p_values[g, j]),
+            g=float(effect[g, j]),
+            g_low=float(effect_low[g, j]),
+            g_high=float(effect_high[g, j]),
         )
         for g, (kind, key) in enumerate(groups)
         for j, column in enumerate(columns)
-        if n1[g, j] > 0 and n2[g, j] > 0
+        if compared[g, j]
     ]

@@ -112,6 +112,12 @@ def group_schemas() -> dict[str, Any]:
         ),
         "adkar": map_of(number),
         "barrier_point": {"enum": [*ADKAR, None]},
+        "barrier_distribution": nullable(
+            "object",
+            description="share of the group at each own barrier point (null: under k counted)",
+            properties={element: {"type": "number"} for element in [*ADKAR, "none"]},
+            additionalProperties=False,
+        ),
         "readiness_index": number,
         "literacy": open_object(
             {"index": number, "quiz_percent": number, "levels": map_of(number)},

@@ -166,9 +166,12 @@ def method(analysis: dict[str, Any], unit: str, meta: BriefMeta) -> dict[str, An
         "clustering": {
             "count": found.get("count"),
             "distinct": found.get("distinct"),
-            "silhouette": None
-            if clustering.get("silhouette") is None
-            else f"{clustering['silhouette']:.2f}",
+            "entropy": None
+            if clustering.get("entropy") is None
+            else f"{clustering['entropy']:.2f}",
+            "avepp": None
+            if clustering.get("min_avepp") is None
+            else f"{clustering['min_avepp']:.2f}",
             "stability": None
             if clustering.get("stability_ari") is None
             else f"{clustering['stability_ari']:.2f}",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from surveyapp.analytics.alignment import (
     FUNCTION_GAP_D,
@@ -49,10 +50,21 @@ def test_function_gap_between_the_reportable_extremes():
     # sales variance (4 + 0 + 4 + 0)/3 = 8/3, finance (1 + 0 + 1 + 0)/3 = 2/3
     # pooled SD = sqrt((3 * 8/3 + 3 * 2/3) / 6) = sqrt(10/6); d = 2 / sqrt(5/3) = 1.549
     assert gap.d == pytest.approx(2 / np.sqrt(5 / 3))
-    assert gap.flagged and FUNCTION_GAP_D == 0.5
+    # a large effect, but 4 against 4: ANOVA (= pooled t, t = 2 / sqrt(5/3 * 1/2) = 2.19 on 6
+    # df) p = 0.071 is not a discovery, so the gap is not flagged
+    sales, finance = [2, 4, 6, 4], [1, 2, 3, 2]
+    assert gap.p_value == pytest.approx(stats.ttest_ind(sales, finance).pvalue)
+    assert gap.p_value == pytest.approx(0.070988, abs=1e-6)
+    assert not gap.flagged and FUNCTION_GAP_D == 0.5
+    # Hedges' g = J d, J = 1 - 3 / (4 * 8 - 9) = 20/23
+    assert gap.g == pytest.approx(20 / 23 * gap.d)
     # the same within unit U, through its unit+function groups
     (in_unit,) = function_gaps(scores, respondents, plans, ["x"], unit="U")
     assert in_unit.unit == "U" and in_unit.d == pytest.approx(gap.d)
+    # three times the people with the same answers: p = 0.0005, flagged
+    respondents, scores = frame(rows[:8] * 3)
+    (larger,) = function_gaps(scores, respondents, plan_groups(respondents, {"U": None}, 3), ["x"])
+    assert larger.p_value < 0.001 and larger.flagged
 
 
 def test_a_small_function_gap_is_not_flagged_and_one_function_is_no_gap():
@@ -92,6 +104,11 @@ def test_unit_agreement_by_hand_and_only_for_shown_units():
     a = results["A"]
     assert (a.scale, a.n) == ("i.s", 4)
     assert a.rwg == pytest.approx(39 / 44) and a.agrees
+    # against the slightly skewed null (1.34): ratio (5/9) / 1.34 = 0.414594,
+    # rwg = 3 * 0.585406 / (3 * 0.585406 + 0.414594) = 0.809015
+    assert a.rwg_skewed == pytest.approx(0.809015, abs=1e-6)
+    # AD_M: a 4 4 5 3 (mean 4: 0 0 1 1), b 4 5 4 5 (mean 4.5: all .5), c 3 4 4 5 (1 0 0 1)
+    assert a.ad_m == pytest.approx(0.5)
     assert results["R"].n == 9 and results["R"].rwg == pytest.approx(rwg_j(answers, 5))
 
 
@@ -110,6 +127,9 @@ def test_leader_frontline_gap_by_hand():
     # difference 30; pooled SD sqrt((2*100 + 2*100)/4) = 10; d = 30/10 = 3
     assert a.reportable and (a.n_leaders, a.n_frontline) == (3, 3)
     assert (a.leader_mean, a.frontline_mean, a.difference) == (80.0, 50.0, 30.0)
+    # Welch: se = sqrt(100/3 + 100/3), t = 30 / se = 3.674 on 4 df, p = 0.0213; BH over the
+    # two groups (both p = 0.0213 <= 0.05) keeps both
+    assert a.p_value == pytest.approx(stats.ttest_ind([70, 80, 90], [40, 50, 60]).pvalue)
     assert a.d == pytest.approx(3.0) and a.flagged
     assert gaps[(ORGANISATION, "all")].d == pytest.approx(3.0)
 

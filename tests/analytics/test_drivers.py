@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from surveyapp.analytics.drivers import (
     driver_analysis,
@@ -115,3 +116,14 @@ def test_collinear_predictors_still_sum_to_r_squared() -> None:
 def test_too_many_predictors_is_refused() -> None:
     with pytest.raises(ValueError, match="1 to 12 predictors, not 13"):
         driver_analysis(pd.DataFrame(np.zeros((5, 13))), pd.Series(np.zeros(5)))
+
+
+def test_driver_p_values_match_regression_and_gate_priority() -> None:
+    # One predictor: the standardised beta's t-test is the slope's t-test of a plain regression.
+    rng = np.random.default_rng(3)
+    x = rng.normal(3.0, 1.0, 60)
+    y = 0.1 * x + rng.normal(0.0, 1.0, 60)
+    (driver,) = driver_analysis(pd.DataFrame({"x.a": x}), pd.Series(y)).drivers
+    assert driver.p_value == pytest.approx(stats.linregress(x, y).pvalue)
+    # share 1 > 1/1 and mean 3.0 <= 3.5, but the beta is no discovery (p > 0.05): no priority
+    assert driver.p_value > 0.05 and driver.share == 1.0 and not driver.priority

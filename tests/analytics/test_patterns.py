@@ -8,28 +8,12 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from surveyapp.analytics.library import Archetype, load_patterns
-from surveyapp.analytics.patterns import (
-    AVERAGE_LABEL,
-    PatternResult,
-    _descriptive_label,
-    _match,
-    _usable,
-    find_patterns,
-    pattern_shares,
-)
+from surveyapp.analytics.pattern_names import AVERAGE_LABEL, descriptive_label, match
+from surveyapp.analytics.patterns import PatternResult, _usable, find_patterns, pattern_shares
+from surveyapp.analytics.simulation import CONSTRUCTS
 from surveyapp.errors import InputError
 from tests.conftest import REPO_DIR
 
-CONSTRUCTS = (
-    "job_security",
-    "trust_output",
-    "workload",
-    "autonomy",
-    "fairness_ethics",
-    "perceived_value",
-    "ease_of_use",
-    "leader_support",
-)
 COLUMNS = [f"ai-concerns.{name}" for name in CONSTRUCTS]
 PLANTED = ("champions", "job_security_anxious", "trust_and_ethics_concerned")
 MIXTURE = {  # unit -> share of each planted archetype, in PLANTED order
@@ -82,8 +66,9 @@ def test_planted_archetypes_are_recovered(planted) -> None:
     _, truth, _, result = planted
     assert result.k == 3
     assert result.distinct
-    assert result.silhouette >= 0.25 and result.stability_ari >= 0.75
-    assert min(result.bic, key=result.bic.get) == 3
+    assert result.gate.entropy >= 0.80 and min(result.gate.avepp.values()) >= 0.80
+    assert result.stability_ari >= 0.75
+    assert min(result.bic, key=result.bic.get) == 3 and result.covariance in ("diag", "tied")
     assert adjusted_rand_score(truth[result.labels.index], result.labels) >= 0.8
     found = pd.crosstab(truth[result.labels.index], result.labels).idxmax(axis=1)
     by_pattern = {pattern.id: pattern for pattern in result.patterns}
@@ -125,7 +110,7 @@ def test_one_population_has_no_distinct_patterns(archetypes) -> None:
     scores = pd.DataFrame(np.clip(np.round(raw * 4) / 4, 1, 5), columns=COLUMNS)
     result = find_patterns(scores, archetypes, seed=0)
     assert not result.distinct
-    assert result.k == 1 or result.silhouette < 0.25 or result.stability_ari < 0.75
+    assert result.reason == "no distinct patterns: the best model (lowest ICL) has a single pattern"
 
 
 def test_same_seed_same_result(archetypes, planted) -> None:
@@ -145,7 +130,7 @@ def test_too_few_respondents_gives_a_reason(archetypes) -> None:
     result = find_patterns(scores, archetypes)
     assert isinstance(result, PatternResult)
     assert (result.k, result.distinct, result.patterns, len(result.labels)) == (0, False, (), 0)
-    assert "40 respondents" in result.reason
+    assert result.reason == "too few respondents to detect patterns: 500 needed (40 analysed)"
 
 
 def test_usable_keeps_two_thirds_and_fills_with_means() -> None:
@@ -174,7 +159,7 @@ def test_match_is_one_to_one_and_skips_the_average() -> None:
             [0.1, -0.2, 0.1],  # every |z| < 0.30: close to average, never matched
         ]
     )
-    matches = _match(centroids, columns, library)
+    matches = match(centroids, columns, library)
     assert matches[0] == ("low_trust", pytest.approx(1.0))
     assert matches[1] == (None, pytest.approx(0.9 / np.sqrt(0.94)))
     assert matches[2] == (None, None)
@@ -186,13 +171,13 @@ def test_descriptive_labels() -> None:
         "c.trust_output": {"en": "Trust in AI output", "es": "Confianza en los resultados"},
         "c.workload": {"en": "Time and capacity to learn", "es": "Tiempo para aprender"},
     }
-    label = _descriptive_label(np.array([-1.2, -0.6, 0.4]), columns, titles)
+    label = descriptive_label(np.array([-1.2, -0.6, 0.4]), columns, titles)
     assert label == {
         "en": "Low trust in AI output, low time and capacity to learn",
         "es": "Nivel bajo de confianza en los resultados, nivel bajo de tiempo para aprender",
     }
-    assert _descriptive_label(np.array([0.1, 0.0, 0.5]), columns, {})["en"] == "High autonomy"
-    assert _descriptive_label(np.array([0.1, -0.2, 0.0]), columns, {}) == AVERAGE_LABEL
+    assert descriptive_label(np.array([0.1, 0.0, 0.5]), columns, {})["en"] == "High autonomy"
+    assert descriptive_label(np.array([0.1, -0.2, 0.0]), columns, {}) == AVERAGE_LABEL
 
 
 def test_pattern_shares_by_hand() -> None:
@@ -232,7 +217,7 @@ def test_shipped_library_signatures_are_distinct(archetypes) -> None:
     for first in archetypes:
         for second in archetypes:
             if first is not second:
-                similarity = _match(
+                similarity = match(
                     np.array([[first.signature.get(c, 0.0) for c in CONSTRUCTS]]),
                     COLUMNS,
                     [second],

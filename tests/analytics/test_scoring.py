@@ -80,15 +80,25 @@ def test_literacy_index_averages_self_assessment_and_quiz():
     )
     quiz = pd.Series([40.0, 90.0, NAN])
     # r1: (4-1)/4*100 = 75, (3-1)/4*100 = 50 -> self 62.5; (62.5 + 40) / 2 = 51.25
-    # r2: only understanding present -> self 100; (100 + 90) / 2 = 95
+    # r2: only understanding present: 1 of 2 dimensions < ceil(2/3 * 2) = 2 -> NaN
     # r3: quiz missing -> NaN
     index = literacy_index(scores, LITERACY, quiz)
-    np.testing.assert_allclose(index, [51.25, 95.0, NAN])
-    assert list(literacy_levels(index).astype(object).fillna("-")) == [
-        "developing",
-        "advanced",
-        "-",
+    np.testing.assert_allclose(index, [51.25, NAN, NAN])
+    assert list(literacy_levels(index).astype(object).fillna("-")) == ["developing", "-", "-"]
+
+
+def test_self_assessed_literacy_needs_three_of_the_four_dimensions():
+    four = [
+        ScaleSpec(f"ai-literacy.{d}", "ai-literacy", d, (f"ai-literacy.{d}_1",), 5)
+        for d in ("understanding", "use", "evaluation", "ethics")
     ]
+    scores = pd.DataFrame(
+        [[5.0, 3.0, 1.0, 3.0], [5.0, 3.0, 1.0, NAN], [5.0, 3.0, NAN, NAN]],
+        columns=[s.key for s in four],
+    )
+    # 100, 50, 0, 50 -> 50; three of four (100, 50, 0) -> 50; two of four -> NaN
+    quiz = pd.Series([50.0, 50.0, 50.0])
+    np.testing.assert_allclose(literacy_index(scores, four, quiz), [50.0, 50.0, NAN])
 
 
 def test_literacy_levels_at_the_cut_offs():

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from surveyapp.analytics.frames import CampaignData
-from surveyapp.datasets import campaign_scales
+from surveyapp.datasets import campaign_scales, item_levels
 from surveyapp.demo_comments import COMMENTS
 from surveyapp.demo_profiles import (
     ADKAR_EFFECTS,
@@ -189,6 +189,10 @@ def synthesize(
             values[question.column] = _comments(respondents, archetypes, rng)
         else:
             values[question.column] = _choice(question, latents["_literacy"], rng)
+        if question.item.levels is not None:
+            not_asked = ~respondents["level"].isin(question.item.levels).to_numpy()
+            values[question.column] = values[question.column].astype(object)
+            values[question.column][not_asked] = None
     return SyntheticWave(respondents, values, archetypes)
 
 
@@ -210,7 +214,9 @@ def to_campaign_data(
                 pd.isna(raw), np.nan, (raw == question.item.answer).astype(float)
             )
         else:
-            answers[question.column] = raw.astype(float)
+            answers[question.column] = pd.to_numeric(pd.Series(raw), errors="coerce").to_numpy(
+                dtype=float
+            )
     comments = [
         (index[row], question.column, wave.respondents["locale"].iloc[row], text)
         for question in layout.questions
@@ -230,6 +236,7 @@ def to_campaign_data(
         unit_parents=unit_parents,
         min_group_size=min_group_size,
         min_comment_group_size=min_comment_group_size,
+        item_levels=item_levels(layout),
     )
 
 
@@ -248,7 +255,7 @@ def to_submissions(
         answers = {}
         for column, kind, values in columns:
             value = values[row]
-            if value is None or (kind == "likert" and np.isnan(value)):
+            if value is None or (kind == "likert" and pd.isna(value)):
                 continue
             answers[column] = int(value) if kind == "likert" else value
         submissions.append(

@@ -14,6 +14,7 @@ from typing import Any
 
 import jsonschema
 
+from surveyapp.catalog.levels import declared, item_levels
 from surveyapp.catalog.reading import PathKey, SourceDocument, render_path
 from surveyapp.errors import Problem
 
@@ -156,6 +157,42 @@ def _check_pages(check: _Checker, data: dict[str, Any], item_ids: set[str]) -> N
         check.add(("pages",), f"item {item_id!r} is on no page")
 
 
+def _check_levels(check: _Checker, data: dict[str, Any]) -> None:
+    """Every item is asked of somebody once its own, its scale's and its page's `levels` meet."""
+    asked = item_levels(data)
+    scales = {
+        scale["id"]: scale
+        for _, scale in _dicts(data.get("scales"))
+        if isinstance(scale.get("id"), str)
+    }
+    pages = {
+        item_id: page
+        for _, page in _dicts(data.get("pages"))
+        for item_id in (page.get("items") if isinstance(page.get("items"), list) else [])
+        if isinstance(item_id, str)
+    }
+    for index, item in _dicts(data.get("items")):
+        item_id = item.get("id")
+        if not isinstance(item_id, str) or asked.get(item_id) != ():
+            continue
+        sources = [
+            f"{what} ({', '.join(sorted(levels))})"
+            for what, entry in (
+                ("its own", item),
+                (f"its scale {item.get('scale')!r}", scales.get(str(item.get("scale")))),
+                (
+                    f"its page {pages[item_id].get('id')!r}" if item_id in pages else "",
+                    pages.get(item_id),
+                ),
+            )
+            if (levels := declared(entry)) is not None
+        ]
+        check.add(
+            ("items", index, "levels") if "levels" in item else ("items", index),
+            f"asked of nobody: the levels of {' and '.join(sources)} have none in common",
+        )
+
+
 def check_rules(doc: SourceDocument) -> list[Problem]:
     """Cross-field rules: references, duplicate ids, translations and type-specific fields."""
     data = doc.data
@@ -197,6 +234,7 @@ def check_rules(doc: SourceDocument) -> list[Problem]:
     for index, page in _dicts(data.get("pages")):
         _check_translations(check, ("pages", index, "title"), page.get("title"), locales)
     _check_pages(check, data, item_ids)
+    _check_levels(check, data)
     return check.problems
 
 

@@ -123,6 +123,8 @@ class Item(Base):
     options: Mapped[list[dict[str, Any]] | None] = mapped_column(sa.JSON)
     answer: Mapped[str | None] = mapped_column(sa.String(63))
     max_length: Mapped[int | None]
+    # The levels asked this item once its page's and scale's `levels` are applied; NULL: all.
+    levels: Mapped[list[str] | None] = mapped_column(sa.JSON)
 
     instrument_version: Mapped[InstrumentVersion] = relationship(back_populates="items")
     scale: Mapped[Scale | None] = relationship()

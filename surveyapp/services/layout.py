@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from surveyapp.catalog.levels import Levels, asks
 from surveyapp.models import Campaign, Item
 from surveyapp.models.instruments import LocalizedText
 
@@ -57,6 +58,7 @@ class ItemInfo:
     max_length: int | None
     scale: ScaleInfo | None
     response_scale: PointsInfo | None
+    levels: Levels = None
 
     @classmethod
     def of(cls, item: Item) -> ItemInfo:
@@ -75,6 +77,7 @@ class ItemInfo:
             if scale is not None
             else None,
             response_scale=PointsInfo(points.points, points.labels) if points is not None else None,
+            levels=tuple(item.levels) if item.levels is not None else None,
         )
 
 
@@ -85,6 +88,10 @@ class Question:
     column: str
     item: ItemInfo
     instrument: str
+
+    def asked_of(self, level: str) -> bool:
+        """Whether someone at `level` is asked this question (the instrument's `levels`)."""
+        return asks(self.item.levels, level)
 
     @property
     def option_ids(self) -> list[str]:

@@ -9,7 +9,7 @@ campaign.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
@@ -21,7 +21,7 @@ from surveyapp.models.instruments import LocalizedText
 from surveyapp.services.layout import CampaignLayout, Question, campaign_layout
 
 if TYPE_CHECKING:
-    from surveyapp.services.visits import CampaignRow
+    from surveyapp.services.visits import CampaignRow, Visit
 
 PAGE_SIZE = 8
 PLANS_KEPT = 64  # campaigns a process keeps plans for
@@ -45,6 +45,28 @@ class SurveyPlan:
     layout: CampaignLayout
     pages: list[SurveyPage]
     locales: tuple[str, ...]
+    by_level: dict[str, list[SurveyPage]] = field(default_factory=dict, compare=False, repr=False)
+
+    def pages_for(self, level: str | None) -> list[SurveyPage]:
+        """The pages someone at `level` walks through: only the questions asked of that level,
+        pages left empty dropped (None: every page, for whoever is not placed yet).
+
+        Built once per level; a page whose questions are all asked is the plan's own page
+        object, so the forms made for it are shared by every level.
+        """
+        if level is None:
+            return self.pages
+        pages = self.by_level.get(level)
+        if pages is None:
+            pages = []
+            for page in self.pages:
+                asked = [question for question in page.questions if question.asked_of(level)]
+                if len(asked) == len(page.questions):
+                    pages.append(page)
+                elif asked:
+                    pages.append(SurveyPage(page.instrument_title, page.title, asked))
+            self.by_level[level] = pages
+        return pages
 
 
 _plans: dict[tuple, SurveyPlan] = {}
@@ -98,6 +120,14 @@ def estimated_minutes(pages: list[SurveyPage]) -> int:
     """The time to announce on the first page, rounded up to a whole minute."""
     questions = sum(len(page.questions) for page in pages)
     return max(1, -(-questions * SECONDS_PER_QUESTION // 60))
+
+
+def respondent_level(visit: Visit) -> str | None:
+    """The level a visit's questions are chosen for: the roster's for a personal link, the
+    one chosen on an open link's first page; None before an open-link respondent has said."""
+    if visit.invitation is not None:
+        return visit.invitation.person.level
+    return visit.draft.level if visit.draft is not None else None
 
 
 def campaign_phase(campaign: Campaign | CampaignRow, now: datetime | None = None) -> Phase:

@@ -17,6 +17,7 @@ STATE_TITLES = {
     "closed": lazy_gettext("This survey has closed"),
     "submitted": lazy_gettext("Answers received"),
     "expired": lazy_gettext("Your saved answers have expired"),
+    "nothing_asked": lazy_gettext("No questions for your role"),
 }
 
 bp = Blueprint("survey", __name__, template_folder="templates")

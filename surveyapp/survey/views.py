@@ -22,6 +22,7 @@ from surveyapp.services.survey_pages import (
     SurveyPlan,
     campaign_locales,
     estimated_minutes,
+    respondent_level,
     survey_plan,
 )
 from surveyapp.services.transaction import begin_writing
@@ -30,7 +31,14 @@ from surveyapp.survey.blueprint import bp
 from surveyapp.survey.forms import StartForm, open_start_form, page_answers, page_form
 
 MISSED_LOOKUPS = "30 per minute"  # per address; only answers that found no link count
-STATE_STATUS = {"not_open": 403, "closed": 410, "expired": 410, "submitted": 200, "unknown": 404}
+STATE_STATUS = {
+    "not_open": 403,
+    "closed": 410,
+    "expired": 410,
+    "submitted": 200,
+    "unknown": 404,
+    "nothing_asked": 200,
+}
 Page = Response | tuple[str, int] | str
 
 
@@ -62,6 +70,11 @@ def _plan(campaign: CampaignRow) -> SurveyPlan:
     if "survey_plan" not in g:
         g.survey_plan = survey_plan(db.session, campaign)
     return g.survey_plan
+
+
+def _pages(visit: Visit) -> list[SurveyPage]:
+    """The pages of the campaign asked of this respondent's level."""
+    return _plan(visit.campaign).pages_for(respondent_level(visit))
 
 
 def _offered(campaign: CampaignRow) -> list[str]:
@@ -98,6 +111,8 @@ def start(token: str) -> Page:
     restarting = state == "expired" and visit.invitation is not None and request.method == "POST"
     if state != "ready" and not restarting:
         return _state_page(state, visit, token)
+    if not _pages(visit):
+        return _state_page("nothing_asked", visit, token)
     if visit.draft is not None and not restarting:
         return redirect(url_for("survey.page", token=token, number=visit.draft.page + 1))
     person = visit.invitation.person if visit.invitation else None
@@ -113,7 +128,7 @@ def start(token: str) -> Page:
         form=form,
         token=token,
         open_link=None,
-        minutes=estimated_minutes(_plan(visit.campaign).pages),
+        minutes=estimated_minutes(_pages(visit)),
     )
 
 
@@ -126,7 +141,10 @@ def _page_index(visit: Visit | None, token: str, number: int) -> int | Page:
         return _state_page(state, visit, token)
     if visit.draft is None:
         return redirect(url_for("survey.start", token=token))
-    last = min(visit.draft.page, len(_plan(visit.campaign).pages) - 1)
+    pages = _pages(visit)
+    if not pages:
+        return _state_page("nothing_asked", visit, token)
+    last = min(visit.draft.page, len(pages) - 1)
     if not 0 <= number - 1 <= last:
         return redirect(url_for("survey.page", token=token, number=last + 1))
     return number - 1
@@ -155,7 +173,7 @@ def page(token: str, number: int) -> Page:
     if not isinstance(index, int):
         return index
     assert visit is not None and visit.draft is not None
-    pages = _plan(visit.campaign).pages
+    pages = _pages(visit)
     current = pages[index]
     locale = _use_locale(_offered(visit.campaign), visit.draft.locale)
     form = page_form(current, locale, visit.draft.answers)

@@ -50,9 +50,11 @@ def make_campaign(
     instruments: tuple[str, ...] = ("adoption-readiness",),
     slug: str = "pulse",
     people: int = 3,
+    levels: tuple[str, ...] = (),
     **spec_fields,
 ) -> SurveySetup:
-    """Load the shipped instruments, make units OPS > OPS-N, people in OPS-N, a campaign."""
+    """Load the shipped instruments, make units OPS > OPS-N, people in OPS-N (frontline, or
+    the `levels` given in order), and a campaign."""
     if run("instruments", "load", str(REPO_DIR / "instruments")).exit_code != 0:
         raise AssertionError("instruments did not load")
     with app.app_context():
@@ -60,8 +62,9 @@ def make_campaign(
         if north is None:
             top = factories.unit(db.session, "OPS")
             north = factories.unit(db.session, "OPS-N", parent=top)
-        for _ in range(people):
-            person = factories.person(db.session, north)
+        for index in range(people):
+            level = levels[index] if index < len(levels) else "frontline"
+            person = factories.person(db.session, north, level=level)
             person.locale = "es"
         spec = CampaignSpec(
             slug, "AI pulse", list(instruments), ["OPS"], False, mode, **spec_fields

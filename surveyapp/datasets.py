@@ -11,9 +11,9 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from surveyapp.analytics.frames import CampaignData, QuizSpec, ScaleSpec
+from surveyapp.analytics.frames import CampaignData, QuizSpec, ScaleSpec, split_declined
 from surveyapp.models import LEVELS, Answer, Campaign, Function, OrgUnit, Person, Response
-from surveyapp.services.layout import CampaignLayout, campaign_layout
+from surveyapp.services.layout import DECLINED, CampaignLayout, campaign_layout
 
 
 def _union(levels: tuple[str, ...] | None, more: tuple[str, ...] | None) -> tuple[str, ...] | None:
@@ -86,8 +86,12 @@ def load_campaign_data(session: Session, campaign: Campaign) -> CampaignData:
         columns=["unit", "function", "level", "locale", "consent", "employee_id"],
     )
     matrix = np.frombuffer(b"".join(row[7] for row in rows), dtype="<f4")
-    answers = pd.DataFrame(
-        matrix.reshape(len(rows), len(columns)).astype("float64"), index=index, columns=columns
+    answers, declined = split_declined(
+        pd.DataFrame(
+            matrix.reshape(len(rows), len(columns)).astype("float64"), index=index, columns=columns
+        ),
+        {q.column for q in layout.vector_questions if q.item.type == "knowledge"},
+        DECLINED,
     )
     text_columns = {q.item.id: q.column for q in layout.questions if q.item.type == "text"}
     comment_rows = session.execute(
@@ -121,4 +125,5 @@ def load_campaign_data(session: Session, campaign: Campaign) -> CampaignData:
         min_group_size=campaign.min_group_size,
         min_comment_group_size=campaign.min_comment_group_size,
         item_levels=item_levels(layout),
+        declined=declined,
     )

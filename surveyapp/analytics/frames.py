@@ -41,6 +41,21 @@ class QuizSpec:
     items: tuple[str, ...]
 
 
+def split_declined(
+    answers: pd.DataFrame, quiz_columns: set[str], declined_value: float
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Answers with "don't know" (`declined_value`) read as the analysis scores it: a blank
+    for Likert items (left out of scale scores), not correct (0.0) for quiz items; and where
+    it was answered (None when nowhere)."""
+    declined = answers == declined_value
+    if not declined.to_numpy().any():
+        return answers, None
+    quiz = [column for column in answers.columns if column in quiz_columns]
+    cleaned = answers.mask(declined)
+    cleaned[quiz] = cleaned[quiz].where(~declined[quiz], 0.0)
+    return cleaned, declined
+
+
 @dataclass
 class CampaignData:
     """One campaign's data, as the analysis needs it.
@@ -52,6 +67,8 @@ class CampaignData:
     unit_parents: unit code -> parent code (None at the top), for every unit of the tree.
     item_levels: answer column -> the levels asked it, for the columns not asked of everyone;
         a blank where the respondent's level was not asked is "not applicable", not missing.
+    declined: same index, a bool column per answer column: answered "don't know" (a Likert
+        item's blank in `answers`, a quiz item's 0.0); None when nobody did.
     """
 
     campaign: str
@@ -64,6 +81,7 @@ class CampaignData:
     min_group_size: int = 5
     min_comment_group_size: int = 10
     item_levels: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    declined: pd.DataFrame | None = None
 
     def asked(self, columns: list[str] | tuple[str, ...]) -> pd.DataFrame:
         """Whether each respondent was asked each of `columns` (bool, indexed like answers)."""

@@ -13,6 +13,7 @@ from surveyapp.analytics.frames import ADKAR_ORDER, CampaignData, QuizSpec, Scal
 MIN_ANSWERED_SHARE = (2, 3)  # a scale score needs ceil(2/3 of its items) answered
 LITERACY_INSTRUMENT = "ai-literacy"
 QUIZ_PERCENT = "quiz_percent"
+QUIZ_DONT_KNOW = "quiz_dont_know"
 LITERACY_INDEX = "literacy_index"
 LITERACY_LEVEL = "literacy_level"
 READINESS_INDEX = "readiness_index"
@@ -196,10 +197,18 @@ def readiness_index(scores: pd.DataFrame, scales: list[ScaleSpec]) -> pd.Series:
     return _mean_of_present(frame, READINESS_MIN_ELEMENTS).rename(READINESS_INDEX)
 
 
+def dont_know_count(data: CampaignData, columns: tuple[str, ...]) -> pd.Series:
+    """Per respondent, how many of `columns` they answered "don't know"."""
+    if data.declined is None:
+        return pd.Series(0.0, index=data.answers.index)
+    return data.declined.reindex(columns=list(columns), fill_value=False).sum(axis=1).astype(float)
+
+
 def respondent_scores(data: CampaignData) -> pd.DataFrame:
     """Every per-respondent score of a campaign in one frame, indexed like `data.answers`.
 
-    Columns: one per scale key, then `quiz_percent`, `literacy_index` and `literacy_level`
+    Columns: one per scale key, then `quiz_percent`, `quiz_dont_know` (how many quiz items
+    were answered "I don't know"), `literacy_index` and `literacy_level`
     when the campaign has the ai-literacy scales and quiz, and `readiness_index` when it has
     ADKAR scales; a part whose instrument is absent is simply absent.
     """
@@ -211,6 +220,7 @@ def respondent_scores(data: CampaignData) -> pd.DataFrame:
     if quizzes:
         quiz = quiz_percent(data.answers, quizzes[0], asked)
         extra[QUIZ_PERCENT] = quiz
+        extra[QUIZ_DONT_KNOW] = dont_know_count(data, quizzes[0].items).where(quiz.notna())
         if has_literacy_scales:
             index = literacy_index(scores, data.scales, quiz)
             extra[LITERACY_INDEX] = index

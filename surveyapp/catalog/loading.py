@@ -118,6 +118,7 @@ def _build_version(instrument: Instrument, data: dict[str, Any], digest: str) ->
             answer=spec.get("answer"),
             max_length=spec.get("max_length"),
             levels=None if asked[spec["id"]] is None else list(asked[spec["id"]]),
+            dont_know=spec.get("dont_know", False),
         )
         for position, spec in enumerate(data["items"])
     ]

@@ -19,6 +19,7 @@ from surveyapp.catalog.reading import PathKey, SourceDocument, render_path
 from surveyapp.errors import Problem
 
 CHOICE_TYPES = ("single", "multi", "knowledge")
+DONT_KNOW = "dont_know"  # the answer "I don't know" (or "not applicable") everywhere
 MAX_SCHEMA_MESSAGE = 200
 
 
@@ -115,7 +116,7 @@ def _check_item(
             elif not _known(item[field], known):
                 check.add((*path, field), f"unknown {what} {item[field]!r}")
     else:
-        for field in ("scale", "response_scale", "reverse"):
+        for field in ("scale", "response_scale", "reverse", "dont_know"):
             if field in item:
                 check.add((*path, field), f"`{field}` applies only to Likert items, not {kind!r}")
     options = item.get("options")
@@ -123,6 +124,12 @@ def _check_item(
         if options is None:
             check.add(path, f"a {kind!r} item needs `options`")
         option_ids = _check_duplicates(check, (*path, "options"), options, "option")
+        for option_index, option in _dicts(options):
+            if kind == "knowledge" and option.get("id") == DONT_KNOW:
+                check.add(
+                    (*path, "options", option_index, "id"),
+                    f'{DONT_KNOW!r} is kept for the "I don\'t know" answer the app adds',
+                )
     elif options is not None:
         check.add((*path, "options"), f"`options` do not apply to {kind!r} items")
     if kind == "knowledge":

@@ -19,7 +19,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from surveyapp.i18n import FUNCTION_NAMES, LEVEL_NAMES
 from surveyapp.models import LEVELS, Function
-from surveyapp.services.layout import DEFAULT_TEXT_LIMIT, AnswerValue, Question
+from surveyapp.services.layout import DEFAULT_TEXT_LIMIT, DONT_KNOW, AnswerValue, Question
 from surveyapp.services.survey_pages import SurveyPage, localized
 
 
@@ -80,11 +80,20 @@ def _choices(question: Question, locale: str) -> list[SelectChoice]:
     item = question.item
     if item.type == "likert":
         labels = localized(item.response_scale.labels, locale)
-        return [SelectChoice(str(point), text) for point, text in enumerate(labels, start=1)]
-    return [
-        SelectChoice(option["id"], localized(option["text"], locale))
-        for option in item.options or []
-    ]
+        choices = [SelectChoice(str(point), text) for point, text in enumerate(labels, start=1)]
+    else:
+        choices = [
+            SelectChoice(option["id"], localized(option["text"], locale))
+            for option in item.options or []
+        ]
+    if item.dont_know:
+        label = (
+            gettext("I don't know")
+            if item.type == "knowledge"
+            else gettext("Don't know / not applicable")
+        )
+        choices.append(SelectChoice(DONT_KNOW, label))
+    return choices
 
 
 def _field(question: Question, locale: str) -> Field:
@@ -110,7 +119,8 @@ def _option_markup(question: Question, locale: str) -> list[OptionMarkup]:
     return [
         (
             choice.value,
-            f'<label class="option"><input id="{name}-{index}" name="{name}" '
+            f'<label class="option{" dont-know" if choice.value == DONT_KNOW else ""}">'
+            f'<input id="{name}-{index}" name="{name}" '
             f'type="{kind}" value="{escape(choice.value)}"',
             f"> <span>{escape(choice.label)}</span></label>",
         )

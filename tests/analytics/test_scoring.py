@@ -161,6 +161,7 @@ def test_respondent_scores_has_every_part_of_a_full_campaign():
         *(s.key for s in LITERACY),
         *(s.key for s in ADKAR),
         "quiz_percent",
+        "quiz_dont_know",
         "literacy_index",
         "literacy_level",
         "readiness_index",

@@ -93,8 +93,13 @@ def form_token(page_html: str) -> str:
     return found.group(1)
 
 
-def radio_answers(page_html: str, choose=lambda values: values[-1]) -> dict[str, str]:
-    """An answer for every radio question on the page (the last option unless told)."""
+def last_real_option(values: list[str]) -> str:
+    """The last option that is an answer, not "don't know"."""
+    return [value for value in values if value != "dont_know"][-1]
+
+
+def radio_answers(page_html: str, choose=last_real_option) -> dict[str, str]:
+    """An answer for every radio question on the page (the last real option unless told)."""
     options: dict[str, list[str]] = {}
     for name, value in RADIO.findall(page_html):
         options.setdefault(name, []).append(value)

@@ -19,6 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from surveyapp.errors import InputError, SurveyappError
 from surveyapp.exports.audit import record_export
 from surveyapp.extensions import db
+from surveyapp.i18n import LEVEL_NAMES
 from surveyapp.models import Campaign, Instrument, InstrumentVersion, OrgUnit
 from surveyapp.services.campaigns import (
     CampaignChanges,
@@ -38,7 +39,13 @@ from surveyapp.services.participation import (
     participation_by_unit,
     roster_size,
 )
-from surveyapp.services.survey_pages import as_utc, campaign_phase
+from surveyapp.services.survey_pages import (
+    as_utc,
+    campaign_phase,
+    instrument_lengths,
+    level_lengths,
+    survey_plan,
+)
 from surveyapp.services.tokens import PersonalLinks
 from surveyapp.services.transaction import atomic
 from surveyapp.staff.admin_forms import (
@@ -174,7 +181,12 @@ def admin_campaign_new() -> ResponseReturnValue:
             return redirect(url_for("staff.admin_campaign", slug=spec.slug))
     status = 422 if form.is_submitted() else 200
     return render_template(
-        "staff/admin/campaign_form.html", form=form, campaign=None, tree=unit_tree()
+        "staff/admin/campaign_form.html",
+        form=form,
+        campaign=None,
+        tree=unit_tree(),
+        lengths=instrument_lengths(db.session),
+        level_names=LEVEL_NAMES,
     ), status
 
 
@@ -200,6 +212,8 @@ def _campaign_page(
         action_form=ActionForm(formdata=None),
         close_form=close_form or CloseForm(formdata=None),
         links_form=LinksForm(formdata=None),
+        lengths=level_lengths(survey_plan(db.session, campaign)),
+        level_names=LEVEL_NAMES,
     ), status
 
 

@@ -15,6 +15,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from surveyapp.extensions import db, limiter
+from surveyapp.i18n import LEVEL_NAMES
 from surveyapp.models import Function
 from surveyapp.services import respondents, visits
 from surveyapp.services.survey_pages import (
@@ -22,6 +23,7 @@ from surveyapp.services.survey_pages import (
     SurveyPlan,
     campaign_locales,
     estimated_minutes,
+    level_lengths,
     respondent_level,
     survey_plan,
 )
@@ -128,6 +130,7 @@ def start(token: str) -> Page:
         form=form,
         token=token,
         open_link=None,
+        questions=sum(len(page.questions) for page in _pages(visit)),
         minutes=estimated_minutes(_pages(visit)),
     )
 
@@ -301,7 +304,8 @@ def open_start(code: str) -> Page:
         form=form,
         token=None,
         open_link=link,
-        minutes=estimated_minutes(_plan(visit.campaign).pages),
+        lengths=level_lengths(_plan(visit.campaign)),
+        level_names=LEVEL_NAMES,
         kiosk=kiosk,
         finished=request.args.get("done") == "1",
     )

@@ -3,7 +3,6 @@ answered as such, they are stored as such, scored apart and counted, never guess
 
 from __future__ import annotations
 
-import numpy as np
 import sqlalchemy as sa
 
 from surveyapp.analytics.scoring import QUIZ_DONT_KNOW, QUIZ_PERCENT, respondent_scores
@@ -51,16 +50,16 @@ def test_a_quiz_answered_i_dont_know_is_stored_as_such_and_scored_not_correct(
     setup_path = setup.path(setup.people[0])
     pages = walk_unsure(browser_client, begin(browser_client, setup_path, lang="en", consent="y"))
     quiz_pages = [html for html in pages if "I don&#39;t know" in html or "I don't know" in html]
-    assert len(quiz_pages) == 2  # the two quiz pages, and no Likert page
+    assert len(quiz_pages) == 1  # the quiz page, and no Likert page
     assert all(text == "dont_know" for _, _, text in _stored(app, "knowledge"))
-    assert len(_stored(app, "knowledge")) == 10
+    assert len(_stored(app, "knowledge")) == 5
     with app.app_context():
         data = load_campaign_data(db.session, db.session.scalar(sa.select(Campaign)))
         scores = respondent_scores(data)
         people = consenting_people(data.respondents, scores)
     assert scores[QUIZ_PERCENT].tolist() == [0.0]
-    assert scores[QUIZ_DONT_KNOW].tolist() == [10.0]
-    assert people[QUIZ_DONT_KNOW].tolist() == [10]
+    assert scores[QUIZ_DONT_KNOW].tolist() == [5.0]
+    assert people[QUIZ_DONT_KNOW].tolist() == [5]
 
 
 def test_a_likert_item_that_offers_not_applicable_leaves_it_out_of_the_score(
@@ -71,7 +70,7 @@ def test_a_likert_item_that_offers_not_applicable_leaves_it_out_of_the_score(
         browser_client, begin(browser_client, setup.path(setup.people[0]), lang="en")
     )
     offered = sum(html.count("Don&#39;t know / not applicable") for html in pages)
-    assert offered == 2  # reinforcement_2 and reinforcement_3 say it can be unknowable
+    assert offered == 1  # reinforcement_2 says it may be unknowable
     stored = {key: (number, text) for key, number, text in _stored(app, "likert")}
     assert stored["reinforcement_2"] == (None, "dont_know")
     assert stored["reinforcement_1"] == (5, None)
@@ -80,10 +79,9 @@ def test_a_likert_item_that_offers_not_applicable_leaves_it_out_of_the_score(
     scores = respondent_scores(data)
     assert data.declined is not None
     assert data.declined.sum().to_dict()["adoption-readiness.reinforcement_2"] == 1
-    # two "don't know" of four leave 2 answers, fewer than the 2/3 a score needs: no score,
-    # where counting them as points would have made one up
-    assert np.isnan(scores["adoption-readiness.reinforcement"].iloc[0])
-    assert scores["adoption-readiness.desire"].tolist() == [4.0]  # 5, 5, 5 and reversed 5 = 1
+    # left out: the mean of reinforcement_1 (5) and reversed reinforcement_4 (5 -> 1) is 3
+    assert scores["adoption-readiness.reinforcement"].tolist() == [3.0]
+    assert scores["adoption-readiness.desire"].tolist() == [11 / 3]  # 5, 5 and reversed 5 = 1
 
 
 def test_imports_take_dont_know_where_it_is_offered_and_nowhere_else(app, run, tmp_path):

@@ -52,10 +52,10 @@ def test_frontline_staff_never_meet_the_leader_pages_and_managers_do(app, run, b
     frontline, _ = walk(browser_client, begin(browser_client, frontline_path, lang="en"))
     manager_client = browser_client.application.test_client()
     managed, _ = walk(manager_client, begin(manager_client, manager_path, lang="en"))
-    assert len(frontline) == 20  # the ADKAR pages only
+    assert len(frontline) == 15  # the ADKAR pages only
     assert LEADER_ITEM not in frontline
     assert LEADER_ITEM in managed
-    assert len(managed) == 20 + 25  # and every Likert item of the alignment pages
+    assert len(managed) == 15 + 21  # and every Likert item of the alignment pages
     with app.app_context():
         levels = dict(
             db.session.execute(
@@ -64,7 +64,7 @@ def test_frontline_staff_never_meet_the_leader_pages_and_managers_do(app, run, b
                 .group_by(Response.level)
             ).all()
         )
-    assert levels == {"frontline": 20, "manager": 45}
+    assert levels == {"frontline": 15, "manager": 36}
 
 
 def test_an_open_link_asks_by_the_role_chosen_on_its_first_page(app, run, browser_client):
@@ -74,7 +74,7 @@ def test_an_open_link_asks_by_the_role_chosen_on_its_first_page(app, run, browse
     function = re.search(r'name="function" type="radio" value="([^"]+)"', start).group(1)
     location = begin(browser_client, path, function=function, level="frontline", lang="en")
     asked, end = walk(browser_client, location)
-    assert len(asked) == 20 and LEADER_ITEM not in asked
+    assert len(asked) == 15 and LEADER_ITEM not in asked
     assert "received" in browser_client.get(end).get_data(as_text=True)
 
 

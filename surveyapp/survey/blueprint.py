@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from surveyapp.i18n import LANGUAGE_NAMES
 from surveyapp.services.transaction import begin_writing, read_without_transaction
+from surveyapp.survey.forms import error_entries
 
 STATE_TITLES = {
     "unknown": lazy_gettext("Link not found"),
@@ -61,4 +62,5 @@ def respondent_context() -> dict[str, Any]:
         "language_url": language_url,
         "titles": STATE_TITLES,
         "format_date": format_date,
+        "error_entries": error_entries,
     }

@@ -6,6 +6,7 @@ answer means the same thing whether typed on a phone or imported from a file.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, ClassVar
 from weakref import WeakKeyDictionary
 
@@ -55,6 +56,39 @@ class AnswerCheck:
                     )
                 ) from None
             raise ValidationError(gettext("Please choose one of the options.")) from None
+
+
+SUMMARY_TEXT_LENGTH = 70  # characters of a question's text the error summary repeats
+
+
+@dataclass(frozen=True)
+class ErrorEntry:
+    """One line of the error summary: which question (its number on the page and the start
+    of its text), what is wrong, and the anchor of the message beside it."""
+
+    number: int
+    text: str
+    message: str
+    anchor: str
+
+
+def shortened(text: str, limit: int = SUMMARY_TEXT_LENGTH) -> str:
+    """`text`, cut at a word before `limit` characters with an ellipsis when longer."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0]
+    return f"{cut.rstrip(' ,.;:')}…"
+
+
+def error_entries(form: FlaskForm) -> list[ErrorEntry]:
+    """The summary of a refused form: each question with a problem, in page order, numbered
+    as the page shows them, so a respondent knows which one without reading every message."""
+    questions = [field for field in form if field.type not in ("HiddenField", "CSRFTokenField")]
+    return [
+        ErrorEntry(number, shortened(str(field.label.text)), field.errors[0], f"{field.id}-error")
+        for number, field in enumerate(questions, start=1)
+        if field.errors
+    ]
 
 
 def raw_answer(data: Any) -> str | None:

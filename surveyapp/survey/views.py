@@ -42,6 +42,7 @@ STATE_STATUS = {
     "nothing_asked": 200,
 }
 Page = Response | tuple[str, int] | str
+SWITCH = "lang:"  # a language button on a page of questions: keep what was typed, then switch
 
 
 def _missed(response: Response) -> bool:
@@ -182,7 +183,7 @@ def page(token: str, number: int) -> Page:
     form = page_form(current, locale, visit.draft.answers)
     if request.method == "POST":
         action = request.form.get("action", "next")
-        valid = action in ("back", "save") or form.validate()
+        valid = action in ("back", "save") or action.startswith(SWITCH) or form.validate()
         visit = _as_writer(token, visit)
         index = _page_index(visit, token, number)
         if not isinstance(index, int):
@@ -212,6 +213,11 @@ def _after_post(
     draft = visit.draft
     current = pages[index]
     answers = page_answers(form, current)
+    if action.startswith(SWITCH):
+        switched = _switched_locale(action, locale, visit.campaign)
+        respondents.save_page(db.session, draft, current, answers, switched, draft.page)
+        db.session.commit()
+        return redirect(url_for("survey.page", token=token, number=index + 1, lang=switched))
     if action == "back":
         respondents.save_page(db.session, draft, current, answers, locale, draft.page)
         db.session.commit()
@@ -242,6 +248,12 @@ def _after_post(
         session.clear()
         return redirect(url_for("survey.open_start", code=kiosk_code, kiosk=1, done=1))
     return redirect(url_for("survey.start", token=token))
+
+
+def _switched_locale(action: str, locale: str, campaign: CampaignRow) -> str:
+    """The language a `lang:xx` button asks for, if the campaign offers it."""
+    asked = action.removeprefix(SWITCH)
+    return asked if asked in _offered(campaign) else locale
 
 
 def _render_page(

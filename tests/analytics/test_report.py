@@ -36,6 +36,7 @@ def test_planted_archetypes_are_found_with_their_unit_shares(survey_layout, libr
     wave, data = wave_data(survey_layout, units)
     document = analyze(data, library, seed=0)
 
+    assert min(document["quality"]["alpha"].values()) >= 0.70  # every scale of the short forms
     patterns = document["patterns"]
     assert patterns["distinct"] is True
     archetype_of = {item["id"]: item["archetype"] for item in patterns["items"]}

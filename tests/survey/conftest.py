@@ -129,3 +129,20 @@ def answer_pages(client: FlaskClient, location: str, stop_before_last: bool = Fa
         assert posted.status_code == 302, posted.get_data(as_text=True)
         location = posted.headers["Location"]
     return location
+
+
+def walk_pages(
+    client: FlaskClient, location: str, choose=last_real_option
+) -> tuple[list[str], str]:
+    """Answer every page with Next, `choose` picking each radio answer; the HTML of each page
+    (as shown in English) and where the walk ended."""
+    pages: list[str] = []
+    while PAGE_URL.search(location):
+        html = client.get(location, headers={"Accept-Language": "en"}).get_data(as_text=True)
+        pages.append(html)
+        data = radio_answers(html, choose) | {"csrf_token": form_token(html), "action": "next"}
+        data["lang"] = LANG.search(html).group(1)
+        posted = client.post(location, data=data)
+        assert posted.status_code == 302, posted.get_data(as_text=True)
+        location = posted.headers["Location"]
+    return pages, location

@@ -10,7 +10,7 @@ from surveyapp.datasets import load_campaign_data
 from surveyapp.exports.literacy import consenting_people
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Campaign, Item
-from tests.survey.conftest import LANG, PAGE_URL, begin, form_token, make_campaign, radio_answers
+from tests.survey.conftest import begin, make_campaign, walk_pages
 
 
 def unsure(values: list[str]) -> str:
@@ -19,16 +19,7 @@ def unsure(values: list[str]) -> str:
 
 def walk_unsure(client, location: str) -> list[str]:
     """Answer every page, "don't know" wherever it is offered; each page's HTML."""
-    pages = []
-    while PAGE_URL.search(location):
-        html = client.get(location).get_data(as_text=True)
-        pages.append(html)
-        data = radio_answers(html, unsure) | {"csrf_token": form_token(html), "action": "next"}
-        data["lang"] = LANG.search(html).group(1)
-        posted = client.post(location, data=data)
-        assert posted.status_code == 302, posted.get_data(as_text=True)
-        location = posted.headers["Location"]
-    return pages
+    return walk_pages(client, location, unsure)[0]
 
 
 def _stored(app, item_type: str) -> list[tuple[str, int | None, str | None]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.survey.conftest import LANG, PAGE_URL, begin, form_token, make_campaign, radio_answers
+from tests.survey.conftest import begin, make_campaign, walk_pages
 
 ALL_INSTRUMENTS = ("ai-literacy", "adoption-readiness", "ai-concerns", "stakeholder-alignment")
 LIMITS = {"frontline": 60, "senior_leader": 90}
@@ -18,18 +18,13 @@ LEADER_ITEM = "I can say in one sentence what business problem this AI initiativ
 
 def walk_counting(client, location: str) -> tuple[list[str], str]:
     """Answer every page; the type of every question met, and every page's text."""
-    kinds: list[str] = []
-    seen = ""
-    while PAGE_URL.search(location):
-        html = client.get(location).get_data(as_text=True)
-        seen += html
-        kinds += FIELDSET.findall(html) + ["text"] * len(TEXTAREA.findall(html))
-        data = radio_answers(html) | {"csrf_token": form_token(html), "action": "next"}
-        data["lang"] = LANG.search(html).group(1)
-        posted = client.post(location, data=data)
-        assert posted.status_code == 302, posted.get_data(as_text=True)
-        location = posted.headers["Location"]
-    return kinds, seen
+    pages, _ = walk_pages(client, location)
+    kinds = [
+        kind
+        for html in pages
+        for kind in FIELDSET.findall(html) + ["text"] * len(TEXTAREA.findall(html))
+    ]
+    return kinds, "".join(pages)
 
 
 def test_each_level_answers_within_its_limit_and_is_told_its_own_time(app, run, browser_client):

@@ -12,14 +12,7 @@ from flask.testing import FlaskClient
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Campaign, Response
 from surveyapp.services.layout import campaign_layout
-from tests.survey.conftest import (
-    LANG,
-    PAGE_URL,
-    begin,
-    form_token,
-    make_campaign,
-    radio_answers,
-)
+from tests.survey.conftest import begin, make_campaign, walk_pages
 
 LEGEND = re.compile(r"<legend>([^<]+)")
 LEADER_ITEM = "I can say in one sentence what business problem this AI initiative should solve."
@@ -27,17 +20,9 @@ FRONTLINE, MANAGER = 0, 1
 
 
 def walk(client: FlaskClient, location: str) -> tuple[list[str], str]:
-    """Answer every page with Next; the question texts met, and where the walk ended."""
-    asked: list[str] = []
-    while PAGE_URL.search(location):
-        html = client.get(location, headers={"Accept-Language": "en"}).get_data(as_text=True)
-        asked += [text.strip() for text in LEGEND.findall(html)]
-        data = radio_answers(html) | {"csrf_token": form_token(html), "action": "next"}
-        data["lang"] = LANG.search(html).group(1)
-        posted = client.post(location, data=data)
-        assert posted.status_code == 302, posted.get_data(as_text=True)
-        location = posted.headers["Location"]
-    return asked, location
+    """Answer every page; the question texts met, and where the walk ended."""
+    pages, end = walk_pages(client, location)
+    return [text.strip() for html in pages for text in LEGEND.findall(html)], end
 
 
 def _campaign(app, run, instruments=("adoption-readiness", "stakeholder-alignment")):

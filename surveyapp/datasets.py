@@ -11,9 +11,21 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from surveyapp.analytics.frames import CampaignData, QuizSpec, ScaleSpec
-from surveyapp.models import Answer, Campaign, Function, OrgUnit, Person, Response
-from surveyapp.services.layout import CampaignLayout, campaign_layout
+from surveyapp.analytics.frames import CampaignData, QuizSpec, ScaleSpec, split_declined
+from surveyapp.models import LEVELS, Answer, Campaign, Function, OrgUnit, Person, Response
+from surveyapp.services.layout import DECLINED, CampaignLayout, campaign_layout
+
+
+def _union(levels: tuple[str, ...] | None, more: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """The levels asked a scale so far plus one more item's (None: everyone)."""
+    if levels is None or more is None:
+        return None
+    return tuple(level for level in LEVELS if level in levels or level in more)
+
+
+def item_levels(layout: CampaignLayout) -> dict[str, tuple[str, ...]]:
+    """The answer columns asked of some levels only, with those levels."""
+    return {q.column: q.item.levels for q in layout.questions if q.item.levels is not None}
 
 
 def campaign_scales(layout: CampaignLayout) -> tuple[list[ScaleSpec], list[QuizSpec]]:
@@ -39,6 +51,7 @@ def campaign_scales(layout: CampaignLayout) -> tuple[list[ScaleSpec], list[QuizS
             cluster=item.scale.cluster,
             outcome=item.scale.outcome,
             title=item.scale.title,
+            levels=_union(spec.levels if spec else (), item.levels),
         )
     return list(scales.values()), [
         QuizSpec(instrument, tuple(columns)) for instrument, columns in quizzes.items()
@@ -73,8 +86,12 @@ def load_campaign_data(session: Session, campaign: Campaign) -> CampaignData:
         columns=["unit", "function", "level", "locale", "consent", "employee_id"],
     )
     matrix = np.frombuffer(b"".join(row[7] for row in rows), dtype="<f4")
-    answers = pd.DataFrame(
-        matrix.reshape(len(rows), len(columns)).astype("float64"), index=index, columns=columns
+    answers, declined = split_declined(
+        pd.DataFrame(
+            matrix.reshape(len(rows), len(columns)).astype("float64"), index=index, columns=columns
+        ),
+        {q.column for q in layout.vector_questions if q.item.type == "knowledge"},
+        DECLINED,
     )
     text_columns = {q.item.id: q.column for q in layout.questions if q.item.type == "text"}
     comment_rows = session.execute(
@@ -107,4 +124,6 @@ def load_campaign_data(session: Session, campaign: Campaign) -> CampaignData:
         unit_parents=unit_parents,
         min_group_size=campaign.min_group_size,
         min_comment_group_size=campaign.min_comment_group_size,
+        item_levels=item_levels(layout),
+        declined=declined,
     )

@@ -14,14 +14,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from surveyapp.analytics.frames import CampaignData
-from surveyapp.datasets import campaign_scales
+from surveyapp.analytics.frames import CampaignData, split_declined
+from surveyapp.datasets import campaign_scales, item_levels
 from surveyapp.demo_comments import COMMENTS
 from surveyapp.demo_profiles import (
     ADKAR_EFFECTS,
     ARCHETYPES,
     COMMENT_SHARE,
     DEMO_UNITS,
+    DONT_KNOW_SHARE,
     FUNCTION_VIEWS,
     FUNCTION_VIEWS_CONSTRUCTS,
     FUNCTIONS,
@@ -33,11 +34,12 @@ from surveyapp.demo_profiles import (
     MISSING_SHARE,
     OPINION_SPREAD,
     OUTCOME_WEIGHTS,
+    QUIZ_DONT_KNOW_SHARE,
     RESPONDENT_NOISE,
     UnitPlan,
     scaled_units,
 )
-from surveyapp.services.layout import CampaignLayout, Question
+from surveyapp.services.layout import DECLINED, DONT_KNOW, CampaignLayout, Question
 from surveyapp.services.responses import Submission
 
 __all__ = [
@@ -180,6 +182,7 @@ def synthesize(
     respondents, archetypes = _respondents(units, rng)
     constructs = sorted({q.item.scale.key for q in layout.questions if q.item.scale is not None})
     latents = _latents(respondents, archetypes, constructs, shift, rng)
+    unsure = np.random.default_rng(seed + 1)  # its own stream: the other answers stay as they were
     values: dict[str, np.ndarray] = {}
     for question in layout.questions:
         kind = question.item.type
@@ -189,7 +192,28 @@ def synthesize(
             values[question.column] = _comments(respondents, archetypes, rng)
         else:
             values[question.column] = _choice(question, latents["_literacy"], rng)
+        if question.item.dont_know:
+            values[question.column] = _some_dont_know(question, values[question.column], unsure)
+        if question.item.levels is not None:
+            not_asked = ~respondents["level"].isin(question.item.levels).to_numpy()
+            values[question.column] = values[question.column].astype(object)
+            values[question.column][not_asked] = None
     return SyntheticWave(respondents, values, archetypes)
+
+
+def _some_dont_know(
+    question: Question, answers: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """Some answers become "don't know": a few of a Likert item's, many of the wrong quiz
+    answers (people who would have guessed)."""
+    answers = answers.astype(object)
+    draw = rng.random(answers.size)
+    if question.item.type == "knowledge":
+        chosen = (answers != question.item.answer) & (draw < QUIZ_DONT_KNOW_SHARE)
+    else:
+        chosen = ~pd.isna(answers) & (draw < DONT_KNOW_SHARE)
+    answers[chosen] = DONT_KNOW
+    return answers
 
 
 def to_campaign_data(
@@ -205,12 +229,14 @@ def to_campaign_data(
     answers = {}
     for question in layout.vector_questions:
         raw = wave.values[question.column]
+        declined = np.asarray([value == DONT_KNOW for value in raw], dtype=bool)
         if question.item.type == "knowledge":
-            answers[question.column] = np.where(
-                pd.isna(raw), np.nan, (raw == question.item.answer).astype(float)
-            )
+            numbers = np.where(pd.isna(raw), np.nan, (raw == question.item.answer).astype(float))
         else:
-            answers[question.column] = raw.astype(float)
+            numbers = pd.to_numeric(pd.Series(raw), errors="coerce").to_numpy(dtype=float)
+        answers[question.column] = np.where(declined, DECLINED, numbers)
+    quiz_columns = {q.column for q in layout.vector_questions if q.item.type == "knowledge"}
+    scored, declined = split_declined(pd.DataFrame(answers, index=index), quiz_columns, DECLINED)
     comments = [
         (index[row], question.column, wave.respondents["locale"].iloc[row], text)
         for question in layout.questions
@@ -223,13 +249,15 @@ def to_campaign_data(
     return CampaignData(
         campaign=campaign,
         respondents=respondents,
-        answers=pd.DataFrame(answers, index=index),
+        answers=scored,
         comments=pd.DataFrame(comments, columns=["response_id", "item", "locale", "text"]),
         scales=scales,
         quizzes=quizzes,
         unit_parents=unit_parents,
         min_group_size=min_group_size,
         min_comment_group_size=min_comment_group_size,
+        item_levels=item_levels(layout),
+        declined=declined,
     )
 
 
@@ -248,9 +276,9 @@ def to_submissions(
         answers = {}
         for column, kind, values in columns:
             value = values[row]
-            if value is None or (kind == "likert" and np.isnan(value)):
+            if value is None or (kind == "likert" and pd.isna(value)):
                 continue
-            answers[column] = int(value) if kind == "likert" else value
+            answers[column] = int(value) if kind == "likert" and value != DONT_KNOW else value
         submissions.append(
             Submission(unit_ids[unit], function_ids[function], level, locale, answers)
         )

@@ -20,6 +20,9 @@ FUNCTIONS = (
     "customer-service",
 )
 MISSING_SHARE = 0.03
+# "Don't know": the share of a Likert item that offers it, and of wrong quiz answers.
+DONT_KNOW_SHARE = 0.04
+QUIZ_DONT_KNOW_SHARE = 0.4
 COMMENT_SHARE = 0.35
 RESPONDENT_NOISE = 0.35
 ITEM_NOISE = 0.5

@@ -61,7 +61,7 @@ def test_db_upgrade_then_instruments_load_on_a_blank_database(blank_database_url
     assert upgrade.returncode == 0, upgrade.stderr
     load = surveyapp_command(blank_database_url, "instruments", "load")
     assert load.returncode == 0, load.stderr
-    assert "loaded     ai-literacy version 1" in load.stdout
+    assert "loaded     ai-literacy version 2" in load.stdout
     again = surveyapp_command(blank_database_url, "instruments", "load")
     assert again.returncode == 0, again.stderr
     assert "loaded " not in again.stdout

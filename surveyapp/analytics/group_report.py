@@ -82,6 +82,9 @@ def _figures(campaign: CampaignResults, result: GroupResult) -> dict[str, Any]:
                 "mean": finite(means.get(scale.key)),
                 "answered": result.answered.get(scale.key, 0),
                 "reliability_flag": scale.key in campaign.flagged,
+                "asked": result.level is None
+                or scale.levels is None
+                or result.level in scale.levels,
             }
             for scale in data.scales
         },

@@ -61,6 +61,14 @@ def _quality(
     }
 
 
+def _dont_know(data: CampaignData) -> dict[str, Any]:
+    """How often each item offering "don't know" got it (organisation-wide counts): a
+    question many cannot answer is a finding about the question, or about what people know."""
+    declined = data.declined
+    counts = {} if declined is None else declined.sum()
+    return {"dont_know": {column: int(count) for column, count in counts.items() if count}}
+
+
 def _patterns(result: patterns.PatternResult | None) -> dict[str, Any]:
     if result is None:
         return {"distinct": False, "count": 0, "quality": {}, "items": [], "reason": "no scales"}
@@ -195,7 +203,9 @@ def analyze(
         "min_group_size": data.min_group_size,
         "min_comment_group_size": data.min_comment_group_size,
         "unit": unit,
-        "quality": {"suppressed": True} if hidden else _quality(reliability, aggregation),
+        "quality": {"suppressed": True}
+        if hidden
+        else _quality(reliability, aggregation) | _dont_know(data),
         "patterns": {"suppressed": True} if hidden else _patterns(found),
         "groups": groups,
         "suppressed": [

@@ -13,6 +13,7 @@ from surveyapp.analytics.frames import ADKAR_ORDER, CampaignData, QuizSpec, Scal
 MIN_ANSWERED_SHARE = (2, 3)  # a scale score needs ceil(2/3 of its items) answered
 LITERACY_INSTRUMENT = "ai-literacy"
 QUIZ_PERCENT = "quiz_percent"
+QUIZ_DONT_KNOW = "quiz_dont_know"
 LITERACY_INDEX = "literacy_index"
 LITERACY_LEVEL = "literacy_level"
 READINESS_INDEX = "readiness_index"
@@ -27,7 +28,7 @@ BARRIER_TOLERANCE = 1e-9
 READINESS_MIN_ELEMENTS = 4
 
 
-def min_answered(item_count: int) -> int:
+def min_answered(item_count: int | np.ndarray) -> int | np.ndarray:
     """How many of `item_count` items must be answered for a scale score: ceil(2/3 of them)."""
     numerator, denominator = MIN_ANSWERED_SHARE
     return -(-item_count * numerator // denominator)
@@ -45,7 +46,7 @@ def keyed_items(answers: pd.DataFrame, scale: ScaleSpec) -> pd.DataFrame:
     return block
 
 
-def _row_mean(values: np.ndarray, needed: int) -> np.ndarray:
+def _row_mean(values: np.ndarray, needed: int | np.ndarray) -> np.ndarray:
     """Mean of the non-NaN values of each row; NaN where fewer than `needed` are present."""
     present = ~np.isnan(values)
     count = present.sum(axis=1)
@@ -56,29 +57,48 @@ def _row_mean(values: np.ndarray, needed: int) -> np.ndarray:
     return out
 
 
-def score_scales(answers: pd.DataFrame, scales: list[ScaleSpec]) -> pd.DataFrame:
+def _asked_count(asked: pd.DataFrame | None, items: tuple[str, ...], rows: int) -> np.ndarray:
+    """Per respondent, how many of `items` they were asked (all of them without a mask)."""
+    if asked is None:
+        return np.full(rows, len(items))
+    return asked.reindex(columns=list(items), fill_value=True).to_numpy().sum(axis=1)
+
+
+def score_scales(
+    answers: pd.DataFrame, scales: list[ScaleSpec], asked: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Scale scores per respondent: one column per scale key, indexed like `answers`.
 
     A score is the mean of the answered items after reverse keying (`points + 1 - x`), and
-    exists only when at least ceil(2/3 of the scale's items) are answered; otherwise NaN.
+    exists only when at least ceil(2/3 of the scale's items asked of the respondent) are
+    answered; otherwise NaN. `asked` (bool, like `answers`) says who was asked what; a
+    respondent asked none of a scale's items has no score (not applicable, not missing).
     """
+    rows = len(answers)
     columns = {
-        scale.key: _row_mean(keyed_items(answers, scale).to_numpy(), min_answered(len(scale.items)))
+        scale.key: _row_mean(
+            keyed_items(answers, scale).to_numpy(),
+            np.maximum(min_answered(_asked_count(asked, scale.items, rows)), 1),
+        )
         for scale in scales
     }
     return pd.DataFrame(columns, index=answers.index, columns=[s.key for s in scales])
 
 
-def quiz_percent(answers: pd.DataFrame, quiz: QuizSpec) -> pd.Series:
-    """Percent correct (0..100) over all the quiz's items, per respondent.
+def quiz_percent(
+    answers: pd.DataFrame, quiz: QuizSpec, asked: pd.DataFrame | None = None
+) -> pd.Series:
+    """Percent correct (0..100) over the quiz's items asked of each respondent.
 
-    Knowledge columns hold 1.0 (right) or 0.0 (wrong); an unanswered item counts as wrong,
-    but a respondent who answered none of the items gets NaN.
+    Knowledge columns hold 1.0 (right) or 0.0 (wrong or "I don't know"); an unanswered item
+    counts as wrong, but a respondent who answered none of the items gets NaN. Items not
+    asked of a respondent's level (`asked`) are not in their denominator.
     """
     block = answers.reindex(columns=list(quiz.items)).to_numpy(dtype="float64")
     answered = (~np.isnan(block)).sum(axis=1)
     correct = np.where(np.isnan(block), 0.0, block).sum(axis=1)
-    percent = np.where(answered > 0, correct / max(len(quiz.items), 1) * 100.0, np.nan)
+    total = np.maximum(_asked_count(asked, quiz.items, len(answers)), 1)
+    percent = np.where(answered > 0, correct / total * 100.0, np.nan)
     return pd.Series(percent, index=answers.index, name=QUIZ_PERCENT)
 
 
@@ -180,20 +200,30 @@ def readiness_index(scores: pd.DataFrame, scales: list[ScaleSpec]) -> pd.Series:
     return _mean_of_present(frame, READINESS_MIN_ELEMENTS).rename(READINESS_INDEX)
 
 
+def dont_know_count(data: CampaignData, columns: tuple[str, ...]) -> pd.Series:
+    """Per respondent, how many of `columns` they answered "don't know"."""
+    if data.declined is None:
+        return pd.Series(0.0, index=data.answers.index)
+    return data.declined.reindex(columns=list(columns), fill_value=False).sum(axis=1).astype(float)
+
+
 def respondent_scores(data: CampaignData) -> pd.DataFrame:
     """Every per-respondent score of a campaign in one frame, indexed like `data.answers`.
 
-    Columns: one per scale key, then `quiz_percent`, `literacy_index` and `literacy_level`
+    Columns: one per scale key, then `quiz_percent`, `quiz_dont_know` (how many quiz items
+    were answered "I don't know"), `literacy_index` and `literacy_level`
     when the campaign has the ai-literacy scales and quiz, and `readiness_index` when it has
     ADKAR scales; a part whose instrument is absent is simply absent.
     """
-    scores = score_scales(data.answers, data.scales)
+    asked = data.asked(list(data.answers.columns)) if data.item_levels else None
+    scores = score_scales(data.answers, data.scales, asked)
     quizzes = [quiz for quiz in data.quizzes if quiz.instrument == LITERACY_INSTRUMENT]
     has_literacy_scales = any(s.instrument == LITERACY_INSTRUMENT for s in data.scales)
     extra: dict[str, pd.Series] = {}
     if quizzes:
-        quiz = quiz_percent(data.answers, quizzes[0])
+        quiz = quiz_percent(data.answers, quizzes[0], asked)
         extra[QUIZ_PERCENT] = quiz
+        extra[QUIZ_DONT_KNOW] = dont_know_count(data, quizzes[0].items).where(quiz.notna())
         if has_literacy_scales:
             index = literacy_index(scores, data.scales, quiz)
             extra[LITERACY_INDEX] = index

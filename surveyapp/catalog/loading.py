@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from surveyapp.catalog.levels import item_levels
 from surveyapp.catalog.reading import SourceDocument, instrument_files, read_yaml
 from surveyapp.catalog.validation import validate_document
 from surveyapp.errors import InputError, Problem
@@ -102,6 +103,7 @@ def _build_version(instrument: Instrument, data: dict[str, Any], digest: str) ->
     }
     version.response_scales = list(response_scales.values())
     version.scales = list(scales.values())
+    asked = item_levels(data)
     version.items = [
         Item(
             key=spec["id"],
@@ -115,6 +117,8 @@ def _build_version(instrument: Instrument, data: dict[str, Any], digest: str) ->
             options=spec.get("options"),
             answer=spec.get("answer"),
             max_length=spec.get("max_length"),
+            levels=None if asked[spec["id"]] is None else list(asked[spec["id"]]),
+            dont_know=spec.get("dont_know", False),
         )
         for position, spec in enumerate(data["items"])
     ]

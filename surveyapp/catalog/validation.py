@@ -14,10 +14,12 @@ from typing import Any
 
 import jsonschema
 
+from surveyapp.catalog.levels import declared, item_levels
 from surveyapp.catalog.reading import PathKey, SourceDocument, render_path
 from surveyapp.errors import Problem
 
 CHOICE_TYPES = ("single", "multi", "knowledge")
+DONT_KNOW = "dont_know"  # the answer "I don't know" (or "not applicable") everywhere
 MAX_SCHEMA_MESSAGE = 200
 
 
@@ -114,7 +116,7 @@ def _check_item(
             elif not _known(item[field], known):
                 check.add((*path, field), f"unknown {what} {item[field]!r}")
     else:
-        for field in ("scale", "response_scale", "reverse"):
+        for field in ("scale", "response_scale", "reverse", "dont_know"):
             if field in item:
                 check.add((*path, field), f"`{field}` applies only to Likert items, not {kind!r}")
     options = item.get("options")
@@ -122,6 +124,12 @@ def _check_item(
         if options is None:
             check.add(path, f"a {kind!r} item needs `options`")
         option_ids = _check_duplicates(check, (*path, "options"), options, "option")
+        for option_index, option in _dicts(options):
+            if kind == "knowledge" and option.get("id") == DONT_KNOW:
+                check.add(
+                    (*path, "options", option_index, "id"),
+                    f'{DONT_KNOW!r} is kept for the "I don\'t know" answer the app adds',
+                )
     elif options is not None:
         check.add((*path, "options"), f"`options` do not apply to {kind!r} items")
     if kind == "knowledge":
@@ -154,6 +162,42 @@ def _check_pages(check: _Checker, data: dict[str, Any], item_ids: set[str]) -> N
             placed[item_id] += 1
     for item_id in sorted(item_ids - set(placed)):
         check.add(("pages",), f"item {item_id!r} is on no page")
+
+
+def _check_levels(check: _Checker, data: dict[str, Any]) -> None:
+    """Every item is asked of somebody once its own, its scale's and its page's `levels` meet."""
+    asked = item_levels(data)
+    scales = {
+        scale["id"]: scale
+        for _, scale in _dicts(data.get("scales"))
+        if isinstance(scale.get("id"), str)
+    }
+    pages = {
+        item_id: page
+        for _, page in _dicts(data.get("pages"))
+        for item_id in (page.get("items") if isinstance(page.get("items"), list) else [])
+        if isinstance(item_id, str)
+    }
+    for index, item in _dicts(data.get("items")):
+        item_id = item.get("id")
+        if not isinstance(item_id, str) or asked.get(item_id) != ():
+            continue
+        sources = [
+            f"{what} ({', '.join(sorted(levels))})"
+            for what, entry in (
+                ("its own", item),
+                (f"its scale {item.get('scale')!r}", scales.get(str(item.get("scale")))),
+                (
+                    f"its page {pages[item_id].get('id')!r}" if item_id in pages else "",
+                    pages.get(item_id),
+                ),
+            )
+            if (levels := declared(entry)) is not None
+        ]
+        check.add(
+            ("items", index, "levels") if "levels" in item else ("items", index),
+            f"asked of nobody: the levels of {' and '.join(sources)} have none in common",
+        )
 
 
 def check_rules(doc: SourceDocument) -> list[Problem]:
@@ -197,6 +241,7 @@ def check_rules(doc: SourceDocument) -> list[Problem]:
     for index, page in _dicts(data.get("pages")):
         _check_translations(check, ("pages", index, "title"), page.get("title"), locales)
     _check_pages(check, data, item_ids)
+    _check_levels(check, data)
     return check.problems
 
 

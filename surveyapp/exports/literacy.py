@@ -17,6 +17,7 @@ from surveyapp.analytics.scoring import (
     LITERACY_INSTRUMENT,
     LITERACY_LEVEL,
     LITERACY_LEVELS,
+    QUIZ_DONT_KNOW,
     QUIZ_PERCENT,
 )
 from surveyapp.analytics.suppression import ORGANISATION, UNIT
@@ -114,6 +115,12 @@ PERSON_COLUMNS = [
         for dim in DIMENSIONS
     ),
     QUIZ_COLUMN,
+    Column(
+        "quiz_dont_know",
+        'Quiz questions answered "I don\'t know" (scored as not correct)',
+        "integer",
+        measure="scale",
+    ),
     INDEX_COLUMN,
     Column("literacy_level", "AI-literacy level", "coded", LEVEL_VALUES, measure="ordinal"),
     Column(
@@ -199,10 +206,11 @@ def consenting_people(respondents: pd.DataFrame, scores: pd.DataFrame) -> pd.Dat
                 ["employee_id", "unit_code", "function", "job_level"], axis=1
             ),
             dimensions.add_prefix("score_").round(4),
-            own.reindex(columns=[QUIZ_PERCENT, LITERACY_INDEX]).round(4),
+            own.reindex(columns=[QUIZ_PERCENT, QUIZ_DONT_KNOW, LITERACY_INDEX]).round(4),
         ],
         axis=1,
     ).assign(literacy_level=level, learning_track=suggest_tracks(level, dimensions))
+    people[QUIZ_DONT_KNOW] = people[QUIZ_DONT_KNOW].astype("Int64")
     return people.sort_values("employee_id", kind="stable")
 
 

@@ -123,6 +123,10 @@ class Item(Base):
     options: Mapped[list[dict[str, Any]] | None] = mapped_column(sa.JSON)
     answer: Mapped[str | None] = mapped_column(sa.String(63))
     max_length: Mapped[int | None]
+    # The levels asked this item once its page's and scale's `levels` are applied; NULL: all.
+    levels: Mapped[list[str] | None] = mapped_column(sa.JSON)
+    # A Likert item that offers "Don't know / not applicable" (quiz items always offer it).
+    dont_know: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     instrument_version: Mapped[InstrumentVersion] = relationship(back_populates="items")
     scale: Mapped[Scale | None] = relationship()
@@ -132,6 +136,7 @@ class Item(Base):
         sa.UniqueConstraint("instrument_version_id", "key"),
         sa.CheckConstraint(one_of("type", ITEM_TYPES), name="type"),
         sa.CheckConstraint("NOT reverse OR type = 'likert'", name="reverse_only_likert"),
+        sa.CheckConstraint("NOT dont_know OR type = 'likert'", name="dont_know_only_likert"),
         sa.CheckConstraint(
             "type <> 'likert' OR (scale_id IS NOT NULL AND response_scale_id IS NOT NULL)",
             name="likert_has_scale",

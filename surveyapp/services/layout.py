@@ -14,12 +14,17 @@ from typing import Any
 
 import numpy as np
 
+from surveyapp.catalog.levels import Levels, asks
+from surveyapp.catalog.validation import DONT_KNOW
 from surveyapp.models import Campaign, Item
 from surveyapp.models.instruments import LocalizedText
 
 VECTOR_TYPES = ("likert", "knowledge")
 DEFAULT_TEXT_LIMIT = 2000
 MULTI_SEPARATOR = ";"
+# Its number in the answer vector: outside every Likert range and apart from 0/1 quiz scores,
+# so the dataset loader can tell it from a wrong answer and from a blank (datasets.py).
+DECLINED = -1.0
 AnswerValue = int | str | list[str]  # a Likert point, option id(s) or a comment
 
 
@@ -57,6 +62,8 @@ class ItemInfo:
     max_length: int | None
     scale: ScaleInfo | None
     response_scale: PointsInfo | None
+    levels: Levels = None
+    dont_know: bool = False
 
     @classmethod
     def of(cls, item: Item) -> ItemInfo:
@@ -75,6 +82,8 @@ class ItemInfo:
             if scale is not None
             else None,
             response_scale=PointsInfo(points.points, points.labels) if points is not None else None,
+            levels=tuple(item.levels) if item.levels is not None else None,
+            dont_know=item.type == "knowledge" or bool(item.dont_know),
         )
 
 
@@ -86,6 +95,10 @@ class Question:
     item: ItemInfo
     instrument: str
 
+    def asked_of(self, level: str) -> bool:
+        """Whether someone at `level` is asked this question (the instrument's `levels`)."""
+        return asks(self.item.levels, level)
+
     @property
     def option_ids(self) -> list[str]:
         return [option["id"] for option in self.item.options or []]
@@ -93,6 +106,8 @@ class Question:
     def parse(self, raw: str) -> AnswerValue:
         """Turn the text of an answer into its stored value; ValueError says what is wrong."""
         item = self.item
+        if raw == DONT_KNOW and item.dont_know:
+            return DONT_KNOW
         if item.type == "likert":
             points = item.response_scale.points
             if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= points:
@@ -118,16 +133,19 @@ class Question:
         return raw
 
     def vector_value(self, value: AnswerValue | None) -> float:
-        """The number the analysis reads: the Likert point, or 1/0 for a right/wrong quiz answer."""
+        """The number the analysis reads: the Likert point, 1/0 for a right/wrong quiz answer,
+        DECLINED for "don't know"."""
         if value is None:
             return float("nan")
+        if value == DONT_KNOW:
+            return DECLINED
         if self.item.type == "knowledge":
             return 1.0 if value == self.item.answer else 0.0
         return float(value)
 
     def stored(self, value: AnswerValue) -> dict[str, Any]:
         """The `Answer` row's value columns for `value`."""
-        if self.item.type == "likert":
+        if self.item.type == "likert" and value != DONT_KNOW:
             return {"number": value, "text": None}
         if self.item.type == "multi":
             return {"number": None, "text": MULTI_SEPARATOR.join(value)}

@@ -70,13 +70,16 @@ def _offered(plan: SurveyPlan) -> list[str]:
     return campaign_locales(plan, mail_locales()) or [FALLBACK_LOCALE]
 
 
-def campaign_content(campaign: Campaign, plan: SurveyPlan, now: datetime) -> MailContent:
-    """What every message of the campaign says; the link and round are filled in per message."""
+def campaign_content(
+    campaign: Campaign, plan: SurveyPlan, now: datetime, level: str | None = None
+) -> MailContent:
+    """What every message of the campaign to someone at `level` says (the time it takes is
+    theirs); the link and round are filled in per message."""
     opens = campaign.opens_at
     return MailContent(
         campaign_name=campaign.name,
         link="",
-        minutes=estimated_minutes(plan.pages),
+        minutes=estimated_minutes(plan.pages_for(level)),
         confidential=campaign.privacy_mode == "confidential",
         opens_on=opens.date() if opens and opens > now else None,
         closes_on=campaign.closes_at.date() if campaign.closes_at else None,

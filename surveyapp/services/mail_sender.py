@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from surveyapp.database import WRITER_OPTION
 from surveyapp.mail import MailContent, render_mail
-from surveyapp.models import Campaign, Invitation, OutboxMessage
+from surveyapp.models import Campaign, Invitation, OutboxMessage, Person
 from surveyapp.models.base import utcnow
 from surveyapp.services.mail import (
     MailError,
@@ -205,7 +205,7 @@ def _claim(
     links: PersonalLinks,
     settings: SmtpSettings,
     report: SendReport,
-    contents: dict[int, MailContent],
+    contents: dict[tuple[int, str], MailContent],
 ) -> _Claimed | None:
     """Take the next due message for this sender; None when none is due or the rate is used up.
 
@@ -215,9 +215,12 @@ def _claim(
     while True:
         _begin_writing(session)
         row = session.execute(
-            sa.select(OutboxMessage, Invitation.link_salt, Invitation.status, Campaign)
+            sa.select(
+                OutboxMessage, Invitation.link_salt, Invitation.status, Campaign, Person.level
+            )
             .join(Invitation, OutboxMessage.invitation_id == Invitation.id)
             .join(Campaign, Invitation.campaign_id == Campaign.id)
+            .join(Person, Invitation.person_id == Person.id)
             .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
             .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
             .limit(1)
@@ -229,7 +232,7 @@ def _claim(
         if report.rate_limited_until is not None:
             session.commit()
             return None
-        message, salt, invitation_status, campaign = row
+        message, salt, invitation_status, campaign, level = row
         still_wanted = (
             salt is not None
             and invitation_status != "submitted"
@@ -241,11 +244,11 @@ def _claim(
                 sa.delete(OutboxMessage).where(mine).execution_options(synchronize_session=False)
             ).rowcount
             continue
-        if campaign.id not in contents:
+        if (campaign.id, level) not in contents:
             plan = survey_plan(session, campaign)
-            contents[campaign.id] = campaign_content(campaign, plan, now)
+            contents[campaign.id, level] = campaign_content(campaign, plan, now, level)
         content = replace(
-            contents[campaign.id],
+            contents[campaign.id, level],
             link=f"{links.url(salt)}?lang={message.locale}",
             round=reminder_round(message.kind),
         )
@@ -316,7 +319,7 @@ def send_pending(
     report = SendReport()
     session.commit()
     report.stuck = session.scalar(sa.select(sa.func.count()).where(stuck_messages(now)))
-    contents: dict[int, MailContent] = {}
+    contents: dict[tuple[int, str], MailContent] = {}
     server: smtplib.SMTP | None = None
     try:
         while limit is None or report.sent + report.retrying + report.failed < limit:

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 
 import segno
 from markupsafe import Markup
+from sqlalchemy.orm import Session
 
 from surveyapp.models import OpenLink
 from surveyapp.services.open_links import open_link_url
+from surveyapp.services.survey_pages import level_lengths, survey_plan
 
 # Level Q restores up to a quarter of the code, so a scuffed or partly covered poster still scans.
 ERROR_LEVEL = "q"
@@ -33,6 +35,7 @@ class Poster:
     url: str
     privacy_mode: str
     min_group_size: int
+    minutes: tuple[int, int]  # the shortest and the longest estimate among the levels asked
 
 
 def qr_code(url: str) -> segno.QRCode:
@@ -67,14 +70,21 @@ def qr_inline_svg(url: str) -> Markup:
     return Markup(svg.replace("<svg ", '<svg role="img" ', 1))
 
 
-def poster_of(link: OpenLink, base_url: str) -> Poster:
-    """The poster of an open link, from its campaign and unit."""
+def poster_of(session: Session, link: OpenLink, base_url: str) -> Poster:
+    """The poster of an open link, from its campaign and unit; the time it announces is the
+    campaign's estimate per level (the poster does not know who will scan it)."""
+    minutes = [
+        length.minutes
+        for length in level_lengths(survey_plan(session, link.campaign))
+        if length.questions
+    ] or [0]
     return Poster(
         campaign_name=link.campaign.name,
         unit_name=link.unit.name,
         url=open_link_url(base_url, link),
         privacy_mode=link.campaign.privacy_mode,
         min_group_size=link.campaign.min_group_size,
+        minutes=(min(minutes), max(minutes)),
     )
 
 

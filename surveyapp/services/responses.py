@@ -193,7 +193,9 @@ def import_responses(session: Session, campaign: Campaign, rows: list[CsvRow], s
         answers: dict[str, AnswerValue] = {}
         for question in layout.questions:
             raw = values.get(question.column, "")
-            if raw:
+            if raw and values["level"] in LEVELS and not question.asked_of(values["level"]):
+                problems.add(row, question.column, f"not asked of {values['level']} respondents")
+            elif raw:
                 try:
                     answers[question.column] = question.parse(raw)
                 except ValueError as error:

@@ -9,23 +9,29 @@ campaign.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from surveyapp.models import Campaign
+from surveyapp.catalog.levels import asks
+from surveyapp.models import LEVELS, Campaign, InstrumentVersion
 from surveyapp.models.base import utcnow
 from surveyapp.models.instruments import LocalizedText
 from surveyapp.services.layout import CampaignLayout, Question, campaign_layout
 
 if TYPE_CHECKING:
-    from surveyapp.services.visits import CampaignRow
+    from surveyapp.services.visits import CampaignRow, Visit
 
 PAGE_SIZE = 8
 PLANS_KEPT = 64  # campaigns a process keeps plans for
-SECONDS_PER_QUESTION = 9  # a Likert item on a phone; quiz items and comments take longer
+# Seconds a question takes on a phone, by type: reading a statement and tapping a point; a
+# quiz question's options take reading; a comment is optional and most people skip it or
+# write a line. Measured against the issue's walk-through (114 questions, about 16 minutes).
+SECONDS_PER_QUESTION = {"likert": 8, "single": 10, "multi": 12, "knowledge": 15, "text": 30}
 Phase = Literal["not_open", "open", "closed"]
 
 
@@ -45,6 +51,28 @@ class SurveyPlan:
     layout: CampaignLayout
     pages: list[SurveyPage]
     locales: tuple[str, ...]
+    by_level: dict[str, list[SurveyPage]] = field(default_factory=dict, compare=False, repr=False)
+
+    def pages_for(self, level: str | None) -> list[SurveyPage]:
+        """The pages someone at `level` walks through: only the questions asked of that level,
+        pages left empty dropped (None: every page, for whoever is not placed yet).
+
+        Built once per level; a page whose questions are all asked is the plan's own page
+        object, so the forms made for it are shared by every level.
+        """
+        if level is None:
+            return self.pages
+        pages = self.by_level.get(level)
+        if pages is None:
+            pages = []
+            for page in self.pages:
+                asked = [question for question in page.questions if question.asked_of(level)]
+                if len(asked) == len(page.questions):
+                    pages.append(page)
+                elif asked:
+                    pages.append(SurveyPage(page.instrument_title, page.title, asked))
+            self.by_level[level] = pages
+        return pages
 
 
 _plans: dict[tuple, SurveyPlan] = {}
@@ -94,10 +122,55 @@ def campaign_pages(campaign: Campaign, layout: CampaignLayout) -> list[SurveyPag
     return pages
 
 
+def minutes_for(types: Iterable[str]) -> int:
+    """The time questions of these types take, rounded up to a whole minute."""
+    return max(1, -(-sum(SECONDS_PER_QUESTION[kind] for kind in types) // 60))
+
+
 def estimated_minutes(pages: list[SurveyPage]) -> int:
-    """The time to announce on the first page, rounded up to a whole minute."""
-    questions = sum(len(page.questions) for page in pages)
-    return max(1, -(-questions * SECONDS_PER_QUESTION // 60))
+    """The time the questions of `pages` take: what the first page, the invitation and the
+    poster announce, so it follows what is really asked."""
+    return minutes_for(question.item.type for page in pages for question in page.questions)
+
+
+@dataclass(frozen=True)
+class LevelLength:
+    """How long a campaign is for one level: its questions and the minutes they take."""
+
+    level: str
+    questions: int
+    minutes: int
+
+
+def level_lengths(plan: SurveyPlan) -> list[LevelLength]:
+    """The campaign's length for each level, in LEVELS order (levels asked nothing included)."""
+    lengths = []
+    for level in LEVELS:
+        pages = plan.pages_for(level)
+        count = sum(len(page.questions) for page in pages)
+        lengths.append(LevelLength(level, count, estimated_minutes(pages) if count else 0))
+    return lengths
+
+
+def instrument_lengths(session: Session) -> dict[str, list[LevelLength]]:
+    """Each loaded instrument version's length per level, by `slug@version`, for the
+    campaign form: a campaign's length for a level is the sum over its instruments."""
+    lengths: dict[str, list[LevelLength]] = {}
+    for version in session.scalars(sa.select(InstrumentVersion)):
+        key = f"{version.instrument.slug}@{version.version}"
+        lengths[key] = []
+        for level in LEVELS:
+            kinds = [item.type for item in version.items if asks(item.levels, level)]
+            lengths[key].append(LevelLength(level, len(kinds), minutes_for(kinds) if kinds else 0))
+    return lengths
+
+
+def respondent_level(visit: Visit) -> str | None:
+    """The level a visit's questions are chosen for: the roster's for a personal link, the
+    one chosen on an open link's first page; None before an open-link respondent has said."""
+    if visit.invitation is not None:
+        return visit.invitation.person.level
+    return visit.draft.level if visit.draft is not None else None
 
 
 def campaign_phase(campaign: Campaign | CampaignRow, now: datetime | None = None) -> Phase:

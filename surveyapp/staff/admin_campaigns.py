@@ -19,6 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from surveyapp.errors import InputError, SurveyappError
 from surveyapp.exports.audit import INVITATION_LINKS, INVITATIONS_ISSUED, record_export
 from surveyapp.extensions import db
+from surveyapp.i18n import LEVEL_NAMES
 from surveyapp.models import Campaign, Instrument, InstrumentVersion, OrgUnit
 from surveyapp.services.campaigns import (
     CampaignChanges,
@@ -41,7 +42,12 @@ from surveyapp.services.participation import (
     roster_size,
 )
 from surveyapp.services.sealing import Seal
-from surveyapp.services.survey_pages import campaign_phase
+from surveyapp.services.survey_pages import (
+    campaign_phase,
+    instrument_lengths,
+    level_lengths,
+    survey_plan,
+)
 from surveyapp.services.tokens import PersonalLinks
 from surveyapp.services.transaction import atomic
 from surveyapp.staff.admin_forms import (
@@ -171,7 +177,12 @@ def admin_campaign_new() -> ResponseReturnValue:
             return redirect(url_for("staff.admin_campaign", slug=spec.slug))
     status = 422 if form.is_submitted() else 200
     return render_template(
-        "staff/admin/campaign_form.html", form=form, campaign=None, tree=unit_tree()
+        "staff/admin/campaign_form.html",
+        form=form,
+        campaign=None,
+        tree=unit_tree(),
+        lengths=instrument_lengths(db.session),
+        level_names=LEVEL_NAMES,
     ), status
 
 
@@ -197,6 +208,8 @@ def _campaign_page(
         action_form=ActionForm(formdata=None),
         close_form=close_form or CloseForm(formdata=None),
         links_form=LinksForm(formdata=None),
+        lengths=level_lengths(survey_plan(db.session, campaign)),
+        level_names=LEVEL_NAMES,
     ), status
 
 

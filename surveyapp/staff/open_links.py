@@ -66,7 +66,7 @@ def open_link_png(slug: str, code: str) -> ResponseReturnValue:
 def open_link_poster(slug: str, code: str) -> ResponseReturnValue:
     """The link's printable A4 poster."""
     campaign, link = _link_in_scope(slug, code)
-    pdf = render_poster(poster_of(link, current_app.config["SURVEYAPP_BASE_URL"]))
+    pdf = render_poster(poster_of(db.session, link, current_app.config["SURVEYAPP_BASE_URL"]))
     return _attachment(pdf, "application/pdf", f"{campaign.slug}-{link.unit.code}-poster.pdf")
 
 

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from surveyapp.i18n import LANGUAGE_NAMES
 from surveyapp.services.transaction import begin_writing, read_without_transaction
+from surveyapp.survey.forms import error_entries
 
 STATE_TITLES = {
     "unknown": lazy_gettext("Link not found"),
@@ -17,6 +18,7 @@ STATE_TITLES = {
     "closed": lazy_gettext("This survey has closed"),
     "submitted": lazy_gettext("Answers received"),
     "expired": lazy_gettext("Your saved answers have expired"),
+    "nothing_asked": lazy_gettext("No questions for your role"),
 }
 
 bp = Blueprint("survey", __name__, template_folder="templates")
@@ -60,4 +62,5 @@ def respondent_context() -> dict[str, Any]:
         "language_url": language_url,
         "titles": STATE_TITLES,
         "format_date": format_date,
+        "error_entries": error_entries,
     }

@@ -6,6 +6,7 @@ answer means the same thing whether typed on a phone or imported from a file.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, ClassVar
 from weakref import WeakKeyDictionary
 
@@ -19,7 +20,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from surveyapp.i18n import FUNCTION_NAMES, LEVEL_NAMES
 from surveyapp.models import LEVELS, Function
-from surveyapp.services.layout import DEFAULT_TEXT_LIMIT, AnswerValue, Question
+from surveyapp.services.layout import DEFAULT_TEXT_LIMIT, DONT_KNOW, AnswerValue, Question
 from surveyapp.services.survey_pages import SurveyPage, localized
 
 
@@ -57,6 +58,39 @@ class AnswerCheck:
             raise ValidationError(gettext("Please choose one of the options.")) from None
 
 
+SUMMARY_TEXT_LENGTH = 70  # characters of a question's text the error summary repeats
+
+
+@dataclass(frozen=True)
+class ErrorEntry:
+    """One line of the error summary: which question (its number on the page and the start
+    of its text), what is wrong, and the anchor of the message beside it."""
+
+    number: int
+    text: str
+    message: str
+    anchor: str
+
+
+def shortened(text: str, limit: int = SUMMARY_TEXT_LENGTH) -> str:
+    """`text`, cut at a word before `limit` characters with an ellipsis when longer."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0]
+    return f"{cut.rstrip(' ,.;:')}…"
+
+
+def error_entries(form: FlaskForm) -> list[ErrorEntry]:
+    """The summary of a refused form: each question with a problem, in page order, numbered
+    as the page shows them, so a respondent knows which one without reading every message."""
+    questions = [field for field in form if field.type not in ("HiddenField", "CSRFTokenField")]
+    return [
+        ErrorEntry(number, shortened(str(field.label.text)), field.errors[0], f"{field.id}-error")
+        for number, field in enumerate(questions, start=1)
+        if field.errors
+    ]
+
+
 def raw_answer(data: Any) -> str | None:
     """A field's data as the text `Question.parse` reads, or None when nothing was given."""
     if isinstance(data, list):
@@ -80,11 +114,20 @@ def _choices(question: Question, locale: str) -> list[SelectChoice]:
     item = question.item
     if item.type == "likert":
         labels = localized(item.response_scale.labels, locale)
-        return [SelectChoice(str(point), text) for point, text in enumerate(labels, start=1)]
-    return [
-        SelectChoice(option["id"], localized(option["text"], locale))
-        for option in item.options or []
-    ]
+        choices = [SelectChoice(str(point), text) for point, text in enumerate(labels, start=1)]
+    else:
+        choices = [
+            SelectChoice(option["id"], localized(option["text"], locale))
+            for option in item.options or []
+        ]
+    if item.dont_know:
+        label = (
+            gettext("I don't know")
+            if item.type == "knowledge"
+            else gettext("Don't know / not applicable")
+        )
+        choices.append(SelectChoice(DONT_KNOW, label))
+    return choices
 
 
 def _field(question: Question, locale: str) -> Field:
@@ -110,7 +153,8 @@ def _option_markup(question: Question, locale: str) -> list[OptionMarkup]:
     return [
         (
             choice.value,
-            f'<label class="option"><input id="{name}-{index}" name="{name}" '
+            f'<label class="option{" dont-know" if choice.value == DONT_KNOW else ""}">'
+            f'<input id="{name}-{index}" name="{name}" '
             f'type="{kind}" value="{escape(choice.value)}"',
             f"> <span>{escape(choice.label)}</span></label>",
         )

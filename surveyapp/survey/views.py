@@ -18,6 +18,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from surveyapp.extensions import db
+from surveyapp.i18n import LEVEL_NAMES
 from surveyapp.models import Function
 from surveyapp.rate_limits import count
 from surveyapp.services import kiosk as kiosk_device
@@ -29,6 +30,8 @@ from surveyapp.services.survey_pages import (
     SurveyPlan,
     campaign_locales,
     estimated_minutes,
+    level_lengths,
+    respondent_level,
     survey_plan,
 )
 from surveyapp.services.transaction import begin_writing
@@ -37,8 +40,16 @@ from surveyapp.survey.blueprint import bp
 from surveyapp.survey.forms import StartForm, open_start_form, page_answers, page_form
 
 MISSED_LOOKUPS = "30 per minute"  # per address; only answers that found no link count
-STATE_STATUS = {"not_open": 403, "closed": 410, "expired": 410, "submitted": 200, "unknown": 404}
+STATE_STATUS = {
+    "not_open": 403,
+    "closed": 410,
+    "expired": 410,
+    "submitted": 200,
+    "unknown": 404,
+    "nothing_asked": 200,
+}
 Page = Response | tuple[str, int] | str
+SWITCH = "lang:"  # a language button on a page of questions: keep what was typed, then switch
 
 
 def _use_locale(offered: list[str], saved: str | None = None, roster: str | None = None) -> str:
@@ -62,6 +73,11 @@ def _plan(campaign: CampaignRow) -> SurveyPlan:
     if "survey_plan" not in g:
         g.survey_plan = survey_plan(db.session, campaign)
     return g.survey_plan
+
+
+def _pages(visit: Visit) -> list[SurveyPage]:
+    """The pages of the campaign asked of this respondent's level."""
+    return _plan(visit.campaign).pages_for(respondent_level(visit))
 
 
 def _offered(campaign: CampaignRow) -> list[str]:
@@ -99,6 +115,8 @@ def start(token: str) -> Page:
     restarting = state == "expired" and visit.invitation is not None and request.method == "POST"
     if state != "ready" and not restarting:
         return _state_page(state, visit, token)
+    if not _pages(visit):
+        return _state_page("nothing_asked", visit, token)
     if visit.draft is not None and not restarting:
         return redirect(url_for("survey.page", token=token, number=visit.draft.page + 1))
     person = visit.invitation.person if visit.invitation else None
@@ -114,7 +132,8 @@ def start(token: str) -> Page:
         form=form,
         token=token,
         open_link=None,
-        minutes=estimated_minutes(_plan(visit.campaign).pages),
+        questions=sum(len(page.questions) for page in _pages(visit)),
+        minutes=estimated_minutes(_pages(visit)),
     )
 
 
@@ -127,7 +146,10 @@ def _page_index(visit: Visit | None, token: str, number: int) -> int | Page:
         return _state_page(state, visit, token)
     if visit.draft is None:
         return redirect(url_for("survey.start", token=token))
-    last = min(visit.draft.page, len(_plan(visit.campaign).pages) - 1)
+    pages = _pages(visit)
+    if not pages:
+        return _state_page("nothing_asked", visit, token)
+    last = min(visit.draft.page, len(pages) - 1)
     if not 0 <= number - 1 <= last:
         return redirect(url_for("survey.page", token=token, number=last + 1))
     return number - 1
@@ -155,13 +177,13 @@ def page(token: str, number: int) -> Page:
     if not isinstance(index, int):
         return index
     assert visit is not None and visit.draft is not None
-    pages = _plan(visit.campaign).pages
+    pages = _pages(visit)
     current = pages[index]
     locale = _use_locale(_offered(visit.campaign), visit.draft.locale)
     form = page_form(current, locale, visit.draft.answers)
     if request.method == "POST":
         action = request.form.get("action", "next")
-        valid = action in ("back", "save", "done") or form.validate()
+        valid = action in ("back", "save", "done") or action.startswith(SWITCH) or form.validate()
         visit = _as_writer(token, visit)
         index = _page_index(visit, token, number)
         if not isinstance(index, int):
@@ -196,6 +218,11 @@ def _after_post(
         db.session.commit()
         session.clear()
         return redirect(url_for("survey.open_start", code=visit.open_link.code, kiosk=1))
+    if action.startswith(SWITCH):
+        switched = _switched_locale(action, locale, visit.campaign)
+        respondents.save_page(db.session, draft, current, answers, switched, draft.page)
+        db.session.commit()
+        return redirect(url_for("survey.page", token=token, number=index + 1, lang=switched))
     if action == "back":
         respondents.save_page(db.session, draft, current, answers, locale, draft.page)
         db.session.commit()
@@ -227,6 +254,12 @@ def _after_post(
         session.clear()
         return redirect(url_for("survey.open_start", code=kiosk_code, kiosk=1, done=1))
     return redirect(url_for("survey.start", token=token))
+
+
+def _switched_locale(action: str, locale: str, campaign: CampaignRow) -> str:
+    """The language a `lang:xx` button asks for, if the campaign offers it."""
+    asked = action.removeprefix(SWITCH)
+    return asked if asked in _offered(campaign) else locale
 
 
 def _render_page(
@@ -288,7 +321,8 @@ def open_start(code: str) -> Page:
         form=form,
         token=None,
         open_link=link,
-        minutes=estimated_minutes(_plan(visit.campaign).pages),
+        lengths=level_lengths(_plan(visit.campaign)),
+        level_names=LEVEL_NAMES,
         kiosk=kiosk,
         finished=request.args.get("done") == "1",
     )

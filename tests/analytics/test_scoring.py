@@ -171,6 +171,7 @@ def test_respondent_scores_has_every_part_of_a_full_campaign():
         *(s.key for s in LITERACY),
         *(s.key for s in ADKAR),
         "quiz_percent",
+        "quiz_dont_know",
         "literacy_index",
         "literacy_level",
         "readiness_index",
@@ -193,3 +194,20 @@ def test_respondent_scores_leaves_out_absent_instruments(scales, quizzes, absent
     columns = set(respondent_scores(_campaign(scales, quizzes)).columns)
     assert not columns & absent
     assert {s.key for s in scales} <= columns
+
+
+def test_items_not_asked_of_a_respondent_are_left_out_of_the_two_thirds_rule_and_the_quiz():
+    answers = pd.DataFrame(
+        {"i.a": [4.0, 4.0], "i.b": [2.0, NAN], "i.c": [3.0, NAN], "i.q1": [1.0, 1.0]}
+        | {"i.q2": [0.0, NAN]}
+    )
+    asked = pd.DataFrame(
+        {"i.a": [True, True], "i.b": [True, False], "i.c": [True, False]}
+        | {"i.q1": [True, True], "i.q2": [True, False]}
+    )
+    scale = ScaleSpec("i.s", "i", "s", ("i.a", "i.b", "i.c"), 5)
+    # the second respondent was asked one item of three and answered it: a score, not NaN
+    np.testing.assert_allclose(score_scales(answers, [scale], asked)["i.s"], [3.0, 4.0])
+    np.testing.assert_allclose(score_scales(answers, [scale])["i.s"], [3.0, NAN])
+    quiz = QuizSpec("i", ("i.q1", "i.q2"))
+    np.testing.assert_allclose(quiz_percent(answers, quiz, asked), [50.0, 100.0])

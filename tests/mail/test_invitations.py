@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, OutboxMessage
+from tests.conftest import REPO_DIR
 from tests.mail.conftest import SENDER, outbox, send
 from tests.staff.conftest import new_client
 
@@ -126,3 +127,34 @@ def test_a_campaign_name_is_text_in_the_html_part_and_one_line_in_the_subject(
     with mail_app.app_context():
         subjects = db.session.scalars(sa.select(OutboxMessage.subject)).all()
     assert all("\n" not in subject for subject in subjects)
+
+
+def test_each_invitation_tells_the_time_the_survey_takes_for_that_persons_role(
+    mail_app, run, smtp_server, tmp_path
+):
+    units = tmp_path / "units.csv"
+    units.write_text("code,name,parent_code\nOPS,Operations,\n")
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "employee_id,email,unit,function,level,locale\n"
+        "E1,front@example.org,OPS,operations,frontline,en\n"
+        "E2,lead@example.org,OPS,operations,senior_leader,en\n"
+    )
+    for command in (
+        ("instruments", "load", str(REPO_DIR / "instruments")),
+        ("units", "import", str(units)),
+        ("roster", "import", str(roster)),
+        (
+            "campaign", "create", "lead", "--name", "Leads", "--instruments",
+            "adoption-readiness,stakeholder-alignment", "--units", "OPS", "--mode", "anonymous",
+            "--open",
+        ),
+        ("mail", "invite", "lead"),
+    ):  # fmt: skip
+        assert run(*command).exit_code == 0
+    send(mail_app)
+    (front,) = smtp_server.to("front@example.org")
+    (lead,) = smtp_server.to("lead@example.org")
+    # 15 statements at 8 s = 2 minutes; the leader adds 21 statements and a comment = 6 minutes
+    assert "It takes about 2 minutes." in front.text
+    assert "It takes about 6 minutes." in lead.text

@@ -53,7 +53,7 @@ def create(client, **fields):
         "csrf_token": csrf_token(client, NEW),
         "slug": "pulse",
         "name": "AI pulse",
-        "instruments": ["adoption-readiness@1"],
+        "instruments": ["adoption-readiness@2"],
         "units": ["OPS"],
         "mode": "anonymous",
         "min_group_size": "5",
@@ -105,9 +105,9 @@ def error_of(html: str, field: str) -> str:
 
 def test_a_campaign_is_made_from_loaded_instruments_with_a_group_of_five(app, admin):
     form = admin.get(NEW).get_data(as_text=True)
-    assert 'value="adoption-readiness@1"' in form and 'value="ai-literacy@1"' in form
+    assert 'value="adoption-readiness@2"' in form and 'value="ai-literacy@2"' in form
     assert re.search(r'id="min_group_size"[^>]* value="5"', form)
-    response = create(admin, instruments=["adoption-readiness@1", "ai-literacy@1"])
+    response = create(admin, instruments=["adoption-readiness@2", "ai-literacy@2"])
     assert response.status_code == 302 and response.location == PULSE
     campaign = stored(app)
     assert (campaign.status, campaign.privacy_mode, campaign.min_group_size) == (
@@ -117,8 +117,25 @@ def test_a_campaign_is_made_from_loaded_instruments_with_a_group_of_five(app, ad
     )
     assert [unit.code for unit in campaign.units] == ["OPS"]
     page = admin.get(PULSE).get_data(as_text=True)
-    assert "adoption-readiness (version 1), ai-literacy (version 1)" in page
+    assert "adoption-readiness (version 2), ai-literacy (version 2)" in page
     assert "Open now" in page and "Close now" not in page
+
+
+def test_the_form_and_the_campaign_page_say_how_long_the_survey_is_for_each_role(admin):
+    form = admin.get(NEW).get_data(as_text=True)
+    row = re.search(r"<th scope=\"row\">stakeholder-alignment@2</th>(.*?)</tr>", form).group(1)
+    assert row.startswith("<td>not asked</td>")  # frontline staff are not asked it
+    assert row.count("22 questions, about 4 min") == 2  # managers and senior leaders
+    everything = [
+        "ai-literacy@2",
+        "adoption-readiness@2",
+        "ai-concerns@2",
+        "stakeholder-alignment@2",
+    ]
+    assert create(admin, instruments=everything).status_code == 302
+    page = admin.get(PULSE).get_data(as_text=True)
+    assert "Frontline staff: 60 questions, about 9 minutes" in page
+    assert "Senior leader: 82 questions, about 13 minutes" in page
 
 
 def test_bad_campaign_input_is_shown_beside_its_field_and_creates_nothing(app, admin):

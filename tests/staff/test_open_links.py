@@ -145,7 +145,7 @@ def test_the_poster_is_one_a4_page_with_the_link_the_unit_and_its_qr_code(app, l
     assert "anonymous" in text and "anónimas" in text and "at least 5 people" in text
     with app.app_context():
         link = db.session.scalar(sa.select(OpenLink).where(OpenLink.code == code))
-        html = poster_html(poster_of(link, BASE))
+        html = poster_html(poster_of(db.session, link, BASE))
     printed = ET.fromstring(re.search(r"<svg .*?</svg>", html, re.DOTALL).group(0))
     assert svg_modules(printed) == reference(url)
 
@@ -189,16 +189,18 @@ def test_without_open_links_an_admin_is_told_how_to_make_them(app, run, login_as
 
 
 def test_a_confidential_campaign_poster_says_so_in_both_languages():
-    poster = Poster("Wave 2", "Legal", f"{BASE}/o/abc", "confidential", 7)
+    poster = Poster("Wave 2", "Legal", f"{BASE}/o/abc", "confidential", 7, (9, 13))
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", poster_html(poster)))
     assert "Your answers are confidential" in text and "son confidenciales" in text
     assert "anonymous" not in text and "anónimas" not in text
     assert "at least 7 people" in text and "al menos 7 personas" in text
+    assert "About 9 to 13 minutes, depending on your role" in text
+    assert "Entre 9 y 13 minutos, según su puesto" in text
 
 
 def test_the_longest_names_and_a_long_address_still_fit_on_one_page():
     url = "https://surveys.a-rather-long-company-domain.example.com/survey/o/AbC-dEf_gHiJ"
-    poster = Poster("Campaign " * 22, "Business unit " * 14, url, "anonymous", 5)
+    poster = Poster("Campaign " * 22, "Business unit " * 14, url, "anonymous", 5, (9, 9))
     reader = pypdf.PdfReader(io.BytesIO(render_poster(poster)))
     assert len(reader.pages) == 1
     assert url in " ".join(reader.pages[0].extract_text().split())

@@ -69,7 +69,7 @@ PAGES = {
 
 # admin-only POSTs, each with what a refused one would otherwise have done
 ADMIN_POSTS = {
-    f"{A}/campaigns/new": {"slug": "sneaky", "name": "x", "instruments": "adoption-readiness@1"},
+    f"{A}/campaigns/new": {"slug": "sneaky", "name": "x", "instruments": "adoption-readiness@2"},
     f"{A}/campaigns/ops-wave/edit": {"name": "Renamed", "units": "OPS", "mode": "confidential"},
     f"{A}/campaigns/ops-wave/open": {},
     f"{A}/campaigns/ret-wave/close": {"confirm": "y"},

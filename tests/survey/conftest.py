@@ -50,9 +50,11 @@ def make_campaign(
     instruments: tuple[str, ...] = ("adoption-readiness",),
     slug: str = "pulse",
     people: int = 3,
+    levels: tuple[str, ...] = (),
     **spec_fields,
 ) -> SurveySetup:
-    """Load the shipped instruments, make units OPS > OPS-N, people in OPS-N, a campaign."""
+    """Load the shipped instruments, make units OPS > OPS-N, people in OPS-N (frontline, or
+    the `levels` given in order), and a campaign."""
     if run("instruments", "load", str(REPO_DIR / "instruments")).exit_code != 0:
         raise AssertionError("instruments did not load")
     with app.app_context():
@@ -60,8 +62,9 @@ def make_campaign(
         if north is None:
             top = factories.unit(db.session, "OPS")
             north = factories.unit(db.session, "OPS-N", parent=top)
-        for _ in range(people):
-            person = factories.person(db.session, north)
+        for index in range(people):
+            level = levels[index] if index < len(levels) else "frontline"
+            person = factories.person(db.session, north, level=level)
             person.locale = "es"
         spec = CampaignSpec(
             slug, "AI pulse", list(instruments), ["OPS"], False, mode, **spec_fields
@@ -90,8 +93,13 @@ def form_token(page_html: str) -> str:
     return found.group(1)
 
 
-def radio_answers(page_html: str, choose=lambda values: values[-1]) -> dict[str, str]:
-    """An answer for every radio question on the page (the last option unless told)."""
+def last_real_option(values: list[str]) -> str:
+    """The last option that is an answer, not "don't know"."""
+    return [value for value in values if value != "dont_know"][-1]
+
+
+def radio_answers(page_html: str, choose=last_real_option) -> dict[str, str]:
+    """An answer for every radio question on the page (the last real option unless told)."""
     options: dict[str, list[str]] = {}
     for name, value in RADIO.findall(page_html):
         options.setdefault(name, []).append(value)
@@ -138,3 +146,20 @@ def saved_answers(app: Flask, path: str) -> dict:
         visit = find_visit(db.session, path.split("/")[2])
         assert visit is not None and visit.draft is not None, f"no draft behind {path}"
         return visit.draft.answers
+
+
+def walk_pages(
+    client: FlaskClient, location: str, choose=last_real_option
+) -> tuple[list[str], str]:
+    """Answer every page with Next, `choose` picking each radio answer; the HTML of each page
+    (as shown in English) and where the walk ended."""
+    pages: list[str] = []
+    while PAGE_URL.search(location):
+        html = client.get(location, headers={"Accept-Language": "en"}).get_data(as_text=True)
+        pages.append(html)
+        data = radio_answers(html, choose) | {"csrf_token": form_token(html), "action": "next"}
+        data["lang"] = LANG.search(html).group(1)
+        posted = client.post(location, data=data)
+        assert posted.status_code == 302, posted.get_data(as_text=True)
+        location = posted.headers["Location"]
+    return pages, location

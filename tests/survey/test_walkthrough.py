@@ -29,7 +29,7 @@ def test_a_personal_link_goes_from_the_privacy_page_to_one_stored_response(
     with app.app_context():
         response = db.session.scalars(sa.select(Response)).one()
         assert response.invitation_id is None and response.person_id is None
-        assert db.session.scalar(sa.select(sa.func.count()).select_from(Answer)) == 20
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Answer)) == 15
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Draft)) == 0
         statuses = db.session.scalars(sa.select(Invitation.status)).all()
         assert sorted(statuses) == ["sent", "sent", "submitted"]

@@ -23,6 +23,7 @@ from surveyapp.api.errors import ApiError
 from surveyapp.exports.literacy import unit_table
 from surveyapp.exports.service import (
     LiteracyExport,
+    for_person_readers,
     literacy_table,
     missing_literacy,
     missing_per_person,
@@ -76,7 +77,7 @@ def literacy_by_unit(slug: str) -> ResponseReturnValue:
         db.session, campaign, current_app.config["SURVEYAPP_INSTRUMENTS_DIR"]
     )
     names = dict(db.session.execute(sa.select(OrgUnit.code, OrgUnit.name)).all())
-    table = unit_table(analysis, names)
+    table = unit_table(for_person_readers(db.session, campaign, analysis), names)
     columns = [column.name for column in table.columns]
     kept = None
     if unit is not None:

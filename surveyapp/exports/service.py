@@ -8,6 +8,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from surveyapp.analytics.consent import small_remainders, withhold
 from surveyapp.analytics.scoring import LITERACY_INSTRUMENT, respondent_scores
 from surveyapp.datasets import load_campaign_data
 from surveyapp.errors import SurveyappError
@@ -74,6 +75,21 @@ def _unit_codes(session: Session, unit: str) -> set[str]:
     return set(session.scalars(sa.select(OrgUnit.code).where(OrgUnit.id.in_(ids))))
 
 
+def for_person_readers(session: Session, campaign: Campaign, document: dict) -> dict:
+    """The analysis as readers of per-person rows (admin, hr) may see it by unit.
+
+    In a confidential campaign they can subtract the consenting people's rows from a group's
+    figure, so groups whose non-consenting remainder is under k are withheld
+    (`analytics.consent`); other campaigns have no per-person rows.
+    """
+    if missing_per_person(campaign) is not None:
+        return document
+    data = load_campaign_data(session, campaign)
+    return withhold(
+        document, small_remainders(data.respondents, data.unit_parents, data.min_group_size)
+    )
+
+
 def literacy_table(
     session: Session, campaign: Campaign, instruments_dir: Path, request: LiteracyExport
 ) -> ExportTable:
@@ -82,6 +98,7 @@ def literacy_table(
     _check_campaign(campaign, request)
     if not request.per_person:
         document = analyze_campaign(session, campaign, instruments_dir, request.unit)
+        document = for_person_readers(session, campaign, document)
         names = dict(session.execute(sa.select(OrgUnit.code, OrgUnit.name)).all())
         return unit_table(document, names)
     units = _unit_codes(session, request.unit) if request.unit is not None else None

@@ -148,3 +148,25 @@ def test_per_person_rows_are_the_per_person_exports(api_data, as_role, run, tmp_
     people = as_role(api_data, "admin").get(f"{C}/literacy/people?limit=1000").get_json()["people"]
     exported = _exported(run, tmp_path / "people.csv", "conf-1", "--per-person")
     assert people and _as_cells(people) == exported
+
+
+def test_hr_sees_no_group_whose_non_consenting_rest_is_under_k(app, api_data, as_role):
+    hr = as_role(api_data, "hr")
+    rows = hr.get(f"{C}/literacy").get_json()["rows"]
+    people = hr.get(f"{C}/literacy/people?limit=1000").get_json()["people"]
+    parents = {u["code"]: u["parent_code"] for u in hr.get(f"{C}/units").get_json()["units"]}
+
+    def within(unit: str, code: str | None) -> bool:
+        while code is not None:
+            if code == unit:
+                return True
+            code = parents.get(code)
+        return False
+
+    for row in rows:
+        if row["suppressed"]:
+            continue
+        everyone = row["group"] == "organisation"
+        agreed = [p for p in people if everyone or within(row["unit_code"], p["unit_code"])]
+        rest = row["respondents"] - len(agreed)
+        assert rest == 0 or rest >= 5, (row["unit_code"], rest)

@@ -10,7 +10,7 @@ from surveyapp.datasets import load_campaign_data
 from surveyapp.exports.literacy import consenting_people
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Campaign, Item
-from tests.survey.conftest import begin, make_campaign, walk_pages
+from tests.survey.conftest import begin, close_and_release, make_campaign, walk_pages
 
 
 def unsure(values: list[str]) -> str:
@@ -62,6 +62,7 @@ def test_a_likert_item_that_offers_not_applicable_leaves_it_out_of_the_score(
     )
     offered = sum(html.count("Don&#39;t know / not applicable") for html in pages)
     assert offered == 1  # reinforcement_2 says it may be unknowable
+    close_and_release(run)  # an anonymous answer is held until its batch is released
     stored = {key: (number, text) for key, number, text in _stored(app, "likert")}
     assert stored["reinforcement_2"] == (None, "dont_know")
     assert stored["reinforcement_1"] == (5, None)

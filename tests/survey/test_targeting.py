@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Campaign, Response
 from surveyapp.services.layout import campaign_layout
-from tests.survey.conftest import begin, make_campaign, walk_pages
+from tests.survey.conftest import begin, close_and_release, make_campaign, walk_pages
 
 LEGEND = re.compile(r"<legend>([^<]+)")
 LEADER_ITEM = "I can say in one sentence what business problem this AI initiative should solve."
@@ -41,6 +41,7 @@ def test_frontline_staff_never_meet_the_leader_pages_and_managers_do(app, run, b
     assert LEADER_ITEM not in frontline
     assert LEADER_ITEM in managed
     assert len(managed) == 15 + 21  # and every Likert item of the alignment pages
+    close_and_release(run)  # anonymous answers are held until their batch is released
     with app.app_context():
         levels = dict(
             db.session.execute(

@@ -24,7 +24,7 @@ from surveyapp.services.transaction import begin_writing
 from tests.staff.conftest import add_user, new_client, sign_in
 from tests.survey.conftest import answer_pages, begin, close_and_release, make_campaign
 
-DIGITS = [f"adoption-readiness.awareness_{n}" for n in (1, 2, 3)]
+DIGITS = [f"adoption-readiness.awareness_{n}" for n in (1, 2, 4)]
 ISSUE_XMIN_JOIN = sa.text(
     "SELECT p.employee_id, r.id FROM responses r JOIN invitations i ON i.xmin = r.xmin"
     " JOIN persons p ON p.id = i.person_id"

@@ -20,7 +20,7 @@ from surveyapp.errors import InputError, SurveyappError
 from surveyapp.exports.audit import INVITATION_LINKS, INVITATIONS_ISSUED, record_export
 from surveyapp.extensions import db
 from surveyapp.i18n import LEVEL_NAMES
-from surveyapp.models import Campaign, Instrument, InstrumentVersion, OrgUnit
+from surveyapp.models import Campaign, Instrument, InstrumentVersion
 from surveyapp.services.campaigns import (
     CampaignChanges,
     CampaignSpec,
@@ -56,8 +56,9 @@ from surveyapp.staff.admin_forms import (
     CampaignForm,
     CloseForm,
     LinksForm,
+    unit_codes,
 )
-from surveyapp.staff.admin_org import ADMIN_ROLES, place_problems, unit_tree, writes
+from surveyapp.staff.admin_org import ADMIN_ROLES, place_problems, writes
 from surveyapp.staff.blueprint import bp
 from surveyapp.staff.scope import (
     DASHBOARD_ROLES,
@@ -72,7 +73,7 @@ OPTION_FIELDS = {  # where a service's problem belongs on the form
     "--name": "name",
     "--instruments": "instruments",
     "--units": "units",
-    "--all-units": "units",
+    "--all-units": "all_units",
     "--mode": "mode",
     "--min-group": "min_group_size",
     "--min-comment-group": "min_comment_group_size",
@@ -100,23 +101,17 @@ def _campaign(slug: str) -> Campaign:
     return db.first_or_404(sa.select(Campaign).where(Campaign.slug == slug))
 
 
-def _fill_choices(form: CampaignEditForm) -> None:
-    """Offer every unit, and on the new-campaign form every loaded instrument version."""
-    form.units.choices = [
-        SelectChoice(code) for code in db.session.scalars(sa.select(OrgUnit.code))
+def _fill_choices(form: CampaignForm) -> None:
+    """Offer every loaded instrument version (units are typed by code: there may be 100,000)."""
+    versions = db.session.execute(
+        sa.select(Instrument.slug, InstrumentVersion.version, InstrumentVersion.title)
+        .join(InstrumentVersion.instrument)
+        .order_by(Instrument.slug, InstrumentVersion.version.desc())
+    ).all()
+    form.instruments.choices = [
+        SelectChoice(f"{slug}@{version}", f"{title.get('en') or slug} ({slug}, version {version})")
+        for slug, version, title in versions
     ]
-    if isinstance(form, CampaignForm):
-        versions = db.session.execute(
-            sa.select(Instrument.slug, InstrumentVersion.version, InstrumentVersion.title)
-            .join(InstrumentVersion.instrument)
-            .order_by(Instrument.slug, InstrumentVersion.version.desc())
-        ).all()
-        form.instruments.choices = [
-            SelectChoice(
-                f"{slug}@{version}", f"{title.get('en') or slug} ({slug}, version {version})"
-            )
-            for slug, version, title in versions
-        ]
 
 
 def _fields(form: CampaignEditForm) -> dict:
@@ -159,8 +154,8 @@ def admin_campaign_new() -> ResponseReturnValue:
             slug=form.slug.data,
             name=form.name.data,
             instruments=list(form.instruments.data),
-            unit_codes=list(form.units.data),
-            all_units=False,
+            unit_codes=unit_codes(form.units.data),
+            all_units=form.all_units.data,
             mode=form.mode.data,
             min_group_size=form.min_group_size.data,
             min_comment_group_size=form.min_comment_group_size.data,
@@ -180,7 +175,6 @@ def admin_campaign_new() -> ResponseReturnValue:
         "staff/admin/campaign_form.html",
         form=form,
         campaign=None,
-        tree=unit_tree(),
         lengths=instrument_lengths(db.session),
         level_names=LEVEL_NAMES,
     ), status
@@ -228,7 +222,7 @@ def admin_campaign_edit(slug: str) -> ResponseReturnValue:
     form = CampaignEditForm(
         data={
             "name": campaign.name,
-            "units": [unit.code for unit in campaign.units],
+            "units": ", ".join(sorted(unit.code for unit in campaign.units)),
             "mode": campaign.privacy_mode,
             "min_group_size": campaign.min_group_size,
             "min_comment_group_size": campaign.min_comment_group_size,
@@ -236,11 +230,10 @@ def admin_campaign_edit(slug: str) -> ResponseReturnValue:
             "closes": _day(campaign.closes_at),
         }
     )
-    _fill_choices(form)
     if form.validate_on_submit():
         changes = CampaignChanges(
             name=form.name.data,
-            unit_codes=list(form.units.data),
+            unit_codes=unit_codes(form.units.data),
             # a field the page did not send (it shows fixed settings as text) keeps its value
             mode=form.mode.data if form.mode.raw_data else campaign.privacy_mode,
             min_group_size=(
@@ -271,7 +264,6 @@ def admin_campaign_edit(slug: str) -> ResponseReturnValue:
         campaign=campaign,
         fixed=settings_fixed(campaign),
         phase=campaign_phase(campaign),
-        tree=unit_tree(),
     ), status
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import ClassVar
 
@@ -123,9 +124,19 @@ class FunctionForm(FlaskForm):
     name = _name()
 
 
-def _units_field() -> SelectMultipleField:
-    return SelectMultipleField(
-        "Target units", choices=[], validators=[DataRequired("Choose at least one unit.")]
+def unit_codes(text: str | None) -> list[str]:
+    """The codes typed in a units field, separated by commas or spaces (as the CLI's
+    `--units`, which takes commas)."""
+    return [code for code in re.split(r"[\s,]+", text or "") if code]
+
+
+def _units_field() -> StringField:
+    """The target units typed by their codes: a checkbox per unit would make a page of
+    100,000 units; the campaign service names each unknown code."""
+    return StringField(
+        "Target units' codes",
+        filters=[stripped],
+        validators=[Length(max=40_000, message="40,000 characters at most.")],
     )
 
 
@@ -189,6 +200,12 @@ class CampaignForm(CampaignEditForm):
     min_comment_group_size = _group(
         "Minimum group size for comments", DEFAULT_MIN_COMMENT_GROUP, required=True
     )
+    all_units = BooleanField("All units: the whole organisation (leave the codes empty)")
+
+    def validate_units(self, field: StringField) -> None:
+        """Either the codes or the whole organisation, as the CLI's `--units`/`--all-units`."""
+        if bool(unit_codes(field.data)) == bool(self.all_units.data):
+            raise ValidationError("Give unit codes or tick all units (one of the two).")
 
     def validate_instruments(self, field: SelectMultipleField) -> None:
         """Two versions of one instrument would ask the same questions twice."""

@@ -90,22 +90,6 @@ def read_upload(upload: FileStorage, columns: tuple[str, ...]) -> tuple[str, lis
     return source, read_csv_text(text, source, columns)
 
 
-def unit_tree() -> list[dict[str, Any]]:
-    """Every unit as nested nodes by code, with its own people (the campaign form's choices)."""
-    units = db.session.scalars(sa.select(OrgUnit).order_by(OrgUnit.code)).all()
-    people = dict(
-        db.session.execute(
-            sa.select(Person.unit_id, sa.func.count()).group_by(Person.unit_id)
-        ).all()
-    )
-    nodes = {u.id: {"unit": u, "people": people.get(u.id, 0), "children": []} for u in units}
-    roots: list[dict[str, Any]] = []
-    for unit in units:
-        siblings = nodes[unit.parent_id]["children"] if unit.parent_id in nodes else roots
-        siblings.append(nodes[unit.id])
-    return roots
-
-
 def unit_outline() -> list[tuple[int, int]]:
     """Every unit's id and depth in tree order: parents before their units, siblings by code.
 

@@ -27,7 +27,7 @@ from surveyapp.services.users import (
     reset_password,
     set_role,
 )
-from surveyapp.staff.admin_forms import stripped
+from surveyapp.staff.admin_forms import stripped, unit_codes
 from surveyapp.staff.admin_org import ADMIN_ROLES, place_problems, writes
 from surveyapp.staff.blueprint import bp
 from surveyapp.staff.paging import paging
@@ -64,10 +64,6 @@ class PasswordForm(FlaskForm):
     confirm = PasswordField(
         "The same password again", validators=[EqualTo("password", "The two do not match.")]
     )
-
-
-def _codes(text: str | None) -> list[str]:
-    return [part.strip() for part in (text or "").split(",") if part.strip()]
 
 
 @bp.get("/admin/users")
@@ -125,7 +121,7 @@ def admin_user_role(user_id: int) -> ResponseReturnValue:
     if form.validate():
         try:
             with atomic():
-                set_role(db.session, user, form.role.data, _codes(form.units.data), _actor())
+                set_role(db.session, user, form.role.data, unit_codes(form.units.data), _actor())
         except SurveyappError as error:
             _refused(form, error)
         else:

@@ -54,7 +54,7 @@ def create(client, **fields):
         "slug": "pulse",
         "name": "AI pulse",
         "instruments": ["adoption-readiness@2"],
-        "units": ["OPS"],
+        "units": "OPS",
         "mode": "anonymous",
         "min_group_size": "5",
         "min_comment_group_size": "10",
@@ -70,7 +70,7 @@ def edit(client, slug: str = "pulse", **fields):
     data = {
         "csrf_token": csrf_token(client, f"{ADMIN}/{slug}/edit"),
         "name": re.search(r'id="name"[^>]* value="([^"]*)"', page).group(1),
-        "units": re.findall(r'name="units" value="([^"]+)" checked', page),
+        "units": re.search(r'id="units"[^>]* value="([^"]*)"', page).group(1),
     }
     for name in ("min_group_size", "min_comment_group_size", "opens", "closes"):
         shown = re.search(rf'id="{name}"[^>]* value="([^"]*)"', page)
@@ -121,6 +121,39 @@ def test_a_campaign_is_made_from_loaded_instruments_with_a_group_of_five(app, ad
     assert "Open now" in page and "Close now" not in page
 
 
+def test_units_are_typed_by_code_or_all_and_unknown_codes_are_named_beside_the_field(app, admin):
+    form = admin.get(NEW).get_data(as_text=True)
+    assert 'type="checkbox" name="units"' not in form and 'name="units" type="text"' in form
+    unknown = create(admin, units="OPS, NOPE  ret")
+    assert unknown.status_code == 422
+    assert error_of(unknown.get_data(as_text=True), "units") == (
+        "unknown unit code 'NOPE' unknown unit code 'ret'"
+    )
+    assert 'value="OPS, NOPE  ret"' in unknown.get_data(as_text=True)
+    both = create(admin, units="OPS", all_units="y")
+    assert error_of(both.get_data(as_text=True), "units") == (
+        "Give unit codes or tick all units (one of the two)."
+    )
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Campaign)) == 0
+    assert create(admin, units="", all_units="y").status_code == 302
+    assert sorted(unit.code for unit in stored(app).units) == ["OPS", "RET"]  # the top units
+    assert create(admin, slug="spaced", units="OPS-N RET").status_code == 302
+    assert sorted(unit.code for unit in stored(app, "spaced").units) == ["OPS-N", "RET"]
+
+
+def test_an_unknown_code_on_the_edit_form_changes_nothing(app, admin):
+    create(admin)
+    page = admin.get(f"{PULSE}/edit").get_data(as_text=True)
+    assert re.search(r'id="units"[^>]* value="OPS"', page) and "all_units" not in page
+    unknown = edit(admin, units="OPS, GONE")
+    assert unknown.status_code == 422
+    assert error_of(unknown.get_data(as_text=True), "units") == "unknown unit code 'GONE'"
+    empty = edit(admin, units=" , ")
+    assert error_of(empty.get_data(as_text=True), "units") == "choose at least one unit"
+    assert [unit.code for unit in stored(app).units] == ["OPS"]
+
+
 def test_the_form_and_the_campaign_page_say_how_long_the_survey_is_for_each_role(admin):
     form = admin.get(NEW).get_data(as_text=True)
     row = re.search(r"<th scope=\"row\">stakeholder-alignment@2</th>(.*?)</tr>", form).group(1)
@@ -139,11 +172,11 @@ def test_the_form_and_the_campaign_page_say_how_long_the_survey_is_for_each_role
 
 
 def test_bad_campaign_input_is_shown_beside_its_field_and_creates_nothing(app, admin):
-    too_small = create(admin, min_group_size="2", units=[], instruments=[])
+    too_small = create(admin, min_group_size="2", units="", instruments=[])
     assert too_small.status_code == 422
     html = too_small.get_data(as_text=True)
     assert error_of(html, "min_group_size") == "It cannot be below 3."
-    assert error_of(html, "units") == "Choose at least one unit."
+    assert error_of(html, "units") == "Give unit codes or tick all units (one of the two)."
     assert error_of(html, "instruments") == "Choose at least one instrument."
     comments = create(admin, min_comment_group_size="4", opens="2030-05-02", closes="2030-05-01")
     html = comments.get_data(as_text=True)
@@ -174,7 +207,7 @@ def test_privacy_mode_and_group_sizes_are_fixed_once_the_campaign_opens(app, adm
     html = forced.get_data(as_text=True)
     assert "the privacy mode cannot change once the campaign has opened" in html
     assert "the minimum group size cannot change once the campaign has opened" in html
-    removed = edit(admin, units=["RET"])
+    removed = edit(admin, units="RET")
     assert "units cannot be removed once the campaign has opened: OPS" in removed.get_data(
         as_text=True
     )
@@ -185,7 +218,7 @@ def test_privacy_mode_and_group_sizes_are_fixed_once_the_campaign_opens(app, adm
         10,
     )
     assert [unit.code for unit in campaign.units] == ["OPS"]
-    saved = edit(admin, name="AI pulse, spring", units=["OPS", "RET"], closes="2099-01-31")
+    saved = edit(admin, name="AI pulse, spring", units="OPS, RET", closes="2099-01-31")
     assert saved.status_code == 302
     campaign = stored(app)
     assert campaign.name == "AI pulse, spring"
@@ -233,7 +266,7 @@ def test_a_campaign_is_opened_and_closed_by_hand(app, admin):
         as_text=True
     )
     assert stored(app).status == "closed"
-    added = edit(admin, units=["OPS", "RET"])
+    added = edit(admin, units="OPS, RET")
     assert "units cannot be added to a closed campaign" in added.get_data(as_text=True)
     assert edit(admin, name="AI pulse (closed)").status_code == 302
     assert stored(app).name == "AI pulse (closed)"
@@ -325,7 +358,7 @@ def set_statuses(app, unit: str, statuses: list[str]) -> None:
 
 
 def test_participation_of_small_units_shows_no_count_that_sizes_them(app, admin, login_as):
-    create(admin, units=["OPS", "RET"], min_group_size="3")
+    create(admin, units="OPS, RET", min_group_size="3")
     press(admin, "invitations")
     set_statuses(app, "OPS-N", ["submitted", "submitted", "submitted", "started"])
     set_statuses(app, "RET", ["submitted", "started", "sent"])

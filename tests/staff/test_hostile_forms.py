@@ -323,7 +323,7 @@ def test_the_functions_form_stores_only_valid_unique_codes(app, admin, data):
 
 CAMPAIGN = {
     "name": "Pulse",
-    "units": ["OPS"],
+    "units": "OPS",
     "mode": "anonymous",
     "min_group_size": "5",
     "min_comment_group_size": "10",
@@ -332,7 +332,7 @@ CAMPAIGN = {
 }
 CAMPAIGN_FIELDS = {
     "name": VALUE,
-    "units": st.lists(st.sampled_from(UNITS) | TEXT, max_size=3),
+    "units": st.lists(st.sampled_from(UNITS) | TEXT, max_size=3).map(", ".join),
     "mode": st.sampled_from(PRIVACY_MODES) | VALUE,
     "min_group_size": NUMBER,
     "min_comment_group_size": NUMBER,

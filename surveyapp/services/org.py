@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -177,6 +178,18 @@ def import_roster(session: Session, rows: list[CsvRow], source: str) -> ImportSu
             unchanged += 1
     session.flush()
     return ImportSummary(created, updated, unchanged)
+
+
+def tree_order(children: Mapping[int | None, list[int]]) -> list[tuple[int, int]]:
+    """Each unit id under the roots (`children[None]`) with its depth: parents before their
+    units, siblings in the order given."""
+    order: list[tuple[int, int]] = []
+    stack = [(unit_id, 0) for unit_id in reversed(children.get(None, []))]
+    while stack:
+        unit_id, depth = stack.pop()
+        order.append((unit_id, depth))
+        stack.extend((child, depth + 1) for child in reversed(children.get(unit_id, [])))
+    return order
 
 
 def unit_subtree_ids(session: Session, unit_ids: list[int]) -> set[int]:

@@ -37,7 +37,7 @@ from surveyapp.services.participation import (
     LOW_PARTICIPATION,
     RATE_BANDS,
     Counts,
-    UnitParticipation,
+    invitation_counts,
     participation_by_unit,
     roster_size,
 )
@@ -60,6 +60,7 @@ from surveyapp.staff.admin_forms import (
 )
 from surveyapp.staff.admin_org import ADMIN_ROLES, place_problems, writes
 from surveyapp.staff.blueprint import bp
+from surveyapp.staff.paging import paging
 from surveyapp.staff.scope import (
     DASHBOARD_ROLES,
     campaign_in_scope,
@@ -68,6 +69,7 @@ from surveyapp.staff.scope import (
     visible_unit_ids,
 )
 
+PARTICIPATION_PAGE = 100  # units a page: a campaign may survey 100,000
 OPTION_FIELDS = {  # where a service's problem belongs on the form
     "SLUG": "slug",
     "--name": "name",
@@ -191,7 +193,9 @@ def _campaign_page(
     campaign: Campaign, close_form: CloseForm | None = None, status: int = 200
 ) -> ResponseReturnValue:
     """The campaign's page, with the close form as submitted when it was refused."""
-    counts = sum((row.counts for row in _top_rows(campaign)), Counts())
+    counts = (
+        invitation_counts(db.session, campaign, campaign_unit_ids(db.session, campaign)) or Counts()
+    )
     return render_template(
         "staff/admin/campaign.html",
         campaign=campaign,
@@ -205,12 +209,6 @@ def _campaign_page(
         lengths=level_lengths(survey_plan(db.session, campaign)),
         level_names=LEVEL_NAMES,
     ), status
-
-
-def _top_rows(campaign: Campaign) -> list[UnitParticipation]:
-    """The campaign's target units with their totals (sub-units included)."""
-    rows = participation_by_unit(db.session, campaign, campaign_unit_ids(db.session, campaign))
-    return [row for row in rows if row.depth == 0]
 
 
 @bp.route("/admin/campaigns/<slug>/edit", methods=["GET", "POST"])
@@ -400,10 +398,14 @@ def _attachment(body: bytes, filename: str) -> ResponseReturnValue:
 def campaign_participation(slug: str) -> ResponseReturnValue:
     """Invited, started and submitted per unit in the user's scope; low rates flagged."""
     campaign = campaign_in_scope(db.session, current_user.id, slug)
-    rows = participation_by_unit(
+    participation = participation_by_unit(
         db.session, campaign, visible_unit_ids(db.session, current_user.id, campaign)
     )
-    total = sum((row.counts for row in rows if row.depth == 0), Counts())
+    shown = paging(len(participation.order), PARTICIPATION_PAGE)
     return render_template(
-        "staff/admin/participation.html", campaign=campaign, rows=rows, total=total
+        "staff/admin/participation.html",
+        campaign=campaign,
+        rows=participation.rows(db.session, shown.offset, shown.size),
+        shown=shown,
+        total=participation.total,
     )

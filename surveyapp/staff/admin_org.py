@@ -23,7 +23,13 @@ from surveyapp.errors import InputError, Problem
 from surveyapp.extensions import csrf, db
 from surveyapp.models import LEVELS, Function, OrgUnit, Person
 from surveyapp.services.csv_input import MAX_BYTES, CsvRow, read_csv_text, too_large
-from surveyapp.services.org import ROSTER_COLUMNS, UNIT_COLUMNS, import_roster, import_units
+from surveyapp.services.org import (
+    ROSTER_COLUMNS,
+    UNIT_COLUMNS,
+    import_roster,
+    import_units,
+    tree_order,
+)
 from surveyapp.services.transaction import atomic, begin_writing
 from surveyapp.staff.admin_forms import CsvUploadForm, FunctionForm, UnitEditForm, UnitForm
 from surveyapp.staff.blueprint import bp
@@ -100,13 +106,7 @@ def unit_outline() -> list[tuple[int, int]]:
     children: dict[int | None, list[int]] = defaultdict(list)
     for unit_id, parent_id in rows:
         children[parent_id].append(unit_id)
-    order: list[tuple[int, int]] = []
-    stack = [(unit_id, 0) for unit_id in reversed(children[None])]
-    while stack:
-        unit_id, depth = stack.pop()
-        order.append((unit_id, depth))
-        stack.extend((child, depth + 1) for child in reversed(children[unit_id]))
-    return order
+    return tree_order(children)
 
 
 def _outline_page() -> tuple[list[dict[str, Any]], Paging]:

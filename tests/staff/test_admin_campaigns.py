@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from surveyapp.errors import InputError
 from surveyapp.extensions import db
-from surveyapp.models import AuditEvent, Campaign, Invitation, Person
+from surveyapp.models import AuditEvent, Campaign, Invitation, OrgUnit, Person
 from surveyapp.services.campaigns import CampaignChanges, campaign_by_slug, update_campaign
 from surveyapp.services.visits import find_visit
 from tests import factories
@@ -332,9 +332,9 @@ PARTICIPATION_ROW = re.compile(
 )
 
 
-def participation(client, slug: str = "pulse") -> list[tuple]:
+def participation(client, slug: str = "pulse", page_number: int = 1) -> list[tuple]:
     """(unit, depth, invited, rate band, flagged) per row of the table."""
-    page = client.get(f"/staff/campaigns/{slug}/participation")
+    page = client.get(f"/staff/campaigns/{slug}/participation?page={page_number}")
     assert page.status_code == 200
     return [
         (code, int(depth), int(invited), re.sub(r"<[^>]+>", "", rate), bool(flag))
@@ -379,6 +379,31 @@ def test_participation_of_small_units_shows_no_count_that_sizes_them(app, admin,
     assert "RET" not in manager.get("/staff/campaigns/pulse/participation").get_data(as_text=True)
     north = login_as("change_manager", units=["OPS-N"])
     assert participation(north) == [("OPS-N", 0, 4, "hidden", False)]
+
+
+def test_participation_is_shown_a_hundred_units_a_page_with_totals_of_every_unit(app, admin):
+    with app.app_context():
+        north = db.session.scalar(sa.select(OrgUnit).where(OrgUnit.code == "OPS-N"))
+        for number in range(100):  # OPS-N-000 .. OPS-N-099, one with a person
+            team = factories.unit(db.session, f"OPS-N-{number:03d}", parent=north)
+            if number == 99:
+                factories.person(db.session, team)
+        db.session.commit()
+    create(admin, units="OPS, RET")
+    press(admin, "invitations")
+    first = participation(admin)
+    assert len(first) == 100 and first[:2] == [
+        ("OPS", 0, 6, "hidden", False),
+        ("OPS-N", 1, 5, "hidden", False),
+    ]
+    html = admin.get("/staff/campaigns/pulse/participation").get_data(as_text=True)
+    assert "units 1 to 100 of 103, page 1 of 2" in html and "?page=2" in html
+    assert re.search(r'<tr class="total">.*?<td class="num">9</td>', html, re.S)
+    assert participation(admin, page_number=2) == [
+        ("OPS-N-098", 2, 0, "no invitations", False),
+        ("OPS-N-099", 2, 1, "hidden", False),
+        ("RET", 0, 3, "hidden", False),
+    ]
 
 
 def test_the_privacy_mode_cannot_change_while_rows_name_people(app, admin, run, tmp_path):

@@ -23,8 +23,10 @@ from surveyapp.services.holding import waiting_count
 from surveyapp.services.jobs import cached_analysis
 from surveyapp.services.org import unit_subtree_ids
 from surveyapp.services.participation import invitation_counts
+from surveyapp.staff.paging import paging
 
 ORGANISATION = "all"
+NAV_PAGE = 100  # units listed a page in the dashboard's navigation
 HEATMAP_MEASURES = tuple(f"adoption-readiness.{element}" for element in sections.ADKAR)
 CHART_MACROS = {"bar": "bar_chart", "stacked": "stacked", "heatmap": "heatmap"}
 
@@ -143,12 +145,21 @@ def _as_crossings(analysis: dict) -> dict:
 def dashboard(
     session: Session, campaign: Campaign, analysis: dict, unit: OrgUnit | None, visible: set[int]
 ) -> dict[str, Any]:
-    """Everything the dashboard page shows for a unit (or, for `unit=None`, the organisation)."""
-    units = session.execute(
-        sa.select(OrgUnit.id, OrgUnit.code, OrgUnit.name).where(OrgUnit.id.in_(sorted(visible)))
-    ).all()
-    names = {code: name for _, code, name in units}
-    codes = sorted(names)
+    """Everything the dashboard page shows for a unit (or, for `unit=None`, the organisation).
+
+    The units in scope are listed a page at a time (an admin may see 100,000): codes are read
+    for all of them, names only for those the page shows.
+    """
+    ordered = session.execute(sa.select(OrgUnit.id, OrgUnit.code).order_by(OrgUnit.code))
+    codes = [code for unit_id, code in ordered if unit_id in visible]
+    shown = paging(len(codes), NAV_PAGE)
+    listed = codes[shown.offset : shown.offset + shown.size]
+    in_heatmap = [g["key"] for g in analysis["groups"] if g["kind"] == "unit"]
+    names = dict(
+        session.execute(
+            sa.select(OrgUnit.code, OrgUnit.name).where(OrgUnit.code.in_(listed + in_heatmap))
+        ).all()
+    )
     organisation = sections.find_group(analysis, "organisation", ORGANISATION)
     key = unit.code if unit is not None else ORGANISATION
     meta = dashboard_meta(session, campaign, unit.name if unit else "Whole organisation")
@@ -157,8 +168,9 @@ def dashboard(
         "key": key,
         "name": meta.unit_name,
         "k": analysis["min_group_size"],
-        "units": [{"code": c, "name": names[c]} for c in codes],
-        "heatmap": unit_heatmap(analysis, codes, names),
+        "units": [{"code": c, "name": names[c]} for c in listed],
+        "nav": shown,
+        "heatmap": unit_heatmap(analysis, [c for c in codes if c in names], names),
         "shown": bool(group) and not group["suppressed"] and organisation is not None,
         "waiting": waiting_count(session, campaign.id),
     }

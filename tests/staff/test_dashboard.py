@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Item, OrgUnit, Response
+from tests import factories
 from tests.test_cli_analyze import store_wave
 
 W = "/staff/campaigns/wave-1"
@@ -76,3 +77,25 @@ def test_a_campaign_without_answers_shows_nothing_hidden_or_broken(survey_layout
     page = admin.get(f"{W}/")
     assert page.status_code == 200
     assert "hidden to protect small groups" in page.get_data(as_text=True)
+
+
+def _listed_units(html: str) -> list[str]:
+    """The unit codes the dashboard's navigation links to."""
+    nav = html.split('aria-label="Units in your scope">', 1)[1].split("</nav>", 1)[0]
+    return re.findall(r'<li><a href="/staff/campaigns/wave-1/units/([^"]+)"', nav)
+
+
+def test_the_units_in_scope_are_listed_a_hundred_a_page(survey_layout, login_as):
+    retail = db.session.scalar(sa.select(OrgUnit).where(OrgUnit.code == "RETAIL"))
+    for number in range(100):
+        factories.unit(db.session, f"RETAIL-Z{number:03d}", parent=retail)
+    db.session.commit()
+    admin = login_as("admin")
+    pages = [_listed_units(admin.get(f"{W}/").get_data(as_text=True))]
+    html = admin.get(f"{W}/units/RETAIL?page=2").get_data(as_text=True)
+    assert 'href="/staff/campaigns/wave-1/units/RETAIL?page=1">Previous' in html
+    pages.append(_listed_units(html))
+    assert len(pages[0]) == 100 and 0 < len(pages[1]) < 100
+    listed = pages[0] + pages[1]
+    assert listed == sorted(listed) and len(set(listed)) == len(listed)
+    assert {f"RETAIL-Z{number:03d}" for number in range(100)} <= set(listed)

@@ -12,8 +12,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from surveyapp.analytics.frames import CampaignData, QuizSpec, ScaleSpec, split_declined
-from surveyapp.models import LEVELS, Answer, Campaign, Function, OrgUnit, Person, Response
+from surveyapp.models import LEVELS, Answer, Campaign, Function, Person, Response
 from surveyapp.services.layout import DECLINED, CampaignLayout, campaign_layout
+from surveyapp.services.unit_snapshots import reporting_tree
 
 
 def _union(levels: tuple[str, ...] | None, more: tuple[str, ...] | None) -> tuple[str, ...] | None:
@@ -59,13 +60,18 @@ def campaign_scales(layout: CampaignLayout) -> tuple[list[ScaleSpec], list[QuizS
 
 
 def load_campaign_data(session: Session, campaign: Campaign) -> CampaignData:
-    """Everything the analysis of `campaign` needs, ordered by response id (not by arrival)."""
+    """Everything the analysis of `campaign` needs, ordered by response id (not by arrival).
+
+    Responses are placed in the campaign's reporting tree: the tree frozen when it closed,
+    or the live one while it is open (services/unit_snapshots.py).
+    """
     layout = campaign_layout(campaign)
     columns = [question.column for question in layout.vector_questions]
+    tree = reporting_tree(session, campaign)
     rows = session.execute(
         sa.select(
             Response.id,
-            OrgUnit.code,
+            Response.unit_id,
             Function.code,
             Response.level,
             Response.locale,
@@ -73,7 +79,6 @@ def load_campaign_data(session: Session, campaign: Campaign) -> CampaignData:
             Person.employee_id,
             Response.answer_vector,
         )
-        .join(OrgUnit, Response.unit_id == OrgUnit.id)
         .join(Function, Response.function_id == Function.id)
         .outerjoin(Person, Response.person_id == Person.id)
         .where(Response.campaign_id == campaign.id)
@@ -81,7 +86,7 @@ def load_campaign_data(session: Session, campaign: Campaign) -> CampaignData:
     ).all()
     index = pd.Index([str(row[0]) for row in rows], name="response_id")
     respondents = pd.DataFrame(
-        [row[1:7] for row in rows],
+        [(tree.codes[row[1]], *row[2:7]) for row in rows],
         index=index,
         columns=["unit", "function", "level", "locale", "consent", "employee_id"],
     )
@@ -108,12 +113,6 @@ def load_campaign_data(session: Session, campaign: Campaign) -> CampaignData:
         columns=["response_id", "item", "locale", "text"],
     )
     scales, quizzes = campaign_scales(layout)
-    parent = sa.orm.aliased(OrgUnit)
-    unit_parents = dict(
-        session.execute(
-            sa.select(OrgUnit.code, parent.code).outerjoin(parent, OrgUnit.parent_id == parent.id)
-        ).all()
-    )
     return CampaignData(
         campaign=campaign.slug,
         respondents=respondents,
@@ -121,7 +120,7 @@ def load_campaign_data(session: Session, campaign: Campaign) -> CampaignData:
         comments=comments,
         scales=scales,
         quizzes=quizzes,
-        unit_parents=unit_parents,
+        unit_parents=tree.parents,
         min_group_size=campaign.min_group_size,
         min_comment_group_size=campaign.min_comment_group_size,
         item_levels=item_levels(layout),

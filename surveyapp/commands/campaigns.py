@@ -126,13 +126,17 @@ def drafts() -> None:
 def drafts_purge() -> None:
     """Delete drafts of closed campaigns and drafts past their lifetime (run it daily).
 
-    It also releases what held answers can be released, so a campaign closed by its date
-    has every answer in its results by the next run."""
+    It also releases what held answers can be released, and freezes the unit tree of
+    campaigns closed by their date, so such a campaign has every answer in its results, and
+    its tree fixed, by the next run."""
     from surveyapp.extensions import db
     from surveyapp.services.respondents import purge_drafts
+    from surveyapp.services.unit_snapshots import freeze_closed_campaigns
 
     purged = in_transaction(lambda: purge_drafts(db.session))
     click.echo(f"{purged} draft(s) deleted")
+    frozen = in_transaction(lambda: freeze_closed_campaigns(db.session))
+    click.echo(f"{frozen} closed campaign(s) had their unit tree frozen")
     _release_and_report(None, always_scrub=True)
 
 

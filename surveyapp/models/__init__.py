@@ -20,6 +20,7 @@ from surveyapp.models.jobs import Job
 from surveyapp.models.mail import OutboxMessage
 from surveyapp.models.org import LEVELS, Function, OrgUnit, Person
 from surveyapp.models.responses import Answer, Response
+from surveyapp.models.snapshots import CampaignUnit
 from surveyapp.models.survey import Draft, OpenLink
 from surveyapp.models.users import ROLES, ApiToken, StaffSession, User, user_units
 
@@ -32,6 +33,7 @@ __all__ = [
     "Base",
     "Campaign",
     "CampaignInstrument",
+    "CampaignUnit",
     "Draft",
     "Function",
     "HeldResponse",

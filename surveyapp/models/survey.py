@@ -57,7 +57,7 @@ class Draft(Base):
     function_id: Mapped[int | None] = mapped_column(sa.ForeignKey("functions.id"))
     level: Mapped[str | None] = mapped_column(sa.String(20))
     kiosk: Mapped[bool] = mapped_column(default=False)
-    device_hash: Mapped[str | None] = mapped_column(sa.String(64), index=True)  # kiosk device
+    device_hash: Mapped[str | None] = mapped_column(sa.String(64), index=True)  # open-link device
     locale: Mapped[str] = mapped_column(sa.String(10))
     consent: Mapped[bool] = mapped_column(default=False)
     page: Mapped[int] = mapped_column(default=0)

@@ -177,17 +177,20 @@ class Closed:
 
 
 def close_campaign(session: Session, campaign: Campaign, seal: Seal) -> Closed:
-    """Close a campaign by hand, purge its unsubmitted drafts and release its held answers.
+    """Close a campaign by hand, freeze its unit tree, purge its unsubmitted drafts and
+    release its held answers.
 
     The caller commits, then calls `holding.scrub`, which cannot run inside a transaction.
     """
     from surveyapp.services.holding import release
     from surveyapp.services.respondents import purge_drafts
+    from surveyapp.services.unit_snapshots import freeze_unit_tree
 
     if campaign.status == "closed":
         raise SurveyappError(f"campaign {campaign.slug!r} is already closed")
     campaign.status = "closed"
     session.flush()
+    freeze_unit_tree(session, campaign)
     return Closed(purge_drafts(session), release(session, campaign, seal))
 
 

@@ -21,6 +21,7 @@ from surveyapp.models.org import LEVELS
 from surveyapp.services.holding import hold
 from surveyapp.services.kiosk import end_device_drafts
 from surveyapp.services.layout import AnswerValue, CampaignLayout
+from surveyapp.services.open_guard import LIMIT_WINDOW
 from surveyapp.services.responses import Submission, record_responses
 from surveyapp.services.sealing import Seal
 from surveyapp.services.survey_pages import SurveyPage, campaign_phase
@@ -74,15 +75,18 @@ def start_open_draft(
     function: Function,
     level: str,
     locale: str,
-    device: str | None,
+    device: str,
+    kiosk: bool,
 ) -> str:
     """Begin a draft for someone who came by an open link; the token that reaches it.
 
-    `device` is a kiosk's device token: the unfinished drafts begun on it before end now.
+    `device` is the browser's device token, kept hashed on the draft so that the device's
+    submissions can be counted (services/open_guard.py); on a kiosk the unfinished drafts
+    begun on the device before end now.
     """
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}")
-    if device is not None:
+    if kiosk:
         end_device_drafts(session, device)
     token = new_token()
     session.add(
@@ -92,8 +96,8 @@ def start_open_draft(
             token_hash=hash_token(token),
             function_id=function.id,
             level=level,
-            kiosk=device is not None,
-            device_hash=None if device is None else hash_token(device),
+            kiosk=kiosk,
+            device_hash=hash_token(device),
             locale=locale,
         )
     )
@@ -209,17 +213,26 @@ def submit(
 
 
 def purge_drafts(session: Session, now: datetime | None = None) -> int:
-    """Delete drafts of closed campaigns and drafts past their lifetime; how many went."""
+    """Delete drafts of closed campaigns and drafts past their lifetime; how many went.
+
+    A submitted open-link draft is kept for LIMIT_WINDOW whatever its lifetime, since it is
+    what the device's daily limit counts (a kiosk's would otherwise go after 30 minutes).
+    """
     now = now or utcnow()
     doomed = [
         draft.id
         for draft in session.scalars(sa.select(Draft))
         if campaign_phase(_campaign(session, draft.campaign_id), now) == "closed"
-        or draft_expired(draft, now)
+        or (draft_expired(draft, now) and not _counted_today(draft, now))
     ]
     if doomed:
         session.execute(sa.delete(Draft).where(Draft.id.in_(doomed)))
     return len(doomed)
+
+
+def _counted_today(draft: Draft, now: datetime) -> bool:
+    """Whether the draft is a submission the device's daily limit still counts."""
+    return draft.submitted and now - draft.updated_at < LIMIT_WINDOW
 
 
 def _campaign(session: Session, campaign_id: int) -> Campaign:

@@ -89,6 +89,7 @@ class DraftRow:
     function_id: int | None
     level: str | None
     kiosk: bool
+    device_hash: str | None
     locale: str
     consent: bool
     page: int

@@ -19,6 +19,8 @@ STATE_TITLES = {
     "submitted": lazy_gettext("Answers received"),
     "expired": lazy_gettext("Your saved answers have expired"),
     "nothing_asked": lazy_gettext("No questions for your role"),
+    "staff_browser": lazy_gettext("Signed in as staff"),
+    "device_limit": lazy_gettext("Already answered from this device"),
 }
 
 bp = Blueprint("survey", __name__, template_folder="templates")

@@ -22,7 +22,7 @@ from surveyapp.i18n import LEVEL_NAMES
 from surveyapp.models import Function
 from surveyapp.rate_limits import count
 from surveyapp.services import kiosk as kiosk_device
-from surveyapp.services import respondents, visits
+from surveyapp.services import open_guard, respondents, visits
 from surveyapp.services.kiosk import DEVICE_COOKIE
 from surveyapp.services.sealing import Seal
 from surveyapp.services.survey_pages import (
@@ -34,6 +34,7 @@ from surveyapp.services.survey_pages import (
     respondent_level,
     survey_plan,
 )
+from surveyapp.services.tokens import hash_token
 from surveyapp.services.transaction import begin_writing
 from surveyapp.services.visits import CampaignRow, OpenLinkRow, Visit, as_record
 from surveyapp.survey.blueprint import bp
@@ -47,7 +48,10 @@ STATE_STATUS = {
     "submitted": 200,
     "unknown": 404,
     "nothing_asked": 200,
+    "staff_browser": 403,
+    "device_limit": 429,
 }
+STAFF_COOKIE_KEY = "_user_id"  # where Flask-Login keeps the staff session's secret
 Page = Response | tuple[str, int] | str
 SWITCH = "lang:"  # a language button on a page of questions: keep what was typed, then switch
 
@@ -245,6 +249,11 @@ def _after_post(
         respondents.save_page(db.session, draft, current, answers, locale, draft.page)
         db.session.commit()
         return redirect(url_for("survey.page", token=token, number=missing + 1, check=1))
+    refused = _open_link_refusal(visit.open_link, draft.device_hash, draft.kiosk)
+    if refused is not None:
+        respondents.save_page(db.session, draft, current, answers, locale, draft.page)
+        db.session.commit()
+        return redirect(url_for("survey.refused", token=token, why=refused))
     kiosk_code = visit.open_link.code if visit.kiosk and visit.open_link else None
     plan = _plan(visit.campaign)
     seal = Seal.held_responses(current_app.config)
@@ -303,14 +312,17 @@ def open_start(code: str) -> Page:
     if state != "ready":
         return _state_page(state, visit)
     offered = _offered(visit.campaign)
+    device = kiosk_device.device_token(request.cookies.get(DEVICE_COOKIE))
+    refused = _open_link_refusal(visit.open_link, hash_token(device), kiosk)
+    if refused is not None:
+        return _with_device(current_app.make_response(_state_page(refused, visit)), device)
     locale = _use_locale(offered)
     functions = list(db.session.scalars(sa.select(Function).order_by(Function.name)))
     form = open_start_form(functions, locale)
-    device = kiosk_device.device_token(request.cookies.get(DEVICE_COOKIE)) if kiosk else None
     if form.validate_on_submit():
         function = next(f for f in functions if f.code == form.function.data)
         new_token = respondents.start_open_draft(
-            db.session, link, function, form.level.data, locale, device
+            db.session, link, function, form.level.data, locale, device, kiosk
         )
         db.session.commit()
         return _with_device(redirect(url_for("survey.page", token=new_token, number=1)), device)
@@ -329,15 +341,41 @@ def open_start(code: str) -> Page:
     return _with_device(current_app.make_response((page_html, status)), device)
 
 
-def _with_device(response: Response, device: str | None) -> Response:
-    """Give a kiosk's browser its device cookie (kept as long as browsers keep one)."""
-    if device is not None:
-        response.set_cookie(
-            DEVICE_COOKIE,
-            device,
-            max_age=kiosk_device.DEVICE_COOKIE_SECONDS,
-            httponly=True,
-            secure=request.is_secure,
-            samesite="Lax",
-        )
+def _open_link_refusal(
+    open_link: OpenLinkRow | None, device_hash: str | None, kiosk: bool
+) -> str | None:
+    """Why an open link refuses this browser ('staff_browser', 'device_limit'), or None.
+
+    Checked when someone starts and again when they submit, so signing in to the staff side
+    or answering in another tab in between does not get round it (services/open_guard.py).
+    """
+    if open_link is None:
+        return None
+    if open_guard.staff_browser(db.session, session.get(STAFF_COOKIE_KEY)):
+        return "staff_browser"
+    if open_guard.device_at_limit(db.session, open_link.id, device_hash, kiosk):
+        return "device_limit"
+    return None
+
+
+@bp.get("/s/<token>/refused")
+def refused(token: str) -> Page:
+    """Why an open-link submission was not taken; the answers stay in the draft."""
+    visit = _visit(token)
+    why = request.args.get("why")
+    if visit is None or why not in ("staff_browser", "device_limit"):
+        return _state_page("unknown")
+    return _state_page(why, visit, token)
+
+
+def _with_device(response: Response, device: str) -> Response:
+    """Give an open link's browser its device cookie (kept as long as browsers keep one)."""
+    response.set_cookie(
+        DEVICE_COOKIE,
+        device,
+        max_age=kiosk_device.DEVICE_COOKIE_SECONDS,
+        httponly=True,
+        secure=request.is_secure,
+        samesite="Lax",
+    )
     return response

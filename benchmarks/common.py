@@ -26,6 +26,7 @@ from surveyapp.services.campaigns import CampaignSpec, create_campaign
 
 CHECKOUT_DIR = Path(__file__).resolve().parent.parent
 GUNICORN = CHECKOUT_DIR / ".venv" / "bin" / "gunicorn"
+BENCHMARK_REDIS = "redis://127.0.0.1:6379/14"
 POSTGRES_ADMIN = [
     "psql",
     "-h",
@@ -105,13 +106,15 @@ def gunicorn_server(
     """Serve `app_spec` with the checkout's gunicorn.conf.py on a free port; yield the port.
 
     The access log goes to /dev/null so that the figures measure the app, not log writing.
+    Several workers share their rate limits through Redis, as production must (the app refuses
+    to start without it); SURVEYAPP_REDIS_URL in the environment wins over the local default.
     """
     port = free_port()
     command = [str(GUNICORN), "--config", str(CHECKOUT_DIR / "gunicorn.conf.py")]
     command += ["--access-logfile", "/dev/null"]
     if pythonpath is not None:
         command += ["--pythonpath", str(pythonpath)]
-    server_env = os.environ | env
+    server_env = {"SURVEYAPP_REDIS_URL": BENCHMARK_REDIS} | os.environ | env
     server_env |= {"SURVEYAPP_BIND": f"127.0.0.1:{port}", "SURVEYAPP_WORKERS": str(workers)}
     process = subprocess.Popen(
         [*command, app_spec], cwd=CHECKOUT_DIR, env=server_env, stdout=log, stderr=log

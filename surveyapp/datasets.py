@@ -103,7 +103,7 @@ def load_campaign_data(session: Session, campaign: Campaign) -> CampaignData:
         sa.select(Answer.response_id, Answer.item_id, Response.locale, Answer.text)
         .join(Response)
         .where(Response.campaign_id == campaign.id, Answer.item_id.in_(list(text_columns)))
-        .order_by(Answer.response_id)
+        .order_by(Answer.response_id, Answer.item_id)
     ).all()
     comments = pd.DataFrame(
         [

@@ -98,4 +98,12 @@ class Invitation(Base):
     __table_args__ = (
         sa.UniqueConstraint("campaign_id", "person_id"),
         sa.CheckConstraint(one_of("status", INVITATION_STATUSES), name="status"),
+        # A release takes the campaign's held invitations; without this it reads them all.
+        sa.Index(
+            "ix_invitations_held",
+            "campaign_id",
+            "id",
+            sqlite_where=sa.column("answer_held") == sa.true(),
+            postgresql_where=sa.column("answer_held"),
+        ),
     )

@@ -77,38 +77,39 @@ def _count(model) -> int:
 def test_the_submission_that_fills_a_batch_releases_it_and_xmin_links_no_one(
     app, run, browser_client
 ):
-    setup = make_campaign(app, run, people=5, open_now=True, slug="xmin")
-    assert len(setup.people) == 5
-    for employee_id in setup.people[:4]:
-        answer_pages(browser_client, begin(browser_client, setup.path(employee_id)))
+    batch = holding.RELEASE_BATCH
+    setup = make_campaign(app, run, people=batch, open_now=True, slug="xmin")
+    assert len(setup.people) == batch
+    assert _submit_all(app, setup, batch - 1) == [0] * (batch - 1)
     with app.app_context():
-        assert (_count(HeldResponse), _count(Response)) == (4, 0)
+        assert (_count(HeldResponse), _count(Response)) == (batch - 1, 0)
         held_invitations = db.session.scalars(
             sa.select(Invitation.id).where(Invitation.answer_held)
         ).all()
-        assert len(held_invitations) == 4
-    answer_pages(browser_client, begin(browser_client, setup.path(setup.people[4])))
+        assert len(held_invitations) == batch - 1
+    answer_pages(browser_client, begin(browser_client, setup.path(setup.people[-1])))
     with app.app_context():
-        assert (_count(HeldResponse), _count(Response)) == (0, 5)
+        assert (_count(HeldResponse), _count(Response)) == (0, batch)
         assert not db.session.scalars(sa.select(Invitation.id).where(Invitation.answer_held)).all()
         if not _postgresql():
             return
         candidates: dict[str, set[str]] = defaultdict(set)
         for employee_id, response_id in db.session.execute(ISSUE_XMIN_JOIN):
             candidates[str(response_id)].add(employee_id)
-        assert len(candidates) == 5  # every response of the batch meets the same people
+        assert len(candidates) == batch  # every response of the batch meets the same people
         assert all(people == set(setup.people) for people in candidates.values())
 
 
 def test_the_last_small_batch_at_close_shares_its_transaction_with_every_respondent(app, run):
-    setup = make_campaign(app, run, people=7, open_now=True, slug="tail")
-    assert _submit_all(app, setup, 7) == [0, 0, 0, 0, 5, 0, 0]
+    batch = holding.RELEASE_BATCH
+    setup = make_campaign(app, run, people=batch + 2, open_now=True, slug="tail")
+    assert _submit_all(app, setup, batch + 2) == [0] * (batch - 1) + [batch, 0, 0]
     with app.app_context():
-        assert (_count(HeldResponse), _count(Response)) == (2, 5)
+        assert (_count(HeldResponse), _count(Response)) == (2, batch)
     output = close_and_release(run, "tail")
     assert "2 held answer(s) released" in output
     with app.app_context():
-        assert (_count(HeldResponse), _count(Response)) == (0, 7)
+        assert (_count(HeldResponse), _count(Response)) == (0, batch + 2)
         if not _postgresql():
             return
         candidates: dict[str, set[str]] = defaultdict(set)
@@ -223,3 +224,13 @@ def test_a_release_that_cannot_open_the_held_answers_leaves_the_submission_store
     refused = run("responses", "release", "rekeyed")
     assert refused.exit_code != 0
     assert "does not open with this secret key" in refused.output
+
+
+def test_the_daily_purge_releases_a_batch_of_k_that_no_submission_filled(app, run):
+    setup = make_campaign(app, run, people=7, open_now=True, slug="slow")
+    assert _submit_all(app, setup, 7) == [0] * 7  # fewer than RELEASE_BATCH: none released
+    purged = run("drafts", "purge")
+    assert purged.exit_code == 0
+    assert "slow: 7 answer(s) released, 0 still waiting" in purged.output
+    with app.app_context():
+        assert (_count(HeldResponse), _count(Response)) == (0, 7)

@@ -1,7 +1,8 @@
 """Saved answers are the respondent's alone: sealed at rest, never handed to staff again.
 
 The attacker here has a copy of the database files (SQLite: the database, its `-wal` and
-`-shm`) or an admin's CLI and pages; the test scans the files for a comment's unique marker,
+`-shm`; PostgreSQL: the database's relation files and the write-ahead log) or an admin's CLI
+and pages; the test scans the files for a comment's unique marker,
 as the issue's attacker did, and asks for links of people who have started.
 """
 
@@ -30,12 +31,28 @@ TEXTAREA = re.compile(r'<textarea[^>]* name="(q\d+)"')
 
 
 def _files(app) -> list[Path]:
-    """The SQLite database's files, or none on a server database."""
+    """The database's files as a copy of them would hold them: SQLite's database, `-wal` and
+    `-shm`; PostgreSQL's relation files of this database and its write-ahead log, after a
+    checkpoint, when the server runs on this machine and lets us read them (else none)."""
     url = app.config["SQLALCHEMY_DATABASE_URI"]
-    if not url.startswith("sqlite:///"):
+    if url.startswith("sqlite:///"):
+        database = Path(url.removeprefix("sqlite:///"))
+        return [database, Path(f"{database}-wal"), Path(f"{database}-shm")]
+    with app.app_context(), db.engine.connect() as connection:
+        try:
+            data = Path(connection.exec_driver_sql("SHOW data_directory").scalar_one())
+            connection.exec_driver_sql("CHECKPOINT")
+        except sa.exc.DBAPIError:  # not a superuser: no file to read
+            return []
+        relations = connection.exec_driver_sql(
+            "SELECT pg_relation_filepath(oid) FROM pg_class"
+            " WHERE relkind IN ('r', 't', 'i', 'm') AND pg_relation_filepath(oid) IS NOT NULL"
+        ).scalars()
+        paths = [data / relation for relation in relations]
+    if not data.is_dir():
         return []
-    database = Path(url.removeprefix("sqlite:///"))
-    return [path for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm"))]
+    segments = [path.with_name(f"{path.name}.{n}") for path in paths for n in range(1, 4)]
+    return [*paths, *segments, *sorted((data / "pg_wal").glob("0*"))]
 
 
 def _found_in_files(app, marker: bytes) -> list[str]:

@@ -51,7 +51,7 @@ test: $(STAMP) $(CATALOGUES) $(CHROMIUM) $(AXE)
 	$(BIN)/pytest
 
 demo: $(STAMP) $(CATALOGUES)
-	rm -rf $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm instance/briefs
+	rm -rf $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm $(DEMO_DB)-writer instance/briefs
 	$(DEMO_ENV) $(BIN)/surveyapp db upgrade
 	$(DEMO_ENV) $(BIN)/surveyapp demo build
 	@echo "surveyapp is serving on http://127.0.0.1:5000 (health: /healthz); Ctrl-C stops it"

@@ -14,7 +14,10 @@ round trip on every request of a busy server, whose connections are never idle f
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
+import threading
 import time
 from typing import Any
 
@@ -24,10 +27,13 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 WRITER_OPTION = "surveyapp_writer"  # execution option: this transaction will write
 IDLE_PING_SECONDS = 2.0  # a server connection idle this long is checked before use
 IDLE_SINCE = "surveyapp_idle_since"  # key in a pooled connection's `info`
+WRITER_LOCK = "surveyapp_writer_lock"  # key: the connection's descriptor of the writers' lock
+HOLDS_WRITER_LOCK = "surveyapp_holds_writer_lock"  # key: set while that lock is held
+_thread = threading.local()  # .writing: this thread holds the writers' lock
 
 
-def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
-    """Apply the SQLite pragmas; other drivers are left alone."""
+def _configure_sqlite(dbapi_connection: Any, record: sa.pool.ConnectionPoolEntry) -> None:
+    """Apply the SQLite pragmas and open the writers' lock file; other drivers are left alone."""
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
     cursor = dbapi_connection.cursor()
@@ -38,14 +44,45 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA secure_delete=ON")  # deleted rows are zeroed, not left in free space
     cursor.close()
     dbapi_connection.isolation_level = None  # the driver no longer issues BEGIN by itself
+    rows = dbapi_connection.execute("PRAGMA database_list").fetchall()
+    path = next((file for _seq, name, file in rows if name == "main"), "")
+    if path:  # a file, not an in-memory database
+        record.info[WRITER_LOCK] = os.open(f"{path}-writer", os.O_CREAT | os.O_RDWR, 0o600)
 
 
 def _begin_sqlite(connection: sa.Connection) -> None:
-    """Begin SQLite transactions ourselves: IMMEDIATE for writers, DEFERRED for readers."""
+    """Begin SQLite transactions ourselves: IMMEDIATE for writers, DEFERRED for readers.
+
+    A writer first takes the writers' lock, an exclusive `flock` on a file beside the
+    database, and keeps it until its connection goes back to the pool (right after the
+    commit or rollback). Writers waiting on it wake the moment it is free; waiting on
+    SQLite's own lock instead, a writer sleeps in SQLite's busy handler for 1, 2, 5, 10 ms
+    and more at a time, so with two workers much of the time went to sleeping. A thread
+    that holds the lock already (a second connection inside one unit of work) does not
+    wait for it again, which would never end; it waits on SQLite's busy timeout as before.
+    """
     if connection.dialect.name != "sqlite":
         return
     writer = connection.get_execution_options().get(WRITER_OPTION, False)
+    lock = connection.info.get(WRITER_LOCK)
+    if writer and lock is not None and not getattr(_thread, "writing", False):
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        connection.info[HOLDS_WRITER_LOCK] = _thread.writing = True
     connection.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
+
+
+def _release_writer_lock(_dbapi_connection: Any, record: sa.pool.ConnectionPoolEntry) -> None:
+    """Give the writers' lock back as the connection returns to the pool."""
+    if record.info.pop(HOLDS_WRITER_LOCK, False):
+        fcntl.flock(record.info[WRITER_LOCK], fcntl.LOCK_UN)
+        _thread.writing = False
+
+
+def _close_writer_lock(_dbapi_connection: Any, record: sa.pool.ConnectionPoolEntry) -> None:
+    _release_writer_lock(_dbapi_connection, record)
+    lock = record.info.pop(WRITER_LOCK, None)
+    if lock is not None:
+        os.close(lock)
 
 
 def _note_idle(_dbapi_connection: Any, record: sa.pool.ConnectionPoolEntry) -> None:
@@ -81,4 +118,6 @@ def install_connection_settings() -> None:
         sa.event.listen(sa.engine.Engine, "connect", _configure_sqlite)
         sa.event.listen(sa.engine.Engine, "begin", _begin_sqlite)
         sa.event.listen(sa.pool.Pool, "checkin", _note_idle)
+        sa.event.listen(sa.pool.Pool, "checkin", _release_writer_lock)
+        sa.event.listen(sa.pool.Pool, "close", _close_writer_lock)
         sa.event.listen(sa.pool.Pool, "checkout", _ping_after_idle)

@@ -69,6 +69,7 @@ def users_list() -> None:
     for user in list_users(db.session):
         units = ",".join(sorted(unit.code for unit in user.units)) or "-"
         state = "active" if user.active else "deactivated"
+        state = "waiting" if user.role_from == "pending" and not user.active else state
         click.echo(f"{user.email}\t{user.role}\t{units}\t{state}")
 
 

@@ -11,7 +11,7 @@ from surveyapp.extensions import db
 from surveyapp.models import AuditEvent, StaffSession, User
 from tests.conftest import CliRunner
 from tests.sso.conftest import ACCOUNTS
-from tests.staff.conftest import new_client
+from tests.staff.conftest import PASSWORD, add_user, new_client, sign_in
 
 
 def audit(app, action: str) -> list[dict]:
@@ -168,7 +168,14 @@ def test_an_unmapped_person_waits_until_an_admin_approves(sso):
     assert again.get(sso.callback_for(again, "bo")).status_code == 403
     assert [row["reason"] for row in audit(app, "sso.refused")] == ["awaiting approval"] * 2
 
+    add_user(app, "root@example.org", "admin")
+    admin = new_client(app)
+    assert sign_in(admin, "root@example.org").status_code == 302
+    listed = admin.get("/staff/admin/users").get_data(as_text=True)
+    assert "waiting for approval" in listed
+
     run = CliRunner(app)
+    assert "bo@example.org\tchange_manager\t-\twaiting" in run("users", "list").output
     assert run("users", "set-role", "bo@example.org", "--role", "hr").exit_code == 0
     assert run("users", "activate", "bo@example.org").exit_code == 0
     approved = sso.client()
@@ -178,8 +185,6 @@ def test_an_unmapped_person_waits_until_an_admin_approves(sso):
 
 
 def test_local_passwords_off_leave_only_the_break_glass_admin(sso):
-    from tests.staff.conftest import PASSWORD, add_user, sign_in
-
     app = sso.make_app(SURVEYAPP_LOCAL_LOGIN=False)
     add_user(app, "root@example.org", "admin")
     add_user(app, "hr@example.org", "hr")

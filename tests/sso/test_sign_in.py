@@ -95,6 +95,23 @@ def test_a_group_change_and_new_keys_take_effect_at_the_next_sign_in(sso):
     assert audit(app, "sso.refused")[-1]["reason"] == "no role in the mapping"
 
 
+def test_an_existing_account_is_linked_once_by_its_verified_email(sso):
+    """Cy has an admin account made with the CLI: her first sign-in links it, and her role
+    stays the admin's; later the same email under another subject is refused."""
+    app = sso.make_app()
+    add_user(app, "cy@example.org", "admin")
+    sso.start(accounts={**ACCOUNTS, "cy-2": {"email": "cy@example.org", "groups": []}})
+    client = sso.client()
+    assert client.get(sso.callback_for(client, "cy")).status_code == 303
+    cy = user(app, "cy@example.org")
+    assert (cy.oidc_subject, cy.role, cy.role_from) == ("cy", "admin", "admin")
+    assert [row["subject"] for row in audit(app, "sso.link")] == ["cy"]
+
+    other = sso.client()
+    assert other.get(sso.callback_for(other, "cy-2")).status_code == 403
+    assert audit(app, "sso.refused")[-1]["reason"] == "email belongs to another account"
+
+
 def test_a_wrong_state_is_refused_and_audited(sso):
     app = sso.make_app()
     sso.start()

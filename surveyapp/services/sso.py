@@ -29,6 +29,7 @@ from surveyapp.services.users import password_hasher
 # units are those of all their mapped groups together.
 ROLE_PRECEDENCE = ("admin", "hr", "change_manager")
 WAITING = "awaiting approval"
+EMAIL_LENGTH, IDENTITY_LENGTH = 254, 255  # the users table's columns
 
 
 class RoleMapError(ValueError):
@@ -128,6 +129,8 @@ def _link_or_create(
     """An existing account with this verified email and no identity yet, or a new one."""
     if not email:
         return Refusal("the provider sent no email claim")
+    if len(email) > EMAIL_LENGTH or len(issuer) > IDENTITY_LENGTH or len(subject) > IDENTITY_LENGTH:
+        return Refusal("email, issuer or subject longer than an account holds")
     existing = session.scalar(sa.select(User).where(User.email == email))
     if existing is not None:
         if existing.oidc_subject is not None or claims.get("email_verified") is not True:

@@ -102,14 +102,14 @@ def sign_in_at_provider(authorize_url: str, login: str) -> str:
     browser = requests.Session()
     url = authorize_url
     for _ in range(10):
-        answer = browser.get(url, allow_redirects=False, timeout=10)
+        answer = browser.get(url, allow_redirects=False, timeout=30)
         if answer.status_code == 200:
             form = _Form()
             form.feed(answer.text)
             assert form.action is not None, answer.text
             data = {**form.fields, "login": login, "password": "any"}
             answer = browser.post(
-                urljoin(url, form.action), data=data, allow_redirects=False, timeout=10
+                urljoin(url, form.action), data=data, allow_redirects=False, timeout=30
             )
         location = urljoin(answer.url, answer.headers["Location"])
         if CALLBACK in location:

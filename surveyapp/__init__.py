@@ -94,11 +94,13 @@ def register_blueprints(app: Flask) -> None:
     from surveyapp.health import bp as health_bp
     from surveyapp.staff import bp as staff_bp
     from surveyapp.staff import root as root_bp
+    from surveyapp.staff.oidc import init_oidc
     from surveyapp.survey import bp as survey_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(survey_bp)
     app.register_blueprint(staff_bp)
+    init_oidc(app)  # the staff sign-in through the identity provider, when one is set
     app.register_blueprint(root_bp)
     app.register_blueprint(api_bp)
 

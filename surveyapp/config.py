@@ -19,6 +19,7 @@ SESSION_LIFETIME = timedelta(hours=8)  # a staff sign-in lasts one working day a
 MAX_REQUEST_BYTES = 1024 * 1024  # larger bodies get 413 (upload pages may raise it)
 SMTP_SECURITY = {"none": 25, "starttls": 587, "ssl": 465}  # each mode and its usual port
 DEFAULT_MAIL_RATE = 60  # messages per minute; most relays accept this without throttling
+DEFAULT_OIDC_SCOPES = "openid email profile"
 
 
 class ConfigError(RuntimeError):
@@ -119,6 +120,7 @@ def load_config(mode: str | None, instance_path: Path) -> dict[str, Any]:
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_HEADERS_ENABLED": True,
         **_smtp_settings(),
+        **_oidc_settings(),
     }
 
 
@@ -143,4 +145,35 @@ def _smtp_settings() -> dict[str, Any]:
         "SURVEYAPP_SMTP_FROM": _env("SMTP_FROM"),
         "SURVEYAPP_SMTP_SECURITY": security,
         "SURVEYAPP_SMTP_RATE_PER_MINUTE": rate,
+    }
+
+
+def _oidc_settings() -> dict[str, Any]:
+    """Sign-in through the company's identity provider (docs/sso.md); unset issuer means none.
+
+    Half a configuration (an issuer without its client, local passwords off with no provider
+    to sign in through) stops the app at start rather than locking staff out at sign-in.
+    """
+    issuer = _env("OIDC_ISSUER")
+    client_id = _env("OIDC_CLIENT_ID")
+    # not stripped: a secret may begin or end with a space
+    client_secret = os.environ.get("SURVEYAPP_OIDC_CLIENT_SECRET") or None
+    if issuer and not (client_id and client_secret):
+        raise ConfigError(
+            "SURVEYAPP_OIDC_ISSUER needs SURVEYAPP_OIDC_CLIENT_ID and SURVEYAPP_OIDC_CLIENT_SECRET"
+        )
+    local_login = (_env("LOCAL_LOGIN", "on") or "on").lower()
+    if local_login not in ("on", "off"):
+        raise ConfigError(f"SURVEYAPP_LOCAL_LOGIN must be on or off, not {local_login!r}")
+    if local_login == "off" and not issuer:
+        raise ConfigError("SURVEYAPP_LOCAL_LOGIN=off needs SURVEYAPP_OIDC_ISSUER to sign in with")
+    return {
+        "SURVEYAPP_OIDC_ISSUER": issuer,
+        "SURVEYAPP_OIDC_CLIENT_ID": client_id,
+        "SURVEYAPP_OIDC_CLIENT_SECRET": client_secret,
+        "SURVEYAPP_OIDC_SCOPES": _env("OIDC_SCOPES", DEFAULT_OIDC_SCOPES),
+        "SURVEYAPP_OIDC_NAME": _env("OIDC_NAME", "your company account"),
+        "SURVEYAPP_OIDC_ROLE_CLAIM": _env("OIDC_ROLE_CLAIM", "groups"),
+        "SURVEYAPP_OIDC_ROLE_MAP": _env("OIDC_ROLE_MAP", ""),
+        "SURVEYAPP_LOCAL_LOGIN": local_login == "on",
     }

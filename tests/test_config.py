@@ -89,3 +89,41 @@ def test_production_with_several_workers_refuses_limits_kept_in_memory(monkeypat
     monkeypatch.delenv("SURVEYAPP_REDIS_URL")
     monkeypatch.setenv("SURVEYAPP_WORKERS", "1")
     assert load_config("production", tmp_path / "instance")["RATELIMIT_STORAGE_URI"] == "memory://"
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"OIDC_ISSUER": "https://idp.example.org"}, "needs SURVEYAPP_OIDC_CLIENT_ID"),
+        ({"LOCAL_LOGIN": "off"}, "needs SURVEYAPP_OIDC_ISSUER"),
+        ({"LOCAL_LOGIN": "maybe"}, "must be on or off, not 'maybe'"),
+    ],
+)
+def test_half_a_sign_in_setup_stops_the_app(monkeypatch, tmp_path, settings, message):
+    for name in ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "LOCAL_LOGIN"):
+        monkeypatch.delenv(f"SURVEYAPP_{name}", raising=False)
+    for name, value in settings.items():
+        monkeypatch.setenv(f"SURVEYAPP_{name}", value)
+    with pytest.raises(ConfigError, match=message):
+        load_config("testing", tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("role_map", "message"),
+    [
+        ("admins", r"entry 1 \('admins'\): write claim-value=role"),
+        ("a=admin; b=boss", r"entry 2 \('b=boss'\): 'boss' is not one of"),
+        ("cm=change_manager", "units go with change_manager, and it needs some"),
+        ("hr=hr:OPS", "units go with change_manager"),
+        ("a=admin;a=hr", "'a' is mapped twice"),
+    ],
+)
+def test_a_role_map_typo_stops_the_app_naming_the_entry(role_map, message):
+    settings = {
+        "SURVEYAPP_OIDC_ISSUER": "https://idp.example.org",
+        "SURVEYAPP_OIDC_CLIENT_ID": "surveyapp",
+        "SURVEYAPP_OIDC_CLIENT_SECRET": "secret",
+        "SURVEYAPP_OIDC_ROLE_MAP": role_map,
+    }
+    with pytest.raises(ConfigError, match=message):
+        create_app(settings)

@@ -69,6 +69,7 @@ def users_list() -> None:
     for user in list_users(db.session):
         units = ",".join(sorted(unit.code for unit in user.units)) or "-"
         state = "active" if user.active else "deactivated"
+        state = "waiting" if user.role_from == "pending" and not user.active else state
         click.echo(f"{user.email}\t{user.role}\t{units}\t{state}")
 
 
@@ -128,3 +129,15 @@ def users_set_units(email: str, unit_codes: str) -> None:
 
     _change(email, set_units, code_list(unit_codes))
     click.echo(f"{email.strip().lower()} now sees {unit_codes}; their sessions have ended")
+
+
+@users.command("break-glass")
+@click.argument("email")
+@with_appcontext
+def users_break_glass(email: str) -> None:
+    """Make this admin the one whose password works when local passwords are off
+    (SURVEYAPP_LOCAL_LOGIN=off): the way in when the identity provider is down."""
+    from surveyapp.services.users import set_break_glass
+
+    _change(email, set_break_glass)
+    click.echo(f"{email.strip().lower()} is the break-glass admin; keep their password offline")

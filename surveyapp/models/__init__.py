@@ -22,11 +22,12 @@ from surveyapp.models.org import LEVELS, Function, OrgUnit, Person
 from surveyapp.models.responses import Answer, Response
 from surveyapp.models.snapshots import CampaignUnit
 from surveyapp.models.survey import Draft, OpenLink
-from surveyapp.models.users import ROLES, ApiToken, StaffSession, User, user_units
+from surveyapp.models.users import ROLE_FROM, ROLES, ApiToken, StaffSession, User, user_units
 
 __all__ = [
     "LEVELS",
     "ROLES",
+    "ROLE_FROM",
     "Answer",
     "ApiToken",
     "AuditEvent",

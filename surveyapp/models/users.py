@@ -11,6 +11,9 @@ from surveyapp.models.base import Base, UTCDateTime, one_of, utcnow
 from surveyapp.models.org import OrgUnit
 
 ROLES = ("admin", "change_manager", "hr")
+# Who decides the role and units: an admin (pages or CLI), the identity provider's claim at
+# each sign-in, or nobody yet (an account made at a first sign-in, waiting for approval).
+ROLE_FROM = ("admin", "provider", "pending")
 
 user_units = sa.Table(
     "user_units",
@@ -21,7 +24,13 @@ user_units = sa.Table(
 
 
 class User(Base):
-    """A staff member who signs in; a change manager sees only their units and sub-units."""
+    """A staff member who signs in; a change manager sees only their units and sub-units.
+
+    One who signs in through the identity provider is found by (issuer, subject), which the
+    provider never reuses, not by email, which can be renamed or given to someone else. The
+    break-glass admin is the one account whose password still works when local passwords
+    are turned off (SURVEYAPP_LOCAL_LOGIN=off), for the day the provider is down.
+    """
 
     __tablename__ = "users"
 
@@ -31,10 +40,18 @@ class User(Base):
     role: Mapped[str] = mapped_column(sa.String(20))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    oidc_issuer: Mapped[str | None] = mapped_column(sa.String(255))
+    oidc_subject: Mapped[str | None] = mapped_column(sa.String(255))
+    role_from: Mapped[str] = mapped_column(sa.String(10), default="admin", server_default="admin")
+    break_glass: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     units: Mapped[list[OrgUnit]] = relationship(secondary=user_units)
 
-    __table_args__ = (sa.CheckConstraint(one_of("role", ROLES), name="role"),)
+    __table_args__ = (
+        sa.CheckConstraint(one_of("role", ROLES), name="role"),
+        sa.CheckConstraint(one_of("role_from", ROLE_FROM), name="role_from"),
+        sa.UniqueConstraint("oidc_issuer", "oidc_subject"),
+    )
 
 
 class ApiToken(Base):

@@ -77,11 +77,14 @@ def _dummy_hash() -> str:
     return password_hasher.hash(secrets.token_hex(16))
 
 
-def authenticate(session: Session, email: str, password: str) -> User | None:
+def authenticate(
+    session: Session, email: str, password: str, break_glass_only: bool = False
+) -> User | None:
     """The active user with this email and password, or None (the caller says nothing more).
 
     An unknown email still costs one hash verification, so timing does not tell which
-    emails exist; a hash made with older parameters is replaced by a current one.
+    emails exist; a hash made with older parameters is replaced by a current one. With local
+    passwords turned off (`break_glass_only`), only the break-glass admin's password counts.
     """
     email = email.strip().lower()
     # a NUL is in no address, and PostgreSQL refuses it in a query
@@ -90,7 +93,7 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
         password_hasher.verify(user.password_hash if user else _dummy_hash(), password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return None
-    if user is None or not user.active:
+    if user is None or not user.active or (break_glass_only and not user.break_glass):
         return None
     if password_hasher.check_needs_rehash(user.password_hash):
         user.password_hash = password_hasher.hash(password)
@@ -129,13 +132,15 @@ def deactivate_user(session: Session, user: User, actor: str) -> None:
     if user.active:
         _keep_an_admin(session, user, "deactivate")
         user.active = False
+        user.role_from = "admin"  # the provider's mapping no longer lets them back in
         _changed(session, user, actor, "user.deactivate", "account deactivated")
 
 
 def activate_user(session: Session, user: User, actor: str) -> None:
-    """Let a deactivated user sign in again with their password (idempotent)."""
+    """Let a deactivated user, or one waiting since their first sign-in, in (idempotent)."""
     if not user.active:
         user.active = True
+        user.role_from = "admin"
         _changed(session, user, actor, "user.activate", None)
 
 
@@ -156,7 +161,7 @@ def set_role(session: Session, user: User, role: str, unit_codes: list[str], act
     if role != "admin":
         _keep_an_admin(session, user, f"make {role}")
     before = user.role
-    user.role = role
+    user.role, user.role_from = role, "admin"  # an admin's choice outlasts the mapping
     user.units = units_by_code(session, unit_codes, "--units")
     _changed(session, user, actor, "user.set_role", "role changed", before=before, role=role)
 
@@ -171,8 +176,22 @@ def set_units(session: Session, user: User, unit_codes: list[str], actor: str) -
     if problems:
         raise InputError(problems)
     user.units = units_by_code(session, unit_codes, "--units")
+    user.role_from = "admin"
     codes = [unit.code for unit in user.units]
     _changed(session, user, actor, "user.set_units", "units changed", units=codes)
+
+
+def set_break_glass(session: Session, user: User, actor: str) -> None:
+    """Make this active admin the one account that signs in with a password when local
+    passwords are off; whoever held that before no longer does."""
+    if user.role != "admin" or not user.active:
+        raise SurveyappError(f"{user.email} is not an active admin: only one can be break-glass")
+    previous = session.scalars(sa.select(User).where(User.break_glass, User.id != user.id)).all()
+    for other in previous:
+        other.break_glass = False
+    user.break_glass = True
+    before = [other.email for other in previous]
+    _changed(session, user, actor, "user.break_glass", None, replaces=before)
 
 
 def _keep_an_admin(session: Session, user: User, change: str) -> None:

@@ -11,6 +11,7 @@ from surveyapp.staff import (
     downloads,
     jobs,
     mail,
+    oidc,
     open_links,
     sessions,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "downloads",
     "jobs",
     "mail",
+    "oidc",
     "open_links",
     "root",
     "sessions",

@@ -10,13 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from surveyapp.database import WRITER_OPTION
 from surveyapp.extensions import db, limiter, login_manager
+from surveyapp.models import AuditEvent
 from surveyapp.rate_limits import count, spent
 from surveyapp.services.staff_sessions import (
     end_secret,
@@ -35,6 +36,7 @@ PER_ADDRESS_LIMIT = "20/minute"  # any account: slows one address trying many
 # Wrong passwords per account *and* address, in windows that grow: a guesser slows to 5 a
 # minute, then 20 an hour, then 50 a day, while the owner elsewhere signs in as usual.
 FAILED_SIGN_INS = "5/minute;20/hour;50/day"
+SIGNED_IN_BY_PROVIDER = "signed_in_by_provider"  # the cookie's mark for sign-out
 
 
 @dataclass(frozen=True)
@@ -111,41 +113,59 @@ def login() -> ResponseReturnValue:
     """Show the form; on a good password start a fresh session and go to `next`.
 
     An account and address that used up their wrong passwords are refused before the
-    password is checked, so further guesses there learn nothing.
+    password is checked, so further guesses there learn nothing. With local passwords off
+    (SURVEYAPP_LOCAL_LOGIN=off) only the break-glass admin's password counts.
     """
     form = LoginForm()
+    local_login = current_app.config["SURVEYAPP_LOCAL_LOGIN"]
     if form.validate_on_submit():
         key = _attempt_key(form.email.data or "")
         if spent(FAILED_SIGN_INS, *key):
             abort(429)
-        user = authenticate(db.session, form.email.data or "", form.password.data or "")
+        user = authenticate(
+            db.session, form.email.data or "", form.password.data or "", not local_login
+        )
         if user is not None:
             found = (user.id, user.email, user.role)
             db.session.commit()  # keeps a rehashed password
             begin_writing()
-            started = start_session(db.session, found[0], request.headers.get("User-Agent", ""))
-            db.session.commit()
-            target = safe_next(request.args.get("next"))
-            session.clear()
-            login_user(StaffUser(*found, *started))
-            session.permanent = True
-            return redirect(target)
+            if not local_login:
+                audit_break_glass(user.email)
+            open_session(found)
+            return redirect(safe_next(request.args.get("next")))
         db.session.rollback()
         count(FAILED_SIGN_INS, *key)
         flash(LOGIN_FAILED, "error")
     elif request.method == "POST":
         flash(LOGIN_FAILED, "error")
-    return render_template("staff/login.html", form=form), 200
+    return render_template("staff/login.html", form=form, local_login=local_login), 200
+
+
+def open_session(found: tuple[int, str, str]) -> None:
+    """Start a session for (id, email, role) in the open write transaction, commit it, and
+    give the browser a fresh cookie naming it (nothing from before sign-in is kept)."""
+    started = start_session(db.session, found[0], request.headers.get("User-Agent", ""))
+    db.session.commit()
+    session.clear()
+    login_user(StaffUser(*found, *started))
+    session.permanent = True
+
+
+def audit_break_glass(email: str) -> None:
+    """Local passwords are off and the break-glass admin used theirs: everyone should know."""
+    db.session.add(AuditEvent(actor=email, action="user.break_glass_sign_in", row_count=1))
 
 
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
-    """Sign out and drop everything the session held."""
+    """Sign out and drop everything the session held; after a sign-in through the identity
+    provider, go on to sign out there too (RP-initiated logout, staff/oidc.py)."""
     form = LogoutForm()
     if form.validate_on_submit() and current_user.is_authenticated:
         begin_writing()
         end_secret(db.session, current_user.secret, "signed out")
         db.session.commit()
         logout_user()
+    through_provider = session.get(SIGNED_IN_BY_PROVIDER, False)
     session.clear()
-    return redirect(url_for("staff.login"))
+    return redirect(url_for("staff.sso_logout" if through_provider else "staff.login"))

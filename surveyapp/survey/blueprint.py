@@ -16,6 +16,7 @@ STATE_TITLES = {
     "unknown": lazy_gettext("Link not found"),
     "not_open": lazy_gettext("This survey is not open yet"),
     "closed": lazy_gettext("This survey has closed"),
+    "retired": lazy_gettext("This link is no longer in use"),
     "submitted": lazy_gettext("Answers received"),
     "expired": lazy_gettext("Your saved answers have expired"),
     "nothing_asked": lazy_gettext("No questions for your role"),

@@ -44,6 +44,7 @@ MISSED_LOOKUPS = "30 per minute"  # per address; only answers that found no link
 STATE_STATUS = {
     "not_open": 403,
     "closed": 410,
+    "retired": 410,
     "expired": 410,
     "submitted": 200,
     "unknown": 404,

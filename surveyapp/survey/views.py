@@ -21,8 +21,8 @@ from surveyapp.extensions import db
 from surveyapp.i18n import LEVEL_NAMES
 from surveyapp.models import Function
 from surveyapp.rate_limits import count
+from surveyapp.services import device_drafts, open_guard, respondents, visits
 from surveyapp.services import kiosk as kiosk_device
-from surveyapp.services import open_guard, respondents, visits
 from surveyapp.services.kiosk import DEVICE_COOKIE
 from surveyapp.services.sealing import Seal
 from surveyapp.services.survey_pages import (
@@ -317,6 +317,10 @@ def open_start(code: str) -> Page:
     refused = _open_link_refusal(visit.open_link, hash_token(device), kiosk)
     if refused is not None:
         return _with_device(current_app.make_response(_state_page(refused, visit)), device)
+    if request.method == "GET" and not kiosk:  # this browser's unfinished draft, if any
+        resumed = device_drafts.resumable_token(db.session, link.id, device)
+        if resumed is not None:
+            return _with_device(redirect(url_for("survey.start", token=resumed)), device)
     locale = _use_locale(offered)
     functions = list(db.session.scalars(sa.select(Function).order_by(Function.name)))
     form = open_start_form(functions, locale)

@@ -288,19 +288,6 @@ def _render_page(
     )
 
 
-@bp.get("/s/<token>/saved")
-def saved(token: str) -> Page:
-    """After 'Save and finish later': the answers are kept; the same link resumes."""
-    visit = _visit(token)
-    if visit is None:
-        return _state_page("unknown")
-    state = visit.state()
-    if state != "ready" or visit.draft is None:
-        return _state_page(state, visit, token)
-    _use_locale(_offered(visit.campaign), visit.draft.locale)
-    return render_template("survey/saved.html", visit=visit, token=token)
-
-
 @bp.route("/o/<code>", methods=["GET", "POST"])
 def open_start(code: str) -> Page:
     """An open link's first page: privacy, function and role; `?kiosk=1` on a shared device."""

@@ -61,6 +61,7 @@ def campaign_create(
     """Create a campaign from loaded instruments."""
     from surveyapp.extensions import db
     from surveyapp.services.campaigns import CampaignSpec, create_campaign
+    from surveyapp.services.consent import creation_warnings
 
     try:
         opens_at, closes_at = iso_datetime(opens), iso_datetime(closes)
@@ -81,6 +82,8 @@ def campaign_create(
     )
     created = in_transaction(lambda: create_campaign(db.session, spec))
     click.echo(f"created campaign {created.slug} ({created.status}, {created.privacy_mode})")
+    for warning in creation_warnings(created):
+        click.echo(f"warning: {warning}", err=True)
 
 
 @campaign.command("open")

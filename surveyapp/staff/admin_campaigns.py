@@ -32,6 +32,7 @@ from surveyapp.services.campaigns import (
     settings_fixed,
     update_campaign,
 )
+from surveyapp.services.consent import creation_warnings
 from surveyapp.services.holding import scrub
 from surveyapp.services.participation import (
     LOW_PARTICIPATION,
@@ -166,11 +167,13 @@ def admin_campaign_new() -> ResponseReturnValue:
         )
         try:
             with atomic():
-                create_campaign(db.session, spec)
+                created = create_campaign(db.session, spec)
         except InputError as error:
             place_problems(form, error.problems, _fields(form), lambda problem: problem.source)
         else:
             flash(f"Campaign {spec.slug} created as a draft.", "notice")
+            for warning in creation_warnings(created):
+                flash(f"Note: {warning}.", "warning")
             return redirect(url_for("staff.admin_campaign", slug=spec.slug))
     status = 422 if form.is_submitted() else 200
     return render_template(

@@ -23,6 +23,7 @@ from surveyapp.models import Function
 from surveyapp.rate_limits import count
 from surveyapp.services import device_drafts, open_guard, respondents, visits
 from surveyapp.services import kiosk as kiosk_device
+from surveyapp.services.consent import consent_asked, literacy_questions
 from surveyapp.services.kiosk import DEVICE_COOKIE
 from surveyapp.services.sealing import Seal
 from surveyapp.services.survey_pages import (
@@ -127,8 +128,10 @@ def start(token: str) -> Page:
     person = visit.invitation.person if visit.invitation else None
     locale = _use_locale(_offered(visit.campaign), roster=person.locale if person else None)
     form = StartForm()
+    asks_consent = consent_asked(visit.campaign.privacy_mode, _pages(visit))
     if form.validate_on_submit():
-        respondents.start_personal_draft(db.session, visit, locale, bool(form.consent.data))
+        agreed = asks_consent and bool(form.consent.data)
+        respondents.start_personal_draft(db.session, visit, locale, agreed)
         db.session.commit()
         return redirect(url_for("survey.page", token=token, number=1))
     return render_template(
@@ -137,6 +140,8 @@ def start(token: str) -> Page:
         form=form,
         token=token,
         open_link=None,
+        consent=asks_consent,
+        literacy=literacy_questions(_pages(visit)),
         questions=sum(len(page.questions) for page in _pages(visit)),
         minutes=estimated_minutes(_pages(visit)),
     )
@@ -325,6 +330,8 @@ def open_start(code: str) -> Page:
         form=form,
         token=None,
         open_link=link,
+        consent=False,
+        literacy=literacy_questions(_plan(visit.campaign).pages),
         lengths=level_lengths(_plan(visit.campaign)),
         level_names=LEVEL_NAMES,
         kiosk=kiosk,

@@ -23,14 +23,11 @@ def tick_every_question(page: Page) -> None:
 
 
 def test_a_phone_resumes_by_scanning_again_and_gets_its_link_by_email(
-    mail_app,
-    run,
-    smtp_server,
-    live_server: str,
-    browser: Browser,
-    axe: Axe,  # noqa: F811
+    request, run, live_server: str, browser: Browser, axe: Axe
 ):
-    setup = make_campaign(mail_app, run, open_now=True)
+    app = request.getfixturevalue("mail_app")  # the live server's app, sending to a test server
+    server = request.getfixturevalue("smtp_server")
+    setup = make_campaign(app, run, open_now=True)
     poster = f"{live_server}/o/{setup.open_codes['OPS-N']}"
     phone = browser.new_context(viewport=PHONE, locale="es-ES")
     page = phone.new_page()
@@ -49,7 +46,7 @@ def test_a_phone_resumes_by_scanning_again_and_gets_its_link_by_email(
     expect(page.get_by_role("status")).to_contain_text("El enlace va de camino")
     axe.check(page, "the saved page after sending")
     screenshot(page, "respondent-resume-link", full_page=True)
-    (mail,) = smtp_server.received
+    (mail,) = server.received
     assert mail.recipients == [ADDRESS]
 
     page.goto("about:blank")

@@ -69,3 +69,18 @@ def test_the_database_holds_nothing_that_remakes_the_drafts_token(app, survey, b
     assert row["resume_salt"] and row["sealed_answers"]
     column = next(iter(saved_answers(app, first)))  # opened with the token, as the app does
     assert column.encode() not in row["sealed_answers"]
+
+
+def test_each_kind_of_link_promises_only_what_it_does(app, survey, browser_client):
+    en = {"Accept-Language": "en"}
+    path = f"/o/{survey.open_codes['OPS-N']}"
+    phone = browser_client.get(path, headers=en).get_data(as_text=True)
+    assert "you can pause and finish later" in phone
+    assert "scan the same code or open the same link again on this device" in phone
+    kiosk = new_client(app).get(path + "?kiosk=1", headers=en).get_data(as_text=True)
+    assert "pause" not in kiosk and "on this device" not in kiosk
+    assert "This device is shared, so nothing is kept for later" in kiosk
+    personal = new_client(app).get(survey.path(survey.people[0]), headers=en)
+    assert "come back later with the same link" in personal.get_data(as_text=True)
+    spanish = new_client(app).get(path + "?kiosk=1", headers={"Accept-Language": "es"})
+    assert "Este dispositivo es compartido" in spanish.get_data(as_text=True)

@@ -37,6 +37,7 @@ from surveyapp.database import WRITER_OPTION
 from surveyapp.mail import MailContent, RenderedMail, render_mail
 from surveyapp.models import Campaign, Invitation, OutboxMessage, Person
 from surveyapp.models.base import utcnow
+from surveyapp.services.campaign_words import name_in
 from surveyapp.services.mail import (
     MailError,
     campaign_content,
@@ -264,6 +265,7 @@ def _claim(
             contents[campaign.id, level],
             link=f"{links.url(salt)}?lang={message.locale}",
             round=reminder_round(message.kind),
+            campaign_name=name_in(campaign, message.locale),
         )
         written = _write(message, content, settings, now)  # before the claim commits
         claimed = _Claimed(message.id, message.recipient, message.attempts, written)

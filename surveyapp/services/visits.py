@@ -37,6 +37,8 @@ class CampaignRow:
 
     id: int
     name: str
+    names: dict[str, str]
+    descriptions: dict[str, str]
     privacy_mode: str
     min_group_size: int
     min_comment_group_size: int

@@ -16,6 +16,7 @@ from wtforms import (
     RadioField,
     SelectMultipleField,
     StringField,
+    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
@@ -36,6 +37,7 @@ from surveyapp.models.campaigns import (
     PRIVACY_MODES,
 )
 from surveyapp.models.org import CODE_PATTERN
+from surveyapp.services.campaign_words import parse_names_and_descriptions
 from surveyapp.services.campaigns import SLUG_PATTERN
 
 CODE_RULE = "letters, digits, . _ - (up to 40, starting with a letter or digit)"
@@ -174,6 +176,22 @@ class CampaignEditForm(FlaskForm):
     """What an admin may change: privacy and group fields are left out once it has opened."""
 
     name = _name()
+    names = TextAreaField(
+        "Name in other languages",
+        validators=[Length(max=5_000, message="5,000 characters at most.")],
+    )
+    descriptions = TextAreaField(
+        "Description shown under the welcome, per language",
+        validators=[Length(max=20_000, message="20,000 characters at most.")],
+    )
+
+    def words(self, offered: list[str]) -> dict[str, dict[str, str]]:
+        """The names and descriptions typed per language, as the campaign services take them;
+        an InputError names each bad line (as `--name-in` and `--description` problems)."""
+        names = (self.names.data or "").splitlines()
+        descriptions = (self.descriptions.data or "").splitlines()
+        return parse_names_and_descriptions(names, descriptions, offered)
+
     units = _units_field()
     mode = RadioField("Privacy mode", choices=MODE_CHOICES, validators=[Optional()])
     min_group_size = _group("Minimum group size", DEFAULT_MIN_GROUP)

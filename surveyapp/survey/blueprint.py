@@ -9,6 +9,7 @@ from flask_babel import format_date, get_locale, lazy_gettext
 from werkzeug.wrappers import Response
 
 from surveyapp.i18n import LANGUAGE_NAMES
+from surveyapp.services.campaign_words import description_in, name_in
 from surveyapp.services.transaction import begin_writing, read_without_transaction
 from surveyapp.survey.forms import error_entries
 
@@ -67,4 +68,6 @@ def respondent_context() -> dict[str, Any]:
         "titles": STATE_TITLES,
         "format_date": format_date,
         "error_entries": error_entries,
+        "campaign_name": lambda campaign: name_in(campaign, str(get_locale())),
+        "campaign_description": lambda campaign: description_in(campaign, str(get_locale())),
     }

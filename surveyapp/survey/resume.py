@@ -13,6 +13,7 @@ from flask_limiter.util import get_remote_address
 from surveyapp.extensions import db
 from surveyapp.mail import MailContent, mail_locale, mail_locales
 from surveyapp.rate_limits import count
+from surveyapp.services.campaign_words import name_in
 from surveyapp.services.mail import MailError
 from surveyapp.services.mail_sender import SmtpSettings
 from surveyapp.services.resume_mail import mail_set_up, send_resume_link
@@ -73,7 +74,7 @@ def send_link(token: str) -> Page:
     config = current_app.config
     mail_in = mail_locale(str(g.locale), list(mail_locales()))
     content = MailContent(
-        campaign_name=visit.campaign.name,
+        campaign_name=name_in(visit.campaign, mail_in),
         link=f"{config['SURVEYAPP_BASE_URL']}/s/{token}?lang={mail_in}",
         minutes=0,  # the message names no length: part of the survey is done
         confidential=visit.campaign.privacy_mode == "confidential",

@@ -1,4 +1,5 @@
-"""Open links can be retired (and a unit given a new one); phone drafts resume on the device.
+"""Open links can be retired (and a unit given a new one); phone drafts resume on the device;
+campaigns have names and descriptions per language.
 
 Revision ID: 0012
 Revises: 0010
@@ -29,9 +30,19 @@ def upgrade():
         )
     with op.batch_alter_table("drafts", schema=None) as batch_op:
         batch_op.add_column(sa.Column("resume_salt", sa.String(length=32), nullable=True))
+    with op.batch_alter_table("campaigns", schema=None) as batch_op:
+        for column in ("names", "descriptions"):
+            batch_op.add_column(sa.Column(column, sa.JSON(), nullable=True))
+    op.execute("UPDATE campaigns SET names = '{}', descriptions = '{}'")
+    with op.batch_alter_table("campaigns", schema=None) as batch_op:
+        for column in ("names", "descriptions"):
+            batch_op.alter_column(column, existing_type=sa.JSON(), nullable=False)
 
 
 def downgrade():
+    with op.batch_alter_table("campaigns", schema=None) as batch_op:
+        batch_op.drop_column("descriptions")
+        batch_op.drop_column("names")
     with op.batch_alter_table("drafts", schema=None) as batch_op:
         batch_op.drop_column("resume_salt")
     op.execute("DELETE FROM open_links WHERE retired_at IS NOT NULL")

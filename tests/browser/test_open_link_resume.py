@@ -27,11 +27,24 @@ def test_a_phone_resumes_by_scanning_again_and_gets_its_link_by_email(
 ):
     app = request.getfixturevalue("mail_app")  # the live server's app, sending to a test server
     server = request.getfixturevalue("smtp_server")
-    setup = make_campaign(app, run, open_now=True)
+    setup = make_campaign(
+        app,
+        run,
+        open_now=True,
+        names={"es": "Pulso de IA"},
+        descriptions={"es": "Cinco minutos sobre la IA en su trabajo."},
+    )
     poster = f"{live_server}/o/{setup.open_codes['OPS-N']}"
     phone = browser.new_context(viewport=PHONE, locale="es-ES")
     page = phone.new_page()
+    page.goto(poster + "?kiosk=1")  # the same poster's kiosk address, on a shared tablet
+    expect(page.locator("p.kiosk-note")).to_contain_text("Este dispositivo es compartido")
+    axe.check(page, "the kiosk's first page")
     page.goto(poster)
+    expect(page.locator("header")).to_contain_text("Pulso de IA")
+    expect(page.locator("p.description")).to_have_text("Cinco minutos sobre la IA en su trabajo.")
+    axe.check(page, "the open link's first page in Spanish")
+    screenshot(page, "respondent-open-link-start", full_page=True)
     for group in page.locator("fieldset.question").all():
         group.locator("input[type=radio]").first.check()
     page.get_by_role("button", name="Comenzar la encuesta").click()

@@ -81,3 +81,31 @@ def test_other_bad_input_is_named_and_changes_nothing(app, run):
     closed = run("openlinks", "create", "pulse", "--all-units")
     assert closed.exit_code == 1 and "is closed" in closed.stderr
     assert link_count(app) == 1
+
+
+def test_retire_stops_a_link_and_create_then_gives_the_unit_a_new_one(app, run):
+    from surveyapp.models import AuditEvent
+
+    setup = make_campaign(app, run, open_now=True)
+    old = setup.open_codes["OPS-N"]
+    unknown = run("openlinks", "retire", "pulse", "--units", "OPS-N,OPS")
+    assert unknown.exit_code == 1
+    assert "--units: 'OPS' has no live open link" in unknown.stderr
+    retired = run("openlinks", "retire", "pulse", "--units", "OPS-N")
+    assert retired.exit_code == 0, retired.output
+    assert "1 open link(s) retired: OPS-N" in retired.stdout
+    assert run("openlinks", "retire", "pulse", "--units", "OPS-N").exit_code == 1
+    made = run("openlinks", "create", "pulse", "--units", "OPS-N")
+    assert made.exit_code == 0, made.output
+    (row,) = rows_of(made.stdout)
+    assert row["url"].startswith(f"{BASE}/o/") and not row["url"].endswith(old)
+    assert link_count(app) == 2
+    with app.app_context():
+        events = db.session.execute(
+            sa.select(AuditEvent.actor, AuditEvent.action, AuditEvent.detail)
+        ).all()
+    assert [(action, detail) for _, action, detail in events] == [
+        ("openlinks.retire", {"unit": "OPS-N"}),
+        ("openlinks.create", {"units": ["OPS-N"]}),
+    ]
+    assert all(actor.startswith("cli:") for actor, _, _ in events)

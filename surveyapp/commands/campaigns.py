@@ -44,6 +44,20 @@ def campaign() -> None:
 @click.option("--opens", help="opening date or date-time (ISO 8601)")
 @click.option("--closes", help="closing date or date-time (ISO 8601)")
 @click.option("--open", "open_now", is_flag=True, help="open the campaign now")
+@click.option(
+    "--name-in",
+    "names",
+    multiple=True,
+    metavar="LOCALE=TEXT",
+    help="the name in one language, e.g. es='Pulso de IA' (repeat per language)",
+)
+@click.option(
+    "--description",
+    "descriptions",
+    multiple=True,
+    metavar="LOCALE=TEXT",
+    help="a line shown under the survey's welcome, per language (repeat per language)",
+)
 @with_appcontext
 def campaign_create(
     slug: str,
@@ -57,10 +71,19 @@ def campaign_create(
     opens: str | None,
     closes: str | None,
     open_now: bool,
+    names: tuple[str, ...],
+    descriptions: tuple[str, ...],
 ) -> None:
     """Create a campaign from loaded instruments."""
     from surveyapp.extensions import db
+    from surveyapp.services.campaign_words import parse_names_and_descriptions
     from surveyapp.services.campaigns import CampaignSpec, create_campaign
+    from surveyapp.services.consent import creation_warnings
+
+    with reported():
+        words = parse_names_and_descriptions(
+            names, descriptions, current_app.config["SURVEYAPP_LOCALES"]
+        )
 
     try:
         opens_at, closes_at = iso_datetime(opens), iso_datetime(closes)
@@ -78,9 +101,12 @@ def campaign_create(
         opens_at=opens_at,
         closes_at=closes_at,
         open_now=open_now,
+        **words,
     )
     created = in_transaction(lambda: create_campaign(db.session, spec))
     click.echo(f"created campaign {created.slug} ({created.status}, {created.privacy_mode})")
+    for warning in creation_warnings(created):
+        click.echo(f"warning: {warning}", err=True)
 
 
 @campaign.command("open")

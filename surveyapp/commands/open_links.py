@@ -42,7 +42,7 @@ def openlinks_create(
     from surveyapp.files import written_into_place
     from surveyapp.services.transaction import atomic
 
-    codes = list(dict.fromkeys(code_list(unit_codes)))
+    codes = code_list(unit_codes)
     if out_file is None:
         with reported(), atomic():
             rows, created = _create(campaign_slug, codes, all_units)
@@ -57,44 +57,51 @@ def openlinks_create(
 
 def _create(slug: str, codes: list[str], all_units: bool) -> tuple[list[tuple[str, ...]], int]:
     """The CSV rows of the units' open links, made where missing, and how many were made."""
-    import sqlalchemy as sa
-
-    from surveyapp.errors import InputError, Problem
+    from surveyapp.exports.audit import cli_actor
     from surveyapp.extensions import db
-    from surveyapp.models import OrgUnit
     from surveyapp.services.campaigns import campaign_by_slug
-    from surveyapp.services.open_links import (
-        campaign_open_links,
-        create_open_links,
-        open_link_url,
-    )
-    from surveyapp.services.org import unit_subtree_ids, units_by_code
+    from surveyapp.services.open_links import make_open_links, open_link_url
 
-    if all_units == bool(codes):
-        raise InputError([Problem("--units", "", "give either --units CODE,... or --all-units")])
     campaign = campaign_by_slug(db.session, slug)
-    if all_units:
-        surveyed = unit_subtree_ids(db.session, [unit.id for unit in campaign.units])
-        units = list(
-            db.session.scalars(
-                sa.select(OrgUnit).where(OrgUnit.id.in_(sorted(surveyed))).order_by(OrgUnit.code)
-            )
-        )
-    else:
-        units = units_by_code(db.session, codes, "--units")
-    before = len(campaign_open_links(db.session, campaign))
-    create_open_links(db.session, campaign, units)
-    links = {link.unit_id: link for link in campaign_open_links(db.session, campaign)}
+    made = make_open_links(db.session, campaign, codes, all_units, cli_actor())
     base_url = current_app.config["SURVEYAPP_BASE_URL"]
     rows = [
-        (
-            unit.code,
-            open_link_url(base_url, links[unit.id]),
-            open_link_url(base_url, links[unit.id], kiosk=True),
-        )
-        for unit in units
+        (link.unit.code, open_link_url(base_url, link), open_link_url(base_url, link, kiosk=True))
+        for link in made.links
     ]
-    return rows, len(links) - before
+    return rows, made.new
+
+
+@openlinks.command("retire")
+@click.argument("campaign_slug", metavar="CAMPAIGN")
+@click.option("--units", "unit_codes", required=True, help="unit codes, comma-separated")
+@with_appcontext
+def openlinks_retire(campaign_slug: str, unit_codes: str) -> None:
+    """Stop the units' live open links taking answers (a poster taken down, a code leaked).
+
+    Drafts begun through them cannot be finished. `openlinks create` then gives the units new
+    links with new codes.
+    """
+    from surveyapp.errors import InputError, Problem
+    from surveyapp.exports.audit import cli_actor
+    from surveyapp.extensions import db
+    from surveyapp.services.campaigns import campaign_by_slug
+    from surveyapp.services.open_links import campaign_open_links, retire_open_link
+    from surveyapp.services.transaction import atomic
+
+    codes = list(dict.fromkeys(code_list(unit_codes)))
+    with reported(), atomic():
+        campaign = campaign_by_slug(db.session, campaign_slug)
+        live = {link.unit.code: link for link in campaign_open_links(db.session, campaign)}
+        missing = [code for code in codes if code not in live]
+        if missing or not codes:
+            raise InputError(
+                [Problem("--units", "", f"{code!r} has no live open link") for code in missing]
+                or [Problem("--units", "", "give unit codes")]
+            )
+        for code in codes:
+            retire_open_link(db.session, live[code], cli_actor())
+    click.echo(f"{len(codes)} open link(s) retired: {', '.join(codes)}")
 
 
 def _csv_text(rows: list[tuple[str, ...]]) -> str:

@@ -1,4 +1,5 @@
-"""Email templates: an invitation and a reminder, each as subject, plain text and HTML, per locale.
+"""Email templates: an invitation, a reminder and a link to carry on (`resume`, sent to an
+open-link respondent who asks for it), each as subject, plain text and HTML, per locale.
 
 The templates live in `templates/<locale>/` as plain files a translator can edit; a locale
 is offered when its folder holds all of them. The HTML part is optional (a message without
@@ -18,13 +19,8 @@ from babel.dates import format_date
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 FALLBACK_LOCALE = "en"
-MAIL_KINDS = ("invitation", "reminder")
-REQUIRED_FILES = (
-    "invitation.subject.txt",
-    "invitation.txt",
-    "reminder.subject.txt",
-    "reminder.txt",
-)
+MAIL_KINDS = ("invitation", "reminder", "resume")
+REQUIRED_FILES = tuple(f"{kind}.{part}" for kind in MAIL_KINDS for part in ("subject.txt", "txt"))
 FINAL_ROUND = 3  # the last reminder says it is the last
 
 
@@ -79,8 +75,8 @@ def mail_locale(preferred: str | None, offered: list[str]) -> str:
 
 
 def template_kind(kind: str) -> str:
-    """`reminder_2` is written by the reminder templates; `invitation` by its own."""
-    return "reminder" if kind.startswith("reminder") else "invitation"
+    """`reminder_2` is written by the reminder templates; `invitation` and `resume` by their own."""
+    return "reminder" if kind.startswith("reminder") else kind
 
 
 def _variables(content: MailContent, locale: str) -> dict[str, object]:

@@ -50,7 +50,9 @@ class Campaign(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(63), unique=True)
-    name: Mapped[str] = mapped_column(sa.String(200))
+    name: Mapped[str] = mapped_column(sa.String(200))  # shown where no language has its own
+    names: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)  # locale → name
+    descriptions: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)  # locale → text
     privacy_mode: Mapped[str] = mapped_column(sa.String(20))
     min_group_size: Mapped[int] = mapped_column(default=DEFAULT_MIN_GROUP)
     min_comment_group_size: Mapped[int] = mapped_column(default=DEFAULT_MIN_COMMENT_GROUP)

@@ -29,11 +29,22 @@ class OpenLink(Base):
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("org_units.id"))
     code: Mapped[str] = mapped_column(sa.String(32), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # None: takes answers
 
     campaign: Mapped[Campaign] = relationship()
     unit: Mapped[OrgUnit] = relationship()
 
-    __table_args__ = (sa.UniqueConstraint("campaign_id", "unit_id"),)
+    # one live link per unit; retired links stay, since their drafts and posters point at them
+    __table_args__ = (
+        sa.Index(
+            "uq_open_links_live_unit",
+            "campaign_id",
+            "unit_id",
+            unique=True,
+            sqlite_where=sa.text("retired_at IS NULL"),
+            postgresql_where=sa.text("retired_at IS NULL"),
+        ),
+    )
 
 
 class Draft(Base):
@@ -58,6 +69,8 @@ class Draft(Base):
     level: Mapped[str | None] = mapped_column(sa.String(20))
     kiosk: Mapped[bool] = mapped_column(default=False)
     device_hash: Mapped[str | None] = mapped_column(sa.String(64), index=True)  # open-link device
+    # an open link's draft on a phone: its token is remade from this and the device's cookie
+    resume_salt: Mapped[str | None] = mapped_column(sa.String(32))
     locale: Mapped[str] = mapped_column(sa.String(10))
     consent: Mapped[bool] = mapped_column(default=False)
     page: Mapped[int] = mapped_column(default=0)

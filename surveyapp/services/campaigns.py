@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -50,6 +50,8 @@ class CampaignSpec:
     opens_at: datetime | None = None
     closes_at: datetime | None = None
     open_now: bool = False
+    names: dict[str, str] = field(default_factory=dict)  # locale → name (services.campaign_words)
+    descriptions: dict[str, str] = field(default_factory=dict)  # locale → description
 
 
 def _instrument_version(session: Session, reference: str) -> InstrumentVersion | None:
@@ -141,6 +143,8 @@ def create_campaign(session: Session, spec: CampaignSpec) -> Campaign:
     campaign = Campaign(
         slug=spec.slug,
         name=spec.name.strip(),
+        names=dict(spec.names),
+        descriptions=dict(spec.descriptions),
         privacy_mode=spec.mode,
         min_group_size=spec.min_group_size,
         min_comment_group_size=spec.min_comment_group_size,
@@ -286,6 +290,8 @@ class CampaignChanges:
     min_comment_group_size: int
     opens_at: datetime | None
     closes_at: datetime | None
+    names: dict[str, str] = field(default_factory=dict)
+    descriptions: dict[str, str] = field(default_factory=dict)
 
 
 def settings_fixed(campaign: Campaign) -> bool:
@@ -367,6 +373,7 @@ def update_campaign(session: Session, campaign: Campaign, changes: CampaignChang
     if problems:
         raise InputError(problems)
     campaign.name = changes.name.strip()
+    campaign.names, campaign.descriptions = dict(changes.names), dict(changes.descriptions)
     campaign.units = units
     campaign.privacy_mode = changes.mode
     campaign.min_group_size = changes.min_group_size

@@ -36,6 +36,7 @@ from surveyapp.mail import (
 from surveyapp.models import Campaign, Invitation, OutboxMessage, Person
 from surveyapp.models.base import utcnow
 from surveyapp.models.mail import MESSAGE_KINDS, MESSAGE_STATUSES
+from surveyapp.services.campaign_words import name_in
 from surveyapp.services.campaigns import issue_invitations
 from surveyapp.services.survey_pages import (
     SurveyPlan,
@@ -103,7 +104,12 @@ def _queue(session: Session, campaign: Campaign, kind: str, query: sa.Select, ac
     plan = survey_plan(session, campaign)
     offered = _offered(plan)
     content = replace(campaign_content(campaign, plan, utcnow()), round=reminder_round(kind))
-    subjects = {locale: render_subject(kind, locale, content) for locale in offered}
+    subjects = {
+        locale: render_subject(
+            kind, locale, replace(content, campaign_name=name_in(campaign, locale))
+        )
+        for locale in offered
+    }
     already = session.scalar(
         sa.select(sa.func.count())
         .select_from(OutboxMessage)
@@ -216,7 +222,12 @@ def preview_messages(session: Session, campaign: Campaign, base_url: str) -> lis
     for locale in _offered(plan):
         link = f"{base_url}/s/{PREVIEW_TOKEN}?lang={locale}"
         for kind in MESSAGE_KINDS:
-            sample = replace(content, link=link, round=reminder_round(kind))
+            sample = replace(
+                content,
+                link=link,
+                round=reminder_round(kind),
+                campaign_name=name_in(campaign, locale),
+            )
             mail = render_mail(kind, locale, sample)
             previews.append(
                 Preview(kind, locale, mail.subject, mail.text, html_fragment(kind, locale, sample))

@@ -34,9 +34,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from surveyapp.database import WRITER_OPTION
-from surveyapp.mail import MailContent, render_mail
+from surveyapp.mail import MailContent, RenderedMail, render_mail
 from surveyapp.models import Campaign, Invitation, OutboxMessage, Person
 from surveyapp.models.base import utcnow
+from surveyapp.services.campaign_words import name_in
 from surveyapp.services.mail import (
     MailError,
     campaign_content,
@@ -103,7 +104,7 @@ class _Claimed:
     message: EmailMessage
 
 
-def _connect(settings: SmtpSettings) -> smtplib.SMTP:
+def connect(settings: SmtpSettings) -> smtplib.SMTP:
     """An open, secured and signed-in SMTP session, as the settings ask."""
     context = ssl.create_default_context()
     if settings.security == "ssl":
@@ -145,25 +146,38 @@ def _permanent(error: Exception) -> bool:
 def _write(
     row: OutboxMessage, content: MailContent, settings: SmtpSettings, now: datetime
 ) -> EmailMessage:
-    """The message as it goes on the wire: plain text, and HTML as an alternative.
+    """The outbox row's message as it goes on the wire, with a stable Message-ID.
 
     Written while the claim is still open, so a template that fails to render leaves the
     row pending (and the batch stopped with the error) rather than stuck in 'sending'.
     """
-    mail = render_mail(row.kind, row.locale, content)
-    domain = settings.sender.rpartition("@")[2].strip("> ") or "surveyapp.invalid"
+    mail = replace(render_mail(row.kind, row.locale, content), subject=row.subject)
     stamp = row.created_at.strftime("%Y%m%d%H%M%S")
+    local_id = f"surveyapp.{stamp}.{row.id}.{row.kind}"
+    return compose(mail, settings, row.recipient, row.locale, local_id, now)
+
+
+def compose(
+    mail: RenderedMail,
+    settings: SmtpSettings,
+    recipient: str,
+    locale: str,
+    local_id: str,
+    now: datetime,
+) -> EmailMessage:
+    """A rendered message with its headers: plain text, and HTML as an alternative."""
+    domain = settings.sender.rpartition("@")[2].strip("> ") or "surveyapp.invalid"
     message = EmailMessage()
-    message["Subject"] = row.subject
+    message["Subject"] = mail.subject
     message["From"] = settings.sender
-    message["To"] = row.recipient
+    message["To"] = recipient
     message["Date"] = format_datetime(now)
-    message["Message-ID"] = f"<surveyapp.{stamp}.{row.id}.{row.kind}@{domain}>"
+    message["Message-ID"] = f"<{local_id}@{domain}>"
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies, please
     message.set_content(mail.text)
     if mail.html is not None:
         message.add_alternative(mail.html, subtype="html")
-    message["Content-Language"] = row.locale  # after the parts, which take Content-*
+    message["Content-Language"] = locale  # after the parts, which take Content-*
     return message
 
 
@@ -251,6 +265,7 @@ def _claim(
             contents[campaign.id, level],
             link=f"{links.url(salt)}?lang={message.locale}",
             round=reminder_round(message.kind),
+            campaign_name=name_in(campaign, message.locale),
         )
         written = _write(message, content, settings, now)  # before the claim commits
         claimed = _Claimed(message.id, message.recipient, message.attempts, written)
@@ -327,7 +342,7 @@ def send_pending(
                 if not _due(session, now):
                     break
                 try:
-                    server = _connect(settings)
+                    server = connect(settings)
                 except (smtplib.SMTPException, OSError) as error:
                     report.error = f"cannot use {settings.host}:{settings.port}: {_describe(error)}"
                     break

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from surveyapp.models import Campaign, Draft, Function, Invitation, OpenLink
 from surveyapp.models.base import utcnow
 from surveyapp.models.org import LEVELS
+from surveyapp.services.device_drafts import device_draft_token, new_resume_salt
 from surveyapp.services.holding import hold
 from surveyapp.services.kiosk import end_device_drafts
 from surveyapp.services.layout import AnswerValue, CampaignLayout
@@ -81,14 +82,16 @@ def start_open_draft(
     """Begin a draft for someone who came by an open link; the token that reaches it.
 
     `device` is the browser's device token, kept hashed on the draft so that the device's
-    submissions can be counted (services/open_guard.py); on a kiosk the unfinished drafts
-    begun on the device before end now.
+    submissions can be counted (services/open_guard.py). On a kiosk the unfinished drafts
+    begun on the device before end now, and the token is random; elsewhere the token is made
+    from the device token, so that the same browser can resume (services/device_drafts.py).
     """
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}")
     if kiosk:
         end_device_drafts(session, device)
-    token = new_token()
+    salt = None if kiosk else new_resume_salt()
+    token = new_token() if salt is None else device_draft_token(device, salt)
     session.add(
         Draft(
             campaign_id=link.campaign_id,
@@ -98,6 +101,7 @@ def start_open_draft(
             level=level,
             kiosk=kiosk,
             device_hash=hash_token(device),
+            resume_salt=salt,
             locale=locale,
         )
     )

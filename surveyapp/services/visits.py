@@ -28,7 +28,7 @@ from surveyapp.services.tokens import hash_token
 
 DRAFT_LIFETIME = timedelta(days=30)
 KIOSK_DRAFT_LIFETIME = timedelta(minutes=30)  # a shared device left mid-survey
-State = Literal["not_open", "closed", "submitted", "expired", "ready"]
+State = Literal["not_open", "closed", "retired", "submitted", "expired", "ready"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +37,8 @@ class CampaignRow:
 
     id: int
     name: str
+    names: dict[str, str]
+    descriptions: dict[str, str]
     privacy_mode: str
     min_group_size: int
     min_comment_group_size: int
@@ -74,6 +76,7 @@ class OpenLinkRow:
     id: int
     code: str
     unit_id: int
+    retired_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +122,8 @@ class Visit:
         )
         if submitted:
             return "submitted"
+        if self.open_link is not None and self.open_link.retired_at is not None:
+            return "retired"
         phase = campaign_phase(self.campaign, now)
         if phase != "open":
             return phase

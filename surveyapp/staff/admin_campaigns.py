@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from datetime import UTC, date, datetime, time
 
 import sqlalchemy as sa
@@ -21,6 +22,7 @@ from surveyapp.exports.audit import INVITATION_LINKS, INVITATIONS_ISSUED, record
 from surveyapp.extensions import db
 from surveyapp.i18n import LEVEL_NAMES
 from surveyapp.models import Campaign, Instrument, InstrumentVersion
+from surveyapp.services.campaign_words import words_lines
 from surveyapp.services.campaigns import (
     CampaignChanges,
     CampaignSpec,
@@ -32,6 +34,7 @@ from surveyapp.services.campaigns import (
     settings_fixed,
     update_campaign,
 )
+from surveyapp.services.consent import creation_warnings
 from surveyapp.services.holding import scrub
 from surveyapp.services.participation import (
     LOW_PARTICIPATION,
@@ -81,6 +84,8 @@ OPTION_FIELDS = {  # where a service's problem belongs on the form
     "--min-comment-group": "min_comment_group_size",
     "--opens": "opens",
     "--closes": "closes",
+    "--name-in": "names",
+    "--description": "descriptions",
 }
 
 
@@ -165,12 +170,15 @@ def admin_campaign_new() -> ResponseReturnValue:
             closes_at=_moment(form.closes.data),
         )
         try:
+            spec = replace(spec, **form.words(current_app.config["SURVEYAPP_LOCALES"]))
             with atomic():
-                create_campaign(db.session, spec)
+                created = create_campaign(db.session, spec)
         except InputError as error:
             place_problems(form, error.problems, _fields(form), lambda problem: problem.source)
         else:
             flash(f"Campaign {spec.slug} created as a draft.", "notice")
+            for warning in creation_warnings(created):
+                flash(f"Note: {warning}.", "warning")
             return redirect(url_for("staff.admin_campaign", slug=spec.slug))
     status = 422 if form.is_submitted() else 200
     return render_template(
@@ -220,6 +228,8 @@ def admin_campaign_edit(slug: str) -> ResponseReturnValue:
     form = CampaignEditForm(
         data={
             "name": campaign.name,
+            "names": words_lines(campaign.names),
+            "descriptions": words_lines(campaign.descriptions),
             "units": ", ".join(sorted(unit.code for unit in campaign.units)),
             "mode": campaign.privacy_mode,
             "min_group_size": campaign.min_group_size,
@@ -248,6 +258,7 @@ def admin_campaign_edit(slug: str) -> ResponseReturnValue:
             closes_at=_moment(form.closes.data, campaign.closes_at),
         )
         try:
+            changes = replace(changes, **form.words(current_app.config["SURVEYAPP_LOCALES"]))
             with atomic():
                 update_campaign(db.session, campaign, changes)
         except InputError as error:

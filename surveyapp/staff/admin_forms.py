@@ -16,6 +16,7 @@ from wtforms import (
     RadioField,
     SelectMultipleField,
     StringField,
+    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
@@ -36,6 +37,7 @@ from surveyapp.models.campaigns import (
     PRIVACY_MODES,
 )
 from surveyapp.models.org import CODE_PATTERN
+from surveyapp.services.campaign_words import parse_names_and_descriptions
 from surveyapp.services.campaigns import SLUG_PATTERN
 
 CODE_RULE = "letters, digits, . _ - (up to 40, starting with a letter or digit)"
@@ -130,6 +132,12 @@ def unit_codes(text: str | None) -> list[str]:
     return [code for code in re.split(r"[\s,]+", text or "") if code]
 
 
+def codes_or_all(units: StringField, all_units: BooleanField, everything: str) -> None:
+    """Either unit codes or the tick for all of them, as the CLI's `--units`/`--all-units`."""
+    if bool(unit_codes(units.data)) == bool(all_units.data):
+        raise ValidationError(f"Give unit codes or tick {everything} (one of the two).")
+
+
 def _units_field() -> StringField:
     """The target units typed by their codes: a checkbox per unit would make a page of
     100,000 units; the campaign service names each unknown code."""
@@ -168,6 +176,22 @@ class CampaignEditForm(FlaskForm):
     """What an admin may change: privacy and group fields are left out once it has opened."""
 
     name = _name()
+    names = TextAreaField(
+        "Name in other languages",
+        validators=[Length(max=5_000, message="5,000 characters at most.")],
+    )
+    descriptions = TextAreaField(
+        "Description shown under the welcome, per language",
+        validators=[Length(max=20_000, message="20,000 characters at most.")],
+    )
+
+    def words(self, offered: list[str]) -> dict[str, dict[str, str]]:
+        """The names and descriptions typed per language, as the campaign services take them;
+        an InputError names each bad line (as `--name-in` and `--description` problems)."""
+        names = (self.names.data or "").splitlines()
+        descriptions = (self.descriptions.data or "").splitlines()
+        return parse_names_and_descriptions(names, descriptions, offered)
+
     units = _units_field()
     mode = RadioField("Privacy mode", choices=MODE_CHOICES, validators=[Optional()])
     min_group_size = _group("Minimum group size", DEFAULT_MIN_GROUP)
@@ -203,9 +227,7 @@ class CampaignForm(CampaignEditForm):
     all_units = BooleanField("All units: the whole organisation (leave the codes empty)")
 
     def validate_units(self, field: StringField) -> None:
-        """Either the codes or the whole organisation, as the CLI's `--units`/`--all-units`."""
-        if bool(unit_codes(field.data)) == bool(self.all_units.data):
-            raise ValidationError("Give unit codes or tick all units (one of the two).")
+        codes_or_all(field, self.all_units, "all units")
 
     def validate_instruments(self, field: SelectMultipleField) -> None:
         """Two versions of one instrument would ask the same questions twice."""
@@ -231,3 +253,28 @@ class LinksForm(FlaskForm):
     """Download every personal link again, or only those of people who have not submitted."""
 
     unsubmitted = BooleanField("Only people who have not submitted (for a reminder)")
+
+
+class OpenLinksForm(FlaskForm):
+    """Open links for units typed by code, or for every unit the campaign surveys."""
+
+    units = StringField(
+        "Units' codes",
+        filters=[stripped],
+        validators=[Length(max=40_000, message="40,000 characters at most.")],
+    )
+    all_units = BooleanField(
+        "Every unit the campaign surveys, sub-units too (leave the codes empty)"
+    )
+
+    def validate_units(self, field: StringField) -> None:
+        codes_or_all(field, self.all_units, "every unit")
+
+
+class RetireForm(FlaskForm):
+    """Retiring stops a poster that may still hang on a wall, so the admin confirms it."""
+
+    confirm = BooleanField(
+        "Retire it: the link and its QR code stop taking answers, unfinished answers included",
+        validators=[DataRequired("Tick this box to retire the link.")],
+    )

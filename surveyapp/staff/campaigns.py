@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, OrgUnit, Response
+from surveyapp.services.consent import asks_literacy, per_person_results
 from surveyapp.staff.blueprint import bp
 from surveyapp.staff.dashboard import campaign_analysis, dashboard, svg_chart
 from surveyapp.staff.forms import LogoutForm
@@ -49,7 +50,15 @@ def home() -> ResponseReturnValue:
             .group_by(Response.campaign_id)
         ).all()
     )
-    rows = [{"campaign": c, "respondents": counts.get(c.id, 0)} for c in campaigns]
+    rows = [
+        {
+            "campaign": c,
+            "respondents": counts.get(c.id, 0),
+            "literacy": asks_literacy(c),
+            "per_person": per_person_results(c),
+        }
+        for c in campaigns
+    ]
     return render_template("staff/home.html", rows=rows, export_formats=EXPORT_LINKS)
 
 

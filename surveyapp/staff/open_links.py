@@ -1,20 +1,32 @@
 """A campaign's open links in the staff area: the links, their QR codes and A4 posters.
 
 A change manager sees the links of the units in their scope only; any other link, like any
-other unit, answers 404, so its code (which opens the survey) never leaks.
+other unit, answers 404, so its code (which opens the survey) never leaks. Making and retiring
+links is an admin's, as the CLI's `surveyapp openlinks` is: a link lets anyone answer for a
+unit, which is a decision about the campaign's sample rather than about one unit's follow-up.
 """
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import abort, current_app, render_template
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from surveyapp.errors import InputError, SurveyappError
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, OpenLink
-from surveyapp.services.open_links import campaign_open_links, open_link_url
+from surveyapp.services.open_links import (
+    campaign_open_links,
+    make_open_links,
+    open_link_by_code,
+    open_link_url,
+    retire_open_link,
+)
 from surveyapp.services.qr_posters import poster_of, qr_png, qr_svg, render_poster
+from surveyapp.services.survey_pages import campaign_phase
+from surveyapp.services.transaction import atomic
+from surveyapp.staff.admin_forms import OpenLinksForm, RetireForm, unit_codes
+from surveyapp.staff.admin_org import ADMIN_ROLES, writes
 from surveyapp.staff.blueprint import bp
 from surveyapp.staff.scope import (
     DASHBOARD_ROLES,
@@ -29,6 +41,11 @@ from surveyapp.staff.scope import (
 def open_links(slug: str) -> ResponseReturnValue:
     """Each open link in the user's scope: its address, its kiosk address and its downloads."""
     campaign = campaign_in_scope(db.session, current_user.id, slug)
+    return _page(campaign, OpenLinksForm(formdata=None))
+
+
+def _page(campaign: Campaign, form: OpenLinksForm, status: int = 200) -> ResponseReturnValue:
+    """The page, with the admin's form to make links as it was sent when it was refused."""
     visible = visible_unit_ids(db.session, current_user.id, campaign)
     base_url = current_app.config["SURVEYAPP_BASE_URL"]
     rows = [
@@ -40,14 +57,69 @@ def open_links(slug: str) -> ResponseReturnValue:
         for link in campaign_open_links(db.session, campaign)
         if link.unit_id in visible
     ]
-    return render_template("staff/open_links.html", campaign=campaign, rows=rows)
+    retired = [
+        link
+        for link in campaign_open_links(db.session, campaign, retired=True)
+        if link.unit_id in visible
+    ]
+    return render_template(
+        "staff/open_links.html",
+        campaign=campaign,
+        rows=rows,
+        retired=retired,
+        phase=campaign_phase(campaign),
+        form=form,
+        retire_form=RetireForm(formdata=None),
+        admin=current_user.role in ADMIN_ROLES,
+    ), status
+
+
+@bp.post("/campaigns/<slug>/open-links")
+@writes
+@role_required(*ADMIN_ROLES)
+def open_links_create(slug: str) -> ResponseReturnValue:
+    """Give the units typed (or every unit surveyed) a live open link; existing ones stay."""
+    campaign = campaign_in_scope(db.session, current_user.id, slug)
+    form = OpenLinksForm()
+    if not form.validate_on_submit():
+        return _page(campaign, form, 422)
+    codes = unit_codes(form.units.data)
+    try:
+        with atomic():
+            made = make_open_links(
+                db.session, campaign, codes, bool(form.all_units.data), current_user.email
+            )
+    except InputError as error:
+        form.units.errors = [problem.reason for problem in error.problems]
+        return _page(campaign, form, 422)
+    except SurveyappError as error:
+        flash(f"No open links made: {error}.", "error")
+        return redirect(url_for("staff.open_links", slug=slug))
+    kept = len(made.links) - made.new
+    flash(f"{made.new} open link(s) made; {kept} unit(s) already had one.", "notice")
+    return redirect(url_for("staff.open_links", slug=slug))
+
+
+@bp.post("/campaigns/<slug>/open-links/<code>/retire")
+@writes
+@role_required(*ADMIN_ROLES)
+def open_link_retire(slug: str, code: str) -> ResponseReturnValue:
+    """Stop the link taking answers, once the admin has confirmed."""
+    campaign, link = _link_in_scope(slug, code)
+    if not RetireForm().validate_on_submit():
+        flash(f"Not retired: tick the box to retire the link of {link.unit.code}.", "error")
+        return redirect(url_for("staff.open_links", slug=slug))
+    with atomic():
+        retire_open_link(db.session, link, current_user.email)
+    flash(f"The open link of {link.unit.code} is retired: it no longer takes answers.", "notice")
+    return redirect(url_for("staff.open_links", slug=campaign.slug))
 
 
 @bp.get("/campaigns/<slug>/open-links/<code>.svg")
 @role_required(*DASHBOARD_ROLES)
 def open_link_svg(slug: str, code: str) -> ResponseReturnValue:
     """The link's QR code as an SVG file."""
-    campaign, link = _link_in_scope(slug, code)
+    campaign, link = _link_in_scope(slug, code, live=True)
     svg = qr_svg(open_link_url(current_app.config["SURVEYAPP_BASE_URL"], link))
     return _attachment(svg, "image/svg+xml", f"{campaign.slug}-{link.unit.code}-qr.svg")
 
@@ -56,7 +128,7 @@ def open_link_svg(slug: str, code: str) -> ResponseReturnValue:
 @role_required(*DASHBOARD_ROLES)
 def open_link_png(slug: str, code: str) -> ResponseReturnValue:
     """The link's QR code as a PNG file."""
-    campaign, link = _link_in_scope(slug, code)
+    campaign, link = _link_in_scope(slug, code, live=True)
     png = qr_png(open_link_url(current_app.config["SURVEYAPP_BASE_URL"], link))
     return _attachment(png, "image/png", f"{campaign.slug}-{link.unit.code}-qr.png")
 
@@ -65,18 +137,19 @@ def open_link_png(slug: str, code: str) -> ResponseReturnValue:
 @role_required(*DASHBOARD_ROLES)
 def open_link_poster(slug: str, code: str) -> ResponseReturnValue:
     """The link's printable A4 poster."""
-    campaign, link = _link_in_scope(slug, code)
+    campaign, link = _link_in_scope(slug, code, live=True)
     pdf = render_poster(poster_of(db.session, link, current_app.config["SURVEYAPP_BASE_URL"]))
     return _attachment(pdf, "application/pdf", f"{campaign.slug}-{link.unit.code}-poster.pdf")
 
 
-def _link_in_scope(slug: str, code: str) -> tuple[Campaign, OpenLink]:
-    """The campaign's open link `code` if its unit is in the user's scope; 404 otherwise."""
+def _link_in_scope(slug: str, code: str, live: bool = False) -> tuple[Campaign, OpenLink]:
+    """The campaign's open link `code` if its unit is in the user's scope (and, with `live`,
+    it is not retired: no new poster for a dead link); 404 otherwise."""
     campaign = campaign_in_scope(db.session, current_user.id, slug)
-    link = db.session.scalar(
-        sa.select(OpenLink).where(OpenLink.campaign_id == campaign.id, OpenLink.code == code)
-    )
+    link = open_link_by_code(db.session, campaign, code)
     if link is None or link.unit_id not in visible_unit_ids(db.session, current_user.id, campaign):
+        abort(404)
+    if live and link.retired_at is not None:
         abort(404)
     return campaign, link
 

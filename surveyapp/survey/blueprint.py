@@ -9,6 +9,7 @@ from flask_babel import format_date, get_locale, lazy_gettext
 from werkzeug.wrappers import Response
 
 from surveyapp.i18n import LANGUAGE_NAMES
+from surveyapp.services.campaign_words import description_in, name_in
 from surveyapp.services.transaction import begin_writing, read_without_transaction
 from surveyapp.survey.forms import error_entries
 
@@ -16,6 +17,7 @@ STATE_TITLES = {
     "unknown": lazy_gettext("Link not found"),
     "not_open": lazy_gettext("This survey is not open yet"),
     "closed": lazy_gettext("This survey has closed"),
+    "retired": lazy_gettext("This link is no longer in use"),
     "submitted": lazy_gettext("Answers received"),
     "expired": lazy_gettext("Your saved answers have expired"),
     "nothing_asked": lazy_gettext("No questions for your role"),
@@ -27,8 +29,9 @@ bp = Blueprint("survey", __name__, template_folder="templates")
 
 
 # POSTs whose view checks the posted page first and then takes the write lock itself: the
-# survey's pages, where checking costs more than writing (views._as_writer).
-LATE_WRITERS = frozenset({"survey.page"})
+# survey's pages, where checking costs more than writing (views._as_writer); and the resume
+# mail, which writes nothing and must not hold the lock through an SMTP conversation.
+LATE_WRITERS = frozenset({"survey.page", "survey.send_link"})
 
 
 @bp.before_request
@@ -65,4 +68,6 @@ def respondent_context() -> dict[str, Any]:
         "titles": STATE_TITLES,
         "format_date": format_date,
         "error_entries": error_entries,
+        "campaign_name": lambda campaign: name_in(campaign, str(get_locale())),
+        "campaign_description": lambda campaign: description_in(campaign, str(get_locale())),
     }

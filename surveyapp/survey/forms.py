@@ -13,15 +13,25 @@ from weakref import WeakKeyDictionary
 from flask_babel import gettext, lazy_gettext
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from wtforms import BooleanField, Field, HiddenField, RadioField, SelectMultipleField, TextAreaField
+from wtforms import (
+    BooleanField,
+    Field,
+    HiddenField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import StopValidation, ValidationError
+from wtforms.validators import DataRequired, Length, Regexp, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from surveyapp.i18n import FUNCTION_NAMES, LEVEL_NAMES
 from surveyapp.models import LEVELS, Function
 from surveyapp.services.layout import DEFAULT_TEXT_LIMIT, DONT_KNOW, AnswerValue, Question
 from surveyapp.services.survey_pages import SurveyPage, localized
+
+EMAIL_SHAPE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"  # enough to catch a typo; the server judges the rest
 
 
 class CheckboxesField(SelectMultipleField):
@@ -268,3 +278,17 @@ def open_start_form(functions: list[Function], locale: str) -> OpenStartForm:
         for function in functions
     ]
     return form
+
+
+class ResumeMailForm(FlaskForm):
+    """An address to send an open-link draft's own link to; used once, never stored."""
+
+    email = StringField(
+        lazy_gettext("Your email address"),
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        validators=[
+            DataRequired(lazy_gettext("Please type an email address.")),
+            Length(max=254, message=lazy_gettext("Please type an email address.")),
+            Regexp(EMAIL_SHAPE, message=lazy_gettext("Please type a whole email address.")),
+        ],
+    )

@@ -21,8 +21,9 @@ from surveyapp.extensions import db
 from surveyapp.i18n import LEVEL_NAMES
 from surveyapp.models import Function
 from surveyapp.rate_limits import count
+from surveyapp.services import device_drafts, open_guard, respondents, visits
 from surveyapp.services import kiosk as kiosk_device
-from surveyapp.services import open_guard, respondents, visits
+from surveyapp.services.consent import consent_asked, literacy_questions
 from surveyapp.services.kiosk import DEVICE_COOKIE
 from surveyapp.services.sealing import Seal
 from surveyapp.services.survey_pages import (
@@ -44,6 +45,7 @@ MISSED_LOOKUPS = "30 per minute"  # per address; only answers that found no link
 STATE_STATUS = {
     "not_open": 403,
     "closed": 410,
+    "retired": 410,
     "expired": 410,
     "submitted": 200,
     "unknown": 404,
@@ -126,8 +128,10 @@ def start(token: str) -> Page:
     person = visit.invitation.person if visit.invitation else None
     locale = _use_locale(_offered(visit.campaign), roster=person.locale if person else None)
     form = StartForm()
+    asks_consent = consent_asked(visit.campaign.privacy_mode, _pages(visit))
     if form.validate_on_submit():
-        respondents.start_personal_draft(db.session, visit, locale, bool(form.consent.data))
+        agreed = asks_consent and bool(form.consent.data)
+        respondents.start_personal_draft(db.session, visit, locale, agreed)
         db.session.commit()
         return redirect(url_for("survey.page", token=token, number=1))
     return render_template(
@@ -136,6 +140,8 @@ def start(token: str) -> Page:
         form=form,
         token=token,
         open_link=None,
+        consent=asks_consent,
+        literacy=literacy_questions(_pages(visit)),
         questions=sum(len(page.questions) for page in _pages(visit)),
         minutes=estimated_minutes(_pages(visit)),
     )
@@ -287,19 +293,6 @@ def _render_page(
     )
 
 
-@bp.get("/s/<token>/saved")
-def saved(token: str) -> Page:
-    """After 'Save and finish later': the answers are kept; the same link resumes."""
-    visit = _visit(token)
-    if visit is None:
-        return _state_page("unknown")
-    state = visit.state()
-    if state != "ready" or visit.draft is None:
-        return _state_page(state, visit, token)
-    _use_locale(_offered(visit.campaign), visit.draft.locale)
-    return render_template("survey/saved.html", visit=visit, token=token)
-
-
 @bp.route("/o/<code>", methods=["GET", "POST"])
 def open_start(code: str) -> Page:
     """An open link's first page: privacy, function and role; `?kiosk=1` on a shared device."""
@@ -316,6 +309,10 @@ def open_start(code: str) -> Page:
     refused = _open_link_refusal(visit.open_link, hash_token(device), kiosk)
     if refused is not None:
         return _with_device(current_app.make_response(_state_page(refused, visit)), device)
+    if request.method == "GET" and not kiosk:  # this browser's unfinished draft, if any
+        resumed = device_drafts.resumable_token(db.session, link.id, device)
+        if resumed is not None:
+            return _with_device(redirect(url_for("survey.start", token=resumed)), device)
     locale = _use_locale(offered)
     functions = list(db.session.scalars(sa.select(Function).order_by(Function.name)))
     form = open_start_form(functions, locale)
@@ -333,6 +330,8 @@ def open_start(code: str) -> Page:
         form=form,
         token=None,
         open_link=link,
+        consent=False,
+        literacy=literacy_questions(_plan(visit.campaign).pages),
         lengths=level_lengths(_plan(visit.campaign)),
         level_names=LEVEL_NAMES,
         kiosk=kiosk,

@@ -441,3 +441,31 @@ def test_the_privacy_mode_cannot_change_while_rows_name_people(app, admin, run, 
         with pytest.raises(InputError, match=r"holds 7 row\(s\) .*\(5 invitation\(s\), 2 resp"):
             update_campaign(db.session, campaign, changes)
     assert edit(admin, name="Renamed").status_code == 302  # other changes still go through
+
+
+def box(page: str, name: str) -> str:
+    """The text in the page's text box `name`, as the browser shows it."""
+    found = re.search(rf'<textarea[^>]* name="{name}"[^>]*>(.*?)</textarea>', page, re.S)
+    assert found, name
+    return found.group(1).strip()
+
+
+def test_names_and_descriptions_per_language_are_made_shown_again_and_edited(admin):
+    bad = create(admin, names="es=Pulso\nde=Puls", descriptions="es")
+    assert bad.status_code == 422
+    html = bad.get_data(as_text=True)
+    assert error_of(html, "names") == "line 2: 'de' is not one of the app's languages (en, es)"
+    assert error_of(html, "descriptions") == "line 1: write LOCALE=TEXT, e.g. es=..., not 'es'"
+
+    made = create(admin, names="es=Pulso de IA", descriptions="en=Five minutes.")
+    assert made.status_code == 302, made.get_data(as_text=True)
+    page = admin.get(f"{PULSE}/edit").get_data(as_text=True)
+    assert (
+        box(page, "names") == "es=Pulso de IA" and box(page, "descriptions") == "en=Five minutes."
+    )
+    assert (
+        edit(admin, names="", descriptions="es=Cinco minutos.\nen=Five minutes.").status_code == 302
+    )
+    again = admin.get(f"{PULSE}/edit").get_data(as_text=True)
+    assert box(again, "descriptions") == "en=Five minutes.\nes=Cinco minutos."
+    assert box(again, "names") == ""  # the box was sent empty: no other name any more

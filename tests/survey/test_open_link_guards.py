@@ -89,8 +89,10 @@ def test_signing_in_as_staff_mid_survey_refuses_the_submission_and_keeps_the_ans
 
 def test_a_device_answers_an_open_link_once_a_day(app, survey, browser_client):
     path = f"/o/{survey.open_codes['OPS-N']}"
+    first_tab = browser_client.get(path).get_data(as_text=True)  # left on the start page
     second_tab = begin(browser_client, path, function="legal", level="frontline")
-    _answer_all(browser_client, path)
+    fields = {"function": "sales", "level": "frontline", "csrf_token": form_token(first_tab)}
+    answer_pages(browser_client, browser_client.post(path, data=fields).location)
     assert _held(app) == 1
     again = browser_client.get(path, headers=ES)
     assert again.status_code == 429
@@ -105,7 +107,11 @@ def test_a_device_answers_an_open_link_once_a_day(app, survey, browser_client):
     _answer_all(new_client(app), path)  # a colleague on their own phone
     assert _held(app) == 2
     advance(app, open_guard.LIMIT_WINDOW)
-    assert browser_client.get(path, headers=EN).status_code == 200  # a day later, again
+    resumed = browser_client.get(path, headers=EN)  # a day later: the refused draft again
+    assert resumed.status_code == 302
+    assert resumed.location.removeprefix("http://localhost") == second_tab.removesuffix("/1")
+    assert "/refused" not in _submit_last_page(browser_client, last).location
+    assert _held(app) == 3
 
 
 def test_a_forged_device_cookie_is_replaced_and_counts_like_any(app, survey, browser_client):

@@ -87,7 +87,9 @@ def test_the_order_responses_are_read_in_says_nothing_of_the_order_they_came(app
 def test_consent_is_asked_only_in_confidential_campaigns_and_stored_with_the_person(app, run):
     from tests.staff.conftest import new_client
 
-    setup = make_campaign(app, run, mode="confidential", open_now=True, slug="conf")
+    setup = make_campaign(
+        app, run, mode="confidential", instruments=("ai-literacy",), open_now=True, slug="conf"
+    )
     client = new_client(app)
     first, second = (setup.path(e) for e in setup.people[:2])
     page = client.get(first, headers=EN).get_data(as_text=True)

@@ -65,7 +65,7 @@ def fieldwork_state(meta: BriefMeta) -> str:
             else ""
         )
         return f"Fieldwork closed{on}{rate}. These figures are final."
-    return "Fieldwork has not started: no figure is final."
+    return "Fieldwork has not opened yet. These figures may change."
 
 
 def long_date(day: date) -> str:

@@ -13,9 +13,11 @@ from tests.test_cli_analyze import store_wave
 MANAGER = "manager-retail@example.org"
 SMALLEST_LABEL_PX = 12
 SLOW_PAGE_MS = 120_000  # the dashboard analyses the campaign in the request, on a shared CPU
-CHART_TEXT = """() => Array.from(document.querySelectorAll('svg.chart text')).map(
-    t => parseFloat(getComputedStyle(t).fontSize) *
-         t.ownerSVGElement.getBoundingClientRect().width / t.ownerSVGElement.viewBox.baseVal.width)"""
+CHART_TEXT = """() => Array.from(document.querySelectorAll('svg.chart text')).map(t => {
+    const svg = t.ownerSVGElement;
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    return parseFloat(getComputedStyle(t).fontSize) * scale;
+})"""
 
 
 def sign_in(page: Page, live_server: str, axe: Axe | None = None) -> None:

@@ -2,8 +2,9 @@
 
 Stores two demo waves (about 900 respondents each), analyses the second once, then times
 (a) one unit's brief, warm, against a bare WeasyPrint render of static HTML with the same
-number of pages in the same process (target: at most 1.5 times), and (b) 50 briefs rendered
-through the process pool the CLI uses, in briefs per second.
+number of pages and the same number of inline SVG charts, each with the brief's average
+number of shapes (target: at most 1.5 times), and (b) 50 briefs rendered through the process
+pool the CLI uses, in briefs per second.
 
     .venv/bin/python benchmarks/briefs.py [--respondents 900] [--batch 50] [--keep DIR]
 """
@@ -14,6 +15,7 @@ import argparse
 import io
 import itertools
 import os
+import re
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -23,6 +25,8 @@ import sqlalchemy as sa
 from common import benchmark_app, demo_campaign, timed
 
 from surveyapp import demo
+from surveyapp.briefs.meta import BriefMeta
+from surveyapp.briefs.render import brief_html
 from surveyapp.briefs.service import BriefJob, plan_briefs, render_job, write_briefs
 from surveyapp.demo_build import ALL_INSTRUMENTS
 from surveyapp.extensions import db
@@ -57,12 +61,42 @@ def store_waves(app, respondents: int) -> Campaign:
     return second
 
 
-def bare_html(pages: int) -> str:
-    """Static HTML of `pages` A4 pages (one heading, paragraphs and a table each), same font."""
+SHAPE = re.compile(r"<(?:rect|text|line)\b")
+
+
+def brief_charts(job: BriefJob) -> tuple[int, int]:
+    """How many SVG charts the job's brief draws, and their average number of shapes."""
+    html = brief_html(job.analysis, job.unit, BriefMeta.from_dict(job.meta))
+    charts = re.findall(r"<svg\b.*?</svg>", html, flags=re.S)
+    shapes = sum(len(SHAPE.findall(chart)) for chart in charts)
+    return len(charts), shapes // max(1, len(charts))
+
+
+def bare_chart(shapes: int) -> str:
+    """A plain SVG bar chart of about `shapes` shapes (a bar and a label per row)."""
+    rows = max(1, shapes // 2)
+    body = "".join(
+        f'<rect x="200" y="{i * 13}" width="{120 + i * 7 % 200}" height="11" fill="#1d3557"/>'
+        f'<text x="190" y="{i * 13 + 10}" text-anchor="end">Row {i}</text>'
+        for i in range(rows)
+    )
+    return (
+        f'<svg viewBox="0 0 600 {rows * 13}" width="600" height="{rows * 13}" '
+        f'font-size="10" style="width: 90%; height: auto">{body}</svg>'
+    )
+
+
+def bare_html(pages: int, charts: int = 0, shapes: int = 0) -> str:
+    """Static HTML of `pages` A4 pages (one heading, paragraphs and a table each), same font,
+    with `charts` SVG charts of `shapes` shapes spread over the pages."""
     rows = "".join(f"<tr><td>Row {i}</td><td>{i * 7}</td></tr>" for i in range(8))
-    page = f"<h2>Section</h2>{f'<p>{PARAGRAPH}</p>' * 3}<table>{rows}</table>"
+    page = (
+        f"<h2>Section</h2>{f'<p>{PARAGRAPH}</p>' * (3 if not charts else 1)}<table>{rows}</table>"
+    )
+    per_page = [charts // pages + (1 if i < charts % pages else 0) for i in range(pages)]
     sections = "".join(
-        f'<section style="break-before: page">{page}</section>' for _ in range(pages)
+        f'<section style="break-before: page">{page}{bare_chart(shapes) * count}</section>'
+        for count in per_page
     )
     style = "<style>@page { size: A4 } body { font-family: 'DejaVu Sans' }</style>"
     return f"<!DOCTYPE html><html lang='en'><head>{style}</head><body>{sections}</body></html>"
@@ -129,7 +163,8 @@ def main() -> None:
     with timed("first brief (cold: imports, fonts)", results):
         pdf = render_job(job)
     pages = len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
-    static = bare_html(pages)
+    charts, shapes = brief_charts(job)
+    static = bare_html(pages, charts, shapes)
     bare_pages = len(pypdf.PdfReader(io.BytesIO(HTML(string=static).write_pdf())).pages)
     same_fonts = bare_with_brief_fonts()
     brief_time = best_of(5, lambda: render_job(job))
@@ -148,13 +183,13 @@ def main() -> None:
     rows = {
         **results,
         f"one brief of {UNIT} ({pages} pages), warm": brief_time,
-        f"bare render, {bare_pages} pages, system DejaVu": bare_time,
-        f"bare render, {bare_pages} pages, the brief's fonts": bare_same_time,
+        f"bare, {bare_pages} pages, {charts} charts x {shapes} shapes, DejaVu": bare_time,
+        f"bare, {bare_pages} pages, {charts} charts, the brief's fonts": bare_same_time,
     }
     for label, seconds in rows.items():
-        print(f"{label:<45} {seconds:8.3f} s")
-    print(f"{'ratio brief / bare (system fonts)':<45} {brief_time / bare_time:8.2f} x (target 1.5)")
-    print(f"{'ratio brief / bare (same fonts)':<45} {brief_time / bare_same_time:8.2f} x")
+        print(f"{label:<52} {seconds:8.3f} s")
+    print(f"{'ratio brief / bare (system fonts)':<52} {brief_time / bare_time:8.2f} x (target 1.5)")
+    print(f"{'ratio brief / bare (same fonts)':<52} {brief_time / bare_same_time:8.2f} x")
     print(
         f"batch of {len(batch)} briefs on {min(len(batch), os.cpu_count() or 1)} workers"
         f"        {batch_time:8.3f} s = {len(batch) / batch_time:.2f} briefs/s"

@@ -55,7 +55,9 @@ def synthetic_people(rows: int) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def export(respondents: pd.DataFrame, scores: pd.DataFrame, path: Path) -> int:
     """The export as the CLI runs it, from the score frames to the CSV file."""
-    return write_csv(person_table("bench", consenting_people(respondents, scores)), path)
+    return write_csv(
+        person_table("bench", consenting_people(respondents, scores, "bench", {}, {})), path
+    )
 
 
 def main() -> None:
@@ -71,7 +73,7 @@ def main() -> None:
         export(respondents, scores, Path(tmp) / "q.csv")
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-        people = consenting_people(respondents, scores)
+        people = consenting_people(respondents, scores, "bench", {}, {})
         rows = people.astype(object).where(people.notna(), None).to_numpy().tolist()
         start = time.perf_counter()
         with (Path(tmp) / "bare.csv").open("w", newline="", encoding="utf-8") as handle:

@@ -1,6 +1,6 @@
 """HR's literacy results through the API: by unit (the export's rows) and per person.
 
-By unit, the rows are the by-unit export's (`exports.literacy.unit_table` on the campaign's
+By unit, the rows are the by-unit export's (`exports.service.unit_literacy_table` on the campaign's
 analysis document), column for column. Per person, they are the per-person export's
 (`exports.service.literacy_table`): confidential campaigns only, consenting people only,
 a page at a time, and every page read is recorded in the audit trail with its row count.
@@ -20,13 +20,12 @@ from surveyapp.api.access import campaign_for, int_parameter, require_role, unit
 from surveyapp.api.audit import PEOPLE_READ, record_read
 from surveyapp.api.blueprint import bp
 from surveyapp.api.errors import ApiError
-from surveyapp.exports.literacy import unit_table
 from surveyapp.exports.service import (
     LiteracyExport,
-    for_person_readers,
     literacy_table,
     missing_literacy,
     missing_per_person,
+    unit_literacy_table,
 )
 from surveyapp.exports.table import Cell
 from surveyapp.extensions import db
@@ -76,8 +75,7 @@ def literacy_by_unit(slug: str) -> ResponseReturnValue:
     analysis = campaign_analysis(
         db.session, campaign, current_app.config["SURVEYAPP_INSTRUMENTS_DIR"]
     )
-    names = dict(db.session.execute(sa.select(OrgUnit.code, OrgUnit.name)).all())
-    table = unit_table(for_person_readers(db.session, campaign, analysis), names)
+    table = unit_literacy_table(db.session, campaign, analysis)
     columns = [column.name for column in table.columns]
     kept = None
     if unit is not None:

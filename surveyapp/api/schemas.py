@@ -19,7 +19,15 @@ from surveyapp.exports.tracks import LEARNING_TRACKS
 
 ADKAR = ("awareness", "desire", "knowledge", "ability", "reinforcement")
 JSON_TYPES = {"text": "string", "number": "number", "integer": "integer", "coded": "string"}
-IDENTITY_COLUMNS = ("group", "unit_code", "unit_name", "suppressed", "suppression_reason")
+IDENTITY_COLUMNS = (
+    "group",
+    "unit_code",
+    "unit_name",
+    "parent_code",
+    "depth",
+    "suppressed",
+    "suppression_reason",
+)
 
 
 def ref(name: str) -> dict[str, str]:
@@ -67,6 +75,7 @@ def literacy_rows() -> dict[str, Any]:
     shown["group"] = {"type": "string", "enum": ["organisation", "unit"]}
     shown["unit_code"] = {"type": "string"}
     shown["unit_name"] = {"type": "string"}
+    shown["depth"] = {"type": "integer", "minimum": 0}
     shown["suppressed"] = {"const": 0}
     shown["suppression_reason"] = {"type": "null"}
     hidden = {

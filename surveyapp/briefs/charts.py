@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-LABEL_WIDTH = 190.0
-VALUE_WIDTH = 44.0
-ROW_HEIGHT = 22.0
-BAR_HEIGHT = 12.0
-AXIS_HEIGHT = 18.0
+LABEL_WIDTH = 250.0
+CHART_WIDTH = 600.0  # user units; pages draw charts full width, so 10-unit text stays readable
+VALUE_WIDTH = 48.0
+ROW_HEIGHT = 24.0
+BAR_HEIGHT = 14.0
+AXIS_HEIGHT = 20.0
 INK = "#1d3557"
 ACCENT = "#c8553d"
 MUTED = "#8d99ae"
@@ -52,7 +53,7 @@ def bar_chart(
     ticks: list[float],
     tick_format: str = "{:g}",
     threshold: float | None = None,
-    width: float = 500.0,
+    width: float = CHART_WIDTH,
 ) -> BarChart:
     """Rows of bars on a common axis; `threshold` draws a dashed rule (e.g. 3.0 for ADKAR)."""
     low, high = domain
@@ -112,7 +113,7 @@ def stacked_bars(
     description: str,
     rows: list[tuple[str, list[float]]],
     names: list[str],
-    width: float = 500.0,
+    width: float = CHART_WIDTH,
 ) -> StackedBars:
     """Each row's shares (summing to about 1) as consecutive segments, labelled when wide enough."""
     plot_width = width - 120.0
@@ -127,16 +128,16 @@ def stacked_bars(
                     "width": segment_width,
                     "colour": LEVEL_COLOURS[position % len(LEVEL_COLOURS)],
                     "text_colour": LEVEL_TEXT[position % len(LEVEL_TEXT)],
-                    "text": f"{share * 100:.0f}%" if segment_width >= 26 else "",
+                    "text": f"{share * 100:.0f}%" if segment_width >= 28 else "",
                 }
             )
             left += segment_width
-        laid_out.append({"label": label, "y": index * 26.0, "segments": segments})
+        laid_out.append({"label": label, "y": index * 28.0, "segments": segments})
     legend = [
-        {"x": 120.0 + i * 95.0, "colour": LEVEL_COLOURS[i % len(LEVEL_COLOURS)], "text": name}
+        {"x": 120.0 + i * 110.0, "colour": LEVEL_COLOURS[i % len(LEVEL_COLOURS)], "text": name}
         for i, name in enumerate(names)
     ]
-    return StackedBars(title, description, laid_out, legend, width, len(rows) * 26.0 + 22.0)
+    return StackedBars(title, description, laid_out, legend, width, len(rows) * 28.0 + 26.0)
 
 
 @dataclass
@@ -153,6 +154,7 @@ class Heatmap:
     cell_width: float
     row_height: float
     gap_x: float
+    label_end: float
 
 
 def _cell_colour(mean: float) -> tuple[str, str]:
@@ -170,14 +172,11 @@ def heatmap(
     description: str,
     columns: list[str],
     rows: list[tuple[str, list[float | None], str, bool]],
-    width: float = 500.0,
+    width: float = CHART_WIDTH,
 ) -> Heatmap:
-    """Rows are (construct label, mean per column or None, gap text, flagged).
-
-    Only each row's highest and lowest means are printed in their cells: they are the gap the
-    row is about, and a number in every cell makes the chart slow to read (and to render).
-    """
-    label_width, gap_width, row_height, header = 170.0, 50.0, 15.0, 58.0
+    """Rows are (construct label, mean per column or None, gap text, flagged); every shown cell
+    prints its mean, so a reader never has to guess a value from a colour."""
+    label_width, gap_width, row_height, header = 250.0, 60.0, 20.0, 84.0
     cell_width = (width - label_width - gap_width) / max(1, len(columns))
     laid_columns = [
         {"x": label_width + (i + 0.5) * cell_width, "text": name} for i, name in enumerate(columns)
@@ -185,8 +184,6 @@ def heatmap(
     laid_rows = []
     for index, (label, means, gap, flagged) in enumerate(rows):
         y = header + index * row_height
-        shown = [m for m in means if m is not None]
-        extremes = {min(shown), max(shown)} if shown else set()
         cells = []
         for position, mean in enumerate(means):
             fill, ink = _cell_colour(mean) if mean is not None else ("#ffffff", MUTED)
@@ -195,7 +192,7 @@ def heatmap(
                     "x": label_width + position * cell_width,
                     "fill": fill,
                     "ink": ink,
-                    "text": f"{mean:.1f}" if mean in extremes else "",
+                    "text": "" if mean is None else f"{mean:.1f}",
                 }
             )
         laid_rows.append({"y": y, "label": label, "cells": cells, "gap": gap, "flagged": flagged})
@@ -210,4 +207,5 @@ def heatmap(
         cell_width=cell_width,
         row_height=row_height,
         gap_x=width - gap_width + 6,
+        label_end=label_width - 6,
     )

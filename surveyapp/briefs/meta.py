@@ -19,6 +19,8 @@ class BriefMeta:
     opens: date | None = None
     closes: date | None = None
     response_rate: float | None = None
+    status: str = "closed"
+    previous_name: str | None = None
     scale_titles: dict[str, str] = field(default_factory=dict)
     function_names: dict[str, str] = field(default_factory=dict)
     author: str = "surveyapp"
@@ -42,6 +44,28 @@ def fieldwork(meta: BriefMeta) -> str:
     if meta.closes:
         return f"Fieldwork until {long_date(meta.closes)}"
     return "Fieldwork dates not set"
+
+
+def fieldwork_state(meta: BriefMeta) -> str:
+    """Whether the figures are final: open until a date, the response rate so far and a word
+    that they may change; or closed on a date."""
+    if meta.status == "open":
+        until = f" until {long_date(meta.closes)}" if meta.closes else ""
+        so_far = (
+            f"; {share_text(meta.response_rate)} of those invited have answered so far"
+            if meta.response_rate is not None
+            else ""
+        )
+        return f"Fieldwork is still open{until}{so_far}. These figures may change."
+    if meta.status == "closed":
+        on = f" on {long_date(meta.closes)}" if meta.closes else ""
+        rate = (
+            f"; {share_text(meta.response_rate)} of those invited answered"
+            if meta.response_rate is not None
+            else ""
+        )
+        return f"Fieldwork closed{on}{rate}. These figures are final."
+    return "Fieldwork has not opened yet. These figures may change."
 
 
 def long_date(day: date) -> str:

@@ -5,28 +5,94 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from surveyapp.briefs.labels import (
+    INDEX_NAMES,
+    LANGUAGE_NAMES,
+    adkar_name,
+    construct_label,
+    function_label,
+    gap_words,
+    scale_label,
+)
 from surveyapp.briefs.meta import MISSING, BriefMeta, index_text, mean_text, share_text
-from surveyapp.briefs.sections import ADKAR, Group, scale_title
+from surveyapp.briefs.sections import ADKAR, Group
+from surveyapp.briefs.themes import theme_label
 
 SUMMARY_LENGTH = 3
+FIRST_ACTIONS = 3
 ACTIONS_SHOWN = 6
 QUOTES_SHOWN = 3
 QUOTE_LENGTH = 400  # a quote is an illustration; a longer one is cut (and cannot stall layout)
 THEMES_PER_LANGUAGE = 4
-LANGUAGES = {"en": "English", "es": "Spanish"}
-WAVE_MEASURES = ("readiness_index", "literacy_index", "quiz_percent")
-INDEX_MEASURES = {
-    "readiness_index": "Readiness index",
-    "literacy_index": "AI-literacy index",
-    "quiz_percent": "Quiz, % correct",
-}
+WAVE_MEASURES = tuple(INDEX_NAMES)
 SCALE_KEY = re.compile(r"\b[a-z][a-z0-9-]*\.[a-z][a-z0-9_]*\b")
+STATISTIC = re.compile(r"\s*\((?:d|g|r|R²) = [^)]*\)")
 
 
 def plain(text: str, meta: BriefMeta) -> str:
-    """A finding's text with scale keys (`ai-concerns.workload`) replaced by their titles."""
-    return SCALE_KEY.sub(
-        lambda m: scale_title(meta, m[0]) if m[0] in meta.scale_titles else m[0], text
+    """A finding's own text with scale keys named and any statistic in brackets dropped."""
+    named = SCALE_KEY.sub(
+        lambda m: scale_label(meta, m[0]) if m[0] in meta.scale_titles else m[0], text
+    )
+    return STATISTIC.sub("", named)
+
+
+def finding_text(
+    finding: dict[str, Any], group: Group, organisation: Group, meta: BriefMeta
+) -> str:
+    """A finding as a sentence a manager can act on, from the group's own figures: names for
+    every function and scale, sizes in words, "below" only where a score is below."""
+    kind, key = finding["kind"], finding["key"]
+    found = group.get("alignment") or {}
+    if kind == "barrier" and key in (group.get("adkar") or {}):
+        return (
+            f"People are held back at {adkar_name(key)}: it scores "
+            f"{mean_text(group['adkar'][key])} of 5, and work on the later ADKAR steps will not "
+            "hold until it is cleared."
+        )
+    if kind == "alignment" and key == "function_gap":
+        flagged = [g for g in found.get("function_gaps", []) if g.get("flagged")]
+        if flagged:
+            worst = max(flagged, key=lambda g: g["d"])
+            return (
+                f"{function_label(meta, worst['high'])} and {function_label(meta, worst['low'])} "
+                f"disagree most on {scale_label(meta, worst['construct']).lower()} "
+                f"({mean_text(worst['means'][worst['high']])} against "
+                f"{mean_text(worst['means'][worst['low']])} of 5): {gap_words(worst['d'])}."
+            )
+    if kind == "alignment" and key == "leader_frontline_gap":
+        gap = found.get("leader_frontline") or {}
+        if gap.get("reportable"):
+            return (
+                f"Leaders rate readiness {index_text(gap['leader_mean'])} of 100 and frontline "
+                f"staff {index_text(gap['frontline_mean'])}: {gap_words(gap.get('d'))}."
+            )
+    if kind == "driver":
+        return _driver_text(key, group, organisation, meta) or plain(finding["text"], meta)
+    return plain(finding["text"], meta)
+
+
+def _driver_text(construct: str, group: Group, organisation: Group, meta: BriefMeta) -> str | None:
+    """A priority driver: what weighs on people's intention, its score, and the organisation's
+    score beside it ("below" only when it is below)."""
+    rows = (group.get("drivers") or {}).get("drivers", [])
+    row = next((d for d in rows if d["construct"].rpartition(".")[2] == construct), None)
+    if row is None or row.get("mean") is None:
+        return None
+    mine = mean_text(row["mean"])
+    reference = organisation.get("scales", {}).get(row["construct"], {}).get("mean")
+    theirs = mean_text(reference)
+    if reference is None or group is organisation:
+        compared = ""
+    elif round(row["mean"], 1) < round(reference, 1):
+        compared = f", below the organisation's {theirs}"
+    elif round(row["mean"], 1) > round(reference, 1):
+        compared = f", above the organisation's {theirs}"
+    else:
+        compared = ", the same as across the organisation"
+    return (
+        f"{construct_label(meta, construct)} weighs most on whether people mean to use AI "
+        f"({share_text(row['share'])} of what explains it) and scores {mine} of 5{compared}."
     )
 
 
@@ -39,44 +105,75 @@ def executive_summary(group: Group, organisation: Group, meta: BriefMeta) -> lis
     findings: dict[str, tuple[bool, float]] = {}
     for recommendation in group.get("recommendations", []):
         for finding in recommendation["findings"]:
-            text = plain(finding["text"], meta)
+            text = finding_text(finding, group, organisation, meta)
             rank = (finding["kind"] == "barrier", finding["severity"])
             findings[text] = max(findings.get(text, rank), rank)
     ordered = sorted(findings, key=lambda text: findings[text], reverse=True)
     fillers = []
-    if group.get("readiness_index") is not None:
+    if group.get("readiness_index") is not None and group is not organisation:
         fillers.append(
             f"Readiness stands at {index_text(group['readiness_index'])} of 100, against "
             f"{index_text(organisation.get('readiness_index'))} across the organisation."
         )
-    adkar = {e: v for e, v in group.get("adkar", {}).items() if v is not None}
+    adkar = {e: v for e, v in (group.get("adkar") or {}).items() if v is not None}
     if adkar and not group.get("barrier_point"):
         weakest = min(adkar, key=adkar.get)
         fillers.append(
-            f"No ADKAR element is at or below 3.0; the weakest is {weakest} "
-            f"({mean_text(adkar[weakest])} of 5), the place to reinforce first."
+            "No ADKAR step is at or below 3.0 on average; the weakest is "
+            f"{adkar_name(weakest)} ({mean_text(adkar[weakest])} of 5), the place to reinforce "
+            "first."
+        )
+    literacy = group.get("literacy") or {}
+    if literacy.get("index") is not None:
+        fillers.append(
+            f"AI literacy stands at {index_text(literacy['index'])} of 100"
+            + (
+                ""
+                if group is organisation
+                else f", against {index_text((organisation.get('literacy') or {}).get('index'))}"
+                " across the organisation"
+            )
+            + f"; {index_text(literacy.get('quiz_percent'))}% of quiz answers were right."
         )
     return (ordered + fillers)[:SUMMARY_LENGTH]
 
 
-def actions(group: Group, meta: BriefMeta) -> dict[str, Any]:
-    """The playbook's interventions in priority order, each with what triggered it."""
-    recommendations = group.get("recommendations", [])
-    shown = [
-        {
+def actions(group: Group, organisation: Group, meta: BriefMeta) -> dict[str, Any]:
+    """The playbook's interventions in priority order, each with the findings behind it.
+
+    Interventions triggered by exactly the same findings are one entry (the first leads, the
+    others are done with it), so two actions never give the same reason; the first three are
+    what to do first."""
+    merged: list[dict[str, Any]] = []
+    by_reason: dict[tuple[str, ...], dict[str, Any]] = {}
+    for r in group.get("recommendations", []):
+        triggers = tuple(
+            dict.fromkeys(finding_text(f, group, organisation, meta) for f in r["findings"])
+        )
+        step = {
             "title": r["title"]["en"],
             "action": r["action"]["en"],
             "owner": r["owner"],
             "timing": r["timing"],
-            "triggers": list(dict.fromkeys(plain(f["text"], meta) for f in r["findings"])),
         }
-        for r in recommendations[:ACTIONS_SHOWN]
-    ]
-    return {"shown": shown, "more": [r["title"]["en"] for r in recommendations[ACTIONS_SHOWN:]]}
+        if triggers in by_reason:
+            by_reason[triggers]["with"].append(step)
+            continue
+        entry = {**step, "triggers": list(triggers), "with": []}
+        by_reason[triggers] = entry
+        merged.append(entry)
+    shown = merged[:ACTIONS_SHOWN]
+    return {
+        "first": shown[:FIRST_ACTIONS],
+        "then": shown[FIRST_ACTIONS:],
+        "shown": shown,
+        "more": [entry["title"] for entry in merged[ACTIONS_SHOWN:]],
+    }
 
 
 def themes(group: Group) -> dict[str, Any]:
-    """The unit's comment themes per language and at most three quotes, unless suppressed."""
+    """The unit's comment themes per language, each named by its most telling phrase, and at
+    most three quotes, unless suppressed."""
     found = group.get("themes") or {"suppressed": True, "reason": "no comment themes"}
     if found.get("suppressed"):
         return {"suppressed": True, "reason": found.get("reason", "too few comments")}
@@ -85,9 +182,10 @@ def themes(group: Group) -> dict[str, Any]:
         top = sorted(language_themes, key=lambda t: t["share"], reverse=True)[:THEMES_PER_LANGUAGE]
         languages.append(
             {
-                "name": LANGUAGES.get(code, code),
+                "name": LANGUAGE_NAMES.get(code, code),
                 "themes": [
                     {
+                        "label": theme_label(t["terms"], t["examples"]),
                         "terms": ", ".join(t["terms"][:5]),
                         "share": share_text(t["share"]),
                         "comments": t["comments"],
@@ -107,7 +205,10 @@ def themes(group: Group) -> dict[str, Any]:
 
 
 def wave_changes(analysis: dict[str, Any], unit: str, meta: BriefMeta) -> dict[str, Any] | None:
-    """Change in the unit's key scores since the previous wave, with 95% intervals."""
+    """Change in the unit's key scores since the previous wave (named, not by its slug).
+
+    The change printed is the difference of the two figures printed, so 56 to 62 reads +6;
+    the interval behind "a real change" is in the method section."""
     waves = analysis.get("waves")
     if not waves:
         return None
@@ -118,31 +219,35 @@ def wave_changes(analysis: dict[str, Any], unit: str, meta: BriefMeta) -> dict[s
         change = changes.get(scale)
         if change is None:
             continue
-        is_index = scale in INDEX_MEASURES
+        is_index = scale in INDEX_NAMES
         number = index_text if is_index else mean_text
-        step = "{:+.0f}" if is_index else "{:+.2f}"
+        before, now = number(change["means"][0]), number(change["means"][1])
+        step = "{:+.0f}" if is_index else "{:+.1f}"
         rows.append(
             {
-                "measure": INDEX_MEASURES.get(scale) or scale_title(meta, scale),
-                "before": number(change["means"][0]),
-                "now": number(change["means"][1]),
-                "change": step.format(change["change"]),
+                "measure": scale_label(meta, scale),
+                "before": before,
+                "now": now,
+                "change": step.format(float(now) - float(before)).replace("+0.0", "0")
+                if MISSING not in (before, now)
+                else MISSING,
                 "interval": f"{step.format(change['ci95'][0])} to {step.format(change['ci95'][1])}",
                 "significant": change["significant"],
             }
         )
-    return {"previous": waves["previous"], "rows": rows}
+    return {"previous": meta.previous_name or "the previous wave", "rows": rows}
 
 
-def method(analysis: dict[str, Any], unit: str, meta: BriefMeta) -> dict[str, Any]:
-    """Respondents, reliability per scale, clustering quality and what was hidden and why."""
+def method(analysis: dict[str, Any], group: Group, unit: str, meta: BriefMeta) -> dict[str, Any]:
+    """The statistics behind the plain words: reliability per scale, how large each gap is as
+    Cohen's d, what the driver model explains, clustering quality, and what was hidden and why."""
     quality = analysis.get("quality", {})
     reliability = [
         {
-            "scale": scale_title(meta, s["scale"]),
+            "scale": scale_label(meta, s["scale"]),
             "alpha": MISSING if s.get("alpha") is None else f"{s['alpha']:.2f}",
             "n": s.get("n_complete"),
-            "flag": "below threshold" if s.get("flagged") else "",
+            "flag": "read with care" if s.get("flagged") else "",
         }
         for s in quality.get("scales", [])
     ]
@@ -157,24 +262,37 @@ def method(analysis: dict[str, Any], unit: str, meta: BriefMeta) -> dict[str, An
         for s in analysis.get("suppressed", [])
         if s["key"] == unit or s["key"].startswith(unit + "/")
     ]
+    gaps = (group.get("alignment") or {}).get("function_gaps", [])
+    leader = (group.get("alignment") or {}).get("leader_frontline") or {}
+    drivers = group.get("drivers") or {}
+
+    def two(value: float | None) -> str | None:
+        return None if value is None else f"{value:.2f}"
+
     return {
         "organisation_n": analysis.get("respondents"),
         "k": analysis["min_group_size"],
         "comment_k": analysis["min_comment_group_size"],
         "threshold": quality.get("threshold", 0.7),
         "reliability": reliability,
+        "gaps": [
+            f"{scale_label(meta, g['construct'])} d = {g['d']:.2f}"
+            for g in sorted(gaps, key=lambda g: g["d"], reverse=True)
+            if g.get("flagged")
+        ],
+        "leader_d": two(leader.get("d")) if leader.get("reportable") else None,
+        "r_squared": two(drivers.get("r_squared")),
+        "waves": [
+            f"{row['measure']} {row['interval']}"
+            for row in (wave_changes(analysis, unit, meta) or {"rows": []})["rows"]
+        ],
         "clustering": {
             "count": found.get("count"),
             "distinct": found.get("distinct"),
-            "entropy": None
-            if clustering.get("entropy") is None
-            else f"{clustering['entropy']:.2f}",
-            "avepp": None
-            if clustering.get("min_avepp") is None
-            else f"{clustering['min_avepp']:.2f}",
-            "stability": None
-            if clustering.get("stability_ari") is None
-            else f"{clustering['stability_ari']:.2f}",
+            "entropy": two(clustering.get("entropy")),
+            "avepp": two(clustering.get("min_avepp")),
+            "stability": two(clustering.get("stability_ari")),
+            "silhouette": two(clustering.get("silhouette")),
             "reason": found.get("reason"),
         },
         "hidden": hidden,

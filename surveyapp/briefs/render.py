@@ -15,7 +15,8 @@ from typing import Any
 import jinja2
 
 from surveyapp.briefs import narrative, sections
-from surveyapp.briefs.meta import BriefMeta, fieldwork, index_text, share_text
+from surveyapp.briefs.labels import adkar_name
+from surveyapp.briefs.meta import BriefMeta, fieldwork, fieldwork_state, index_text, share_text
 
 PDF_VARIANT = "pdf/ua-1"
 
@@ -66,6 +67,7 @@ def brief_html(analysis: dict[str, Any], unit: str, meta: BriefMeta) -> str:
     common = {
         "meta": meta,
         "fieldwork": fieldwork(meta),
+        "fieldwork_state": fieldwork_state(meta),
         "title": f"Change-management brief: {meta.unit_name}, {meta.campaign_name}",
     }
     if group is None or group["suppressed"]:
@@ -80,42 +82,49 @@ def brief_html(analysis: dict[str, Any], unit: str, meta: BriefMeta) -> str:
 def brief_content(
     analysis: dict[str, Any], unit: str, group: sections.Group, meta: BriefMeta
 ) -> dict[str, Any]:
-    """Everything brief.html shows for a unit the document shows."""
+    """Everything brief.html (and the dashboard) shows for a group the document shows; a
+    section the campaign's instruments do not feed is None and is left out."""
     organisation = sections.find_group(analysis, "organisation", "all")
     barrier = group.get("barrier_point")
+    measured = bool(group.get("adkar"))
     return {
         "respondents": group["n"],
         "response_rate": share_text(meta.response_rate),
         "response_rate_known": meta.response_rate is not None,
-        "readiness": index_text(group.get("readiness_index")),
-        "literacy_index": index_text((group.get("literacy") or {}).get("index")),
-        "barrier": barrier.capitalize() if barrier else "None",
+        "readiness": index_text(group.get("readiness_index")) if measured else None,
+        "literacy_index": index_text((group.get("literacy") or {}).get("index"))
+        if group.get("literacy")
+        else None,
+        "barrier": (adkar_name(barrier) if barrier else "No barrier") if measured else None,
+        "barrier_found": bool(barrier),
         "org_respondents": organisation["n"],
-        "org_readiness": index_text(organisation.get("readiness_index")),
+        "org_readiness": index_text(organisation.get("readiness_index")) if measured else None,
         "summary": narrative.executive_summary(group, organisation, meta),
         "participation": sections.participation(analysis, unit, meta),
         "adkar": sections.adkar_chart(group, organisation),
         "adkar_lead": adkar_lead(group),
+        "barrier_people": sections.barrier_people(group),
         "literacy": sections.literacy(group, organisation, meta),
         "patterns": sections.patterns(analysis, group, organisation),
         "alignment": sections.alignment(group, meta),
         "themes": narrative.themes(group),
-        "actions": narrative.actions(group, meta),
+        "actions": narrative.actions(group, organisation, meta),
         "waves": narrative.wave_changes(analysis, unit, meta),
-        "method": narrative.method(analysis, unit, meta),
+        "method": narrative.method(analysis, group, unit, meta),
     }
 
 
 def adkar_lead(group: sections.Group) -> str:
-    """One sentence on where the unit stands in the ADKAR sequence."""
+    """One sentence on where the group stands in the ADKAR sequence."""
     barrier = group.get("barrier_point")
     if barrier:
         return (
-            f"The barrier point is {barrier}: the first element in the sequence that scores 3.0 "
-            "or below. Effort on the elements after it will not hold until it is addressed."
+            f"On average people are held back at {adkar_name(barrier)}: the first step in the "
+            "sequence that scores 3.0 or below. Effort on the steps after it will not hold "
+            "until it is addressed."
         )
     return (
-        "No element scores 3.0 or below, so there is no barrier point; "
+        "On average no step scores 3.0 or below, so nothing holds the group back as a whole; "
         "the lowest bar is where reinforcement pays off first."
     )
 

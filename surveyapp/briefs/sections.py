@@ -9,12 +9,22 @@ from __future__ import annotations
 from typing import Any
 
 from surveyapp.briefs import charts
+from surveyapp.briefs.labels import (
+    LITERACY_LEVEL_NAMES,
+    adkar_name,
+    function_label,
+    gap_words,
+    level_label,
+    scale_label,
+)
 from surveyapp.briefs.meta import BriefMeta, index_text, mean_text, share_text
 
 ADKAR = ("awareness", "desire", "knowledge", "ability", "reinforcement")
-LITERACY_LEVELS = ("foundational", "developing", "proficient", "advanced")
-LEVEL_NAMES = {"frontline": "Frontline", "manager": "Managers", "senior_leader": "Senior leaders"}
+LITERACY_LEVELS = tuple(LITERACY_LEVEL_NAMES)
+NO_BARRIER = "none"
 BARRIER_THRESHOLD = 3.0
+FOCUS_ROWS = 5  # topics a brief shows when no gap between functions is worth acting on
+GAP_ORDER = ("large", "clear", "small", "hardly any", "")
 
 Group = dict[str, Any]
 
@@ -22,21 +32,6 @@ Group = dict[str, Any]
 def find_group(analysis: dict[str, Any], kind: str, key: str) -> Group | None:
     """The document's group of that kind and key, if it lists one."""
     return next((g for g in analysis["groups"] if g["kind"] == kind and g["key"] == key), None)
-
-
-def scale_title(meta: BriefMeta, key: str) -> str:
-    """A scale's title, or its construct name made readable."""
-    return meta.scale_titles.get(key) or key.rsplit(".", 1)[-1].replace("_", " ").capitalize()
-
-
-def short_label(key: str) -> str:
-    """A construct's name for a chart axis: `ai-concerns.job_security` is "Job security"."""
-    return key.rsplit(".", 1)[-1].replace("_", " ").capitalize()
-
-
-def function_name(meta: BriefMeta, code: str) -> str:
-    """A function's name, or its code made readable."""
-    return meta.function_names.get(code) or code.replace("-", " ").capitalize()
 
 
 def participation(analysis: dict[str, Any], unit: str, meta: BriefMeta) -> dict[str, list]:
@@ -56,8 +51,8 @@ def participation(analysis: dict[str, Any], unit: str, meta: BriefMeta) -> dict[
         ]
 
     return {
-        "functions": sorted(rows("unit+function", lambda c: function_name(meta, c)), key=_by_name),
-        "levels": rows("unit+level", lambda c: LEVEL_NAMES.get(c, c)),
+        "functions": sorted(rows("unit+function", lambda c: function_label(meta, c)), key=_by_name),
+        "levels": rows("unit+level", level_label),
     }
 
 
@@ -65,25 +60,28 @@ def _by_name(row: dict) -> str:
     return row["name"]
 
 
-def adkar_chart(group: Group, organisation: Group) -> charts.BarChart:
-    """The unit's ADKAR profile, the organisation as markers, the barrier point highlighted."""
+def adkar_chart(group: Group, organisation: Group) -> charts.BarChart | None:
+    """The unit's ADKAR profile, the organisation as markers, the barrier point highlighted;
+    None when the campaign does not measure readiness."""
     barrier = group.get("barrier_point")
     bars = [
         charts.Bar(
-            label=element.capitalize() + (" (barrier point)" if element == barrier else ""),
+            label=adkar_name(element) + (" (held back here)" if element == barrier else ""),
             value=group["adkar"].get(element),
             text=mean_text(group["adkar"].get(element)),
             reference=organisation["adkar"].get(element),
             highlight=element == barrier,
         )
         for element in ADKAR
-        if element in group.get("adkar", {})
+        if element in (group.get("adkar") or {})
     ]
+    if not bars:
+        return None
     profile = ", ".join(f"{b.label} {b.text}" for b in bars)
     return charts.bar_chart(
         "ADKAR profile",
-        f"Mean of each ADKAR element on a 1 to 5 scale: {profile}. "
-        f"The barrier point is the first element at or below {BARRIER_THRESHOLD:.1f}.",
+        f"Average of each ADKAR step on a 1 to 5 scale: {profile}. "
+        f"People are held back at the first step at or below {BARRIER_THRESHOLD:.1f}.",
         bars,
         (1.0, 5.0),
         [1, 2, 3, 4, 5],
@@ -91,12 +89,49 @@ def adkar_chart(group: Group, organisation: Group) -> charts.BarChart:
     )
 
 
+def barrier_people(group: Group) -> dict[str, Any] | None:
+    """Where each person is held back (their own first ADKAR step at or below 3.0), as shares
+    of the group; None when the document does not report it (readiness not measured, or fewer
+    counted people than the minimum group size)."""
+    shares = group.get("barrier_distribution")
+    if not shares:
+        return None
+    categories = [*ADKAR, NO_BARRIER]
+    bars = [
+        charts.Bar(
+            label=adkar_name(c) if c != NO_BARRIER else "Not held back",
+            value=(shares.get(c) or 0.0) * 100,
+            text=share_text(shares.get(c) or 0.0),
+            highlight=c != NO_BARRIER,
+        )
+        for c in categories
+    ]
+    top = max(ADKAR, key=lambda element: shares.get(element) or 0.0)
+    top_share = shares.get(top) or 0.0
+    lead = (
+        f"{share_text(top_share)} are held back at {adkar_name(top)}, the most common place; "
+        f"{share_text(shares.get(NO_BARRIER) or 0.0)} are not held back at any step."
+        if top_share > 0
+        else "Nobody is held back at any ADKAR step."
+    )
+    chart = charts.bar_chart(
+        "Where people are held back",
+        "Share of people whose own first ADKAR step at or below 3.0 is each step: "
+        + ", ".join(f"{b.label} {b.text}" for b in bars),
+        bars,
+        (0.0, 100.0),
+        [0, 25, 50, 75, 100],
+        tick_format="{:g}%",
+    )
+    return {"lead": lead, "chart": chart}
+
+
 def literacy(group: Group, organisation: Group, meta: BriefMeta) -> dict[str, Any] | None:
     """Level distribution, self-assessed dimensions and quiz, beside the organisation's."""
     mine, theirs = group.get("literacy"), organisation.get("literacy")
     if not mine or not mine.get("levels"):
         return None
-    names = [level.capitalize() for level in LITERACY_LEVELS]
+    names = list(LITERACY_LEVEL_NAMES.values())
     levels = charts.stacked_bars(
         "AI-literacy levels",
         "Share of respondents at each AI-literacy level: "
@@ -105,7 +140,7 @@ def literacy(group: Group, organisation: Group, meta: BriefMeta) -> dict[str, An
             for n, lv in zip(names, LITERACY_LEVELS, strict=True)
         ),
         [
-            ("This unit", [mine["levels"].get(level) or 0.0 for level in LITERACY_LEVELS]),
+            ("This group", [mine["levels"].get(level) or 0.0 for level in LITERACY_LEVELS]),
             ("Organisation", [theirs["levels"].get(level) or 0.0 for level in LITERACY_LEVELS]),
         ],
         names,
@@ -113,7 +148,7 @@ def literacy(group: Group, organisation: Group, meta: BriefMeta) -> dict[str, An
     dimension_keys = [key for key in group["scales"] if key.startswith("ai-literacy.")]
     bars = [
         charts.Bar(
-            label=short_label(key),
+            label=scale_label(meta, key),
             value=group["scales"][key]["mean"],
             text=mean_text(group["scales"][key]["mean"]),
             reference=organisation["scales"].get(key, {}).get("mean"),
@@ -138,14 +173,14 @@ def literacy(group: Group, organisation: Group, meta: BriefMeta) -> dict[str, An
     }
 
 
-def patterns(analysis: dict[str, Any], group: Group, organisation: Group) -> dict[str, Any]:
-    """Each resistance pattern's share in the unit against the organisation's."""
+def patterns(analysis: dict[str, Any], group: Group, organisation: Group) -> dict[str, Any] | None:
+    """Each resistance pattern's share in the unit against the organisation's; None when the
+    campaign's instruments hold no scale that feeds the patterns."""
     found = analysis["patterns"]
-    if found.get("suppressed") or not found.get("items"):
-        return {
-            "chart": None,
-            "note": found.get("reason") or "No resistance patterns were computed.",
-        }
+    if not found.get("items"):
+        if found.get("reason") in (None, "no scales"):
+            return None
+        return {"chart": None, "note": f"No resistance patterns: {found['reason']}."}
     bars = [
         charts.Bar(
             label=item["label"]["en"],
@@ -169,38 +204,45 @@ def patterns(analysis: dict[str, Any], group: Group, organisation: Group) -> dic
     note = (
         None
         if found.get("distinct")
-        else (
-            "The patterns are not distinct enough to rely on: "
-            + (found.get("reason") or "the clustering quality is below its thresholds")
-            + ". Read the shares as tendencies."
-        )
+        else "The patterns overlap too much to rely on: read the shares as tendencies."
     )
     return {"chart": chart, "note": note}
 
 
+def _alignment_heatmap(columns: list[str], rows: list) -> charts.Heatmap:
+    """Functions side by side on the given topics."""
+    return charts.heatmap(
+        "Alignment between functions",
+        "Average score of each function on each topic, 1 to 5; the last column says how "
+        "far apart the most distant functions are.",
+        columns,
+        rows,
+    )
+
+
 def alignment(group: Group, meta: BriefMeta) -> dict[str, Any]:
-    """The function-by-construct heatmap of the unit's shown functions and the leader gap."""
+    """The function-by-construct heatmap of the unit's shown functions and the leader gap,
+    each gap said in words (the statistic is in the method section)."""
     gaps = group.get("alignment", {}).get("function_gaps", [])
     codes = sorted({code for gap in gaps for code in gap["means"]})
     rows = [
         (
-            short_label(gap["construct"]),
+            scale_label(meta, gap["construct"]),
             [gap["means"].get(code) for code in codes],
-            f"d {gap['d']:.2f}" if gap.get("d") is not None else "",
+            gap_words(gap.get("d")).removeprefix("a ").removesuffix(" gap")
+            if gap.get("d") is not None
+            else "",
             bool(gap.get("flagged")),
         )
         for gap in gaps
     ]
-    chart = (
-        charts.heatmap(
-            "Alignment between functions",
-            "Mean score of each function of the unit on each construct, 1 to 5; the last "
-            "column gives Cohen's d between the most distant functions.",
-            [function_name(meta, code) for code in codes],
-            rows,
-        )
+    columns = [function_label(meta, code) for code in codes]
+    flagged = [row for row in rows if row[3]]
+    focus = flagged or sorted(rows, key=lambda row: GAP_ORDER.index(row[2]))[:FOCUS_ROWS]
+    chart, focused = (
+        (_alignment_heatmap(columns, rows), _alignment_heatmap(columns, focus))
         if len(codes) >= 2 and rows
-        else None
+        else (None, None)
     )
     gap = group.get("alignment", {}).get("leader_frontline") or {}
     leaders = None
@@ -219,7 +261,15 @@ def alignment(group: Group, meta: BriefMeta) -> dict[str, Any]:
                 (0.0, 100.0),
                 [0, 25, 50, 75, 100],
             ),
-            "d": f"{gap['d']:.2f}",
+            "words": gap_words(gap.get("d")),
             "flagged": gap.get("flagged"),
         }
-    return {"heatmap": chart, "leaders": leaders, "leaders_reason": gap.get("reason")}
+    measured = group.get("readiness_index") is not None
+    return {
+        "heatmap": chart,
+        "focus": focused,
+        "unfocused": len(rows) - len(focus),
+        "leaders": leaders,
+        "leaders_reason": None if leaders or not measured else "one of the two sides is hidden",
+        "measured": measured,
+    }

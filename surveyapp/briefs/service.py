@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -73,6 +73,35 @@ def _invited_per_unit(session: Session, campaign: Campaign) -> dict[str, int]:
     return counts
 
 
+def campaign_meta(
+    session: Session, campaign: Campaign, analysis: dict[str, Any], unit_name: str
+) -> BriefMeta:
+    """What every brief and dashboard of the campaign prints besides the document: names of
+    scales, functions and the wave compared with, dates and the state of the fieldwork."""
+    from surveyapp.datasets import campaign_scales
+    from surveyapp.services.layout import campaign_layout
+
+    scales, _ = campaign_scales(campaign_layout(campaign))
+    previous = (analysis.get("waves") or {}).get("previous")
+    return BriefMeta(
+        campaign=campaign.slug,
+        campaign_name=campaign.name,
+        unit_name=unit_name,
+        opens=campaign.opens_at.date() if campaign.opens_at else None,
+        closes=campaign.closes_at.date() if campaign.closes_at else None,
+        status=campaign.status,
+        previous_name=previous
+        and session.scalar(sa.select(Campaign.name).where(Campaign.slug == previous)),
+        scale_titles={s.key: s.title.get("en") or s.key for s in scales},
+        function_names=dict(session.execute(sa.select(Function.code, Function.name)).all()),
+    )
+
+
+def response_rate(respondents: int | None, invited: int | None) -> float | None:
+    """Shown respondents over invited people (open-link answers can push it past 1: capped)."""
+    return min(1.0, respondents / invited) if respondents and invited else None
+
+
 def plan_briefs(
     session: Session,
     campaign: Campaign,
@@ -80,9 +109,7 @@ def plan_briefs(
     unit: str | None = None,
 ) -> list[BriefJob]:
     """Analyse the campaign once and prepare every unit's brief (or only `unit`'s)."""
-    from surveyapp.datasets import campaign_scales
     from surveyapp.services.analysis import analyze_campaign, previous_wave
-    from surveyapp.services.layout import campaign_layout
 
     names = dict(session.execute(sa.select(OrgUnit.code, OrgUnit.name)).all())
     if unit is not None and unit not in names:
@@ -92,24 +119,13 @@ def plan_briefs(
     )
     listed = {g["key"] for g in analysis["groups"] if g["kind"] == "unit"}
     codes = [unit] if unit is not None else sorted(listed | {u.code for u in campaign.units})
-    scales, _ = campaign_scales(campaign_layout(campaign))
-    titles = {s.key: s.title.get("en") or s.key for s in scales}
-    functions = dict(session.execute(sa.select(Function.code, Function.name)).all())
+    common = campaign_meta(session, campaign, analysis, "")
     invited = _invited_per_unit(session, campaign)
     shown = {g["key"]: g["n"] for g in analysis["groups"] if g["kind"] == "unit"}
     jobs = []
     for code in codes:
-        respondents, asked = shown.get(code), invited.get(code)
-        meta = BriefMeta(
-            campaign=campaign.slug,
-            campaign_name=campaign.name,
-            unit_name=names[code],
-            opens=campaign.opens_at.date() if campaign.opens_at else None,
-            closes=campaign.closes_at.date() if campaign.closes_at else None,
-            response_rate=min(1.0, respondents / asked) if respondents and asked else None,
-            scale_titles=titles,
-            function_names=functions,
-        )
+        rate = response_rate(shown.get(code), invited.get(code))
+        meta = replace(common, unit_name=names[code], response_rate=rate)
         jobs.append(
             BriefJob(
                 code, f"{campaign.slug}-{code}.pdf", unit_slice(analysis, code), meta.to_dict()

@@ -49,15 +49,17 @@ def _dimension_label(dimension: str, what: str) -> str:
 
 QUIZ_COLUMN = Column(
     "quiz_percent",
-    "Percent of the AI-literacy quiz answered correctly (0-100)",
+    "Percent of the AI-literacy quiz answered correctly (0-100 %)",
     "number",
     measure="scale",
+    decimals=1,
 )
 INDEX_COLUMN = Column(
     "literacy_index",
     "AI-literacy index (0-100): mean of the rescaled self-assessment and the quiz percent",
     "number",
     measure="scale",
+    decimals=1,
 )
 
 UNIT_COLUMNS = [
@@ -72,13 +74,27 @@ UNIT_COLUMNS = [
     ),
     Column("unit_code", "Unit code ('all' for the organisation)", "text"),
     Column("unit_name", "Unit name", "text"),
+    Column(
+        "parent_code",
+        "Code of the unit's parent (empty for the organisation and top-level units)",
+        "text",
+        detail="A unit's figures include its sub-units: add up only rows of one depth.",
+    ),
+    Column(
+        "depth",
+        "Depth in the unit tree: 0 the organisation, 1 a top-level unit, 2 its sub-units...",
+        "integer",
+        measure="ordinal",
+    ),
     Column("respondents", "Respondents in the group", "integer", measure="scale"),
     *(
         Column(
             f"share_{level}",
-            f"Share of respondents at the '{level}' literacy level (0-1; {LEVEL_MEANINGS[level]})",
+            f"Share of respondents at the '{level}' literacy level "
+            f"(0-1, 0.25 = 25 %; {LEVEL_MEANINGS[level]})",
             "number",
             measure="scale",
+            share=True,
         )
         for level in LITERACY_LEVELS
     ),
@@ -88,11 +104,14 @@ UNIT_COLUMNS = [
     ),
     Column(
         "quiz_percent",
-        "Mean percent of the AI-literacy quiz answered correctly",
+        "Mean percent of the AI-literacy quiz answered correctly (0-100 %)",
         "number",
         measure="scale",
+        decimals=1,
     ),
-    Column("literacy_index", "Mean AI-literacy index (0-100)", "number", measure="scale"),
+    Column(
+        "literacy_index", "Mean AI-literacy index (0-100)", "number", measure="scale", decimals=1
+    ),
     Column(
         "suppressed",
         "Whether the group's figures are hidden to protect its respondents",
@@ -107,7 +126,10 @@ UNIT_COLUMNS = [
 
 PERSON_COLUMNS = [
     Column("employee_id", "Employee id from the roster", "text"),
+    Column("campaign", "Name of the campaign", "text"),
+    Column("answered_on", "Day the person submitted their answers (YYYY-MM-DD)", "text"),
     Column("unit_code", "Code of the person's unit when they answered", "text"),
+    Column("unit_name", "Name of the person's unit", "text"),
     Column("function", "Code of the person's business function", "text"),
     Column("job_level", "The person's job level", "text", JOB_LEVELS),
     *(
@@ -140,9 +162,26 @@ def _number(value: Any) -> float | None:
     return None if value is None or pd.isna(value) else round(float(value), 4)
 
 
-def _unit_row(group: Mapping[str, Any], name: str) -> tuple[Cell, ...]:
+def _depth(code: str, parents: Mapping[str, str | None]) -> int:
+    """How many units up to the top, the unit included (a top-level unit is 1)."""
+    depth, seen = 1, parents.get(code)
+    while seen is not None:
+        depth, seen = depth + 1, parents.get(seen)
+    return depth
+
+
+def _unit_row(
+    group: Mapping[str, Any], name: str, parents: Mapping[str, str | None]
+) -> tuple[Cell, ...]:
     """A group of the analysis document as a row; a hidden group keeps only its mark."""
-    identity: tuple[Cell, ...] = (group["kind"], group["key"], name)
+    top = group["kind"] == ORGANISATION
+    identity: tuple[Cell, ...] = (
+        group["kind"],
+        group["key"],
+        name,
+        None if top else parents.get(group["key"]),
+        0 if top else _depth(group["key"], parents),
+    )
     if group["suppressed"]:
         empty = (None,) * (len(UNIT_COLUMNS) - len(identity) - 2)
         return (*identity, *empty, 1, group.get("reason"))
@@ -160,24 +199,32 @@ def _unit_row(group: Mapping[str, Any], name: str) -> tuple[Cell, ...]:
     )
 
 
-def unit_table(document: Mapping[str, Any], unit_names: Mapping[str, str]) -> ExportTable:
-    """The organisation, then every unit of the analysis document, in the document's order."""
+def unit_table(
+    document: Mapping[str, Any],
+    unit_names: Mapping[str, str],
+    parents: Mapping[str, str | None],
+    campaign_name: str,
+) -> ExportTable:
+    """The organisation, then every unit of the analysis document, in the document's order,
+    each with its parent and depth (a unit's figures include its sub-units)."""
     rows = [
         _unit_row(
             group,
             ORGANISATION_NAME
             if group["kind"] == ORGANISATION
             else unit_names.get(group["key"], group["key"]),
+            parents,
         )
         for group in document["groups"]
         if group["kind"] in (ORGANISATION, UNIT)
     ]
     return ExportTable(
-        title=f"AI literacy by unit, campaign {document['campaign']}",
+        title=f"AI literacy by unit, {campaign_name}",
         columns=UNIT_COLUMNS,
         chunks=[chunk_of(rows, len(UNIT_COLUMNS))],
         notes=[
-            "Figures come from the campaign's analysis; a unit's figures include its sub-units.",
+            "Figures come from the campaign's analysis; a unit's figures include its sub-units, "
+            "so add up rows of one depth only.",
             f"Groups under {document['min_group_size']} respondents are hidden, and so are others "
             "where needed so that no hidden group can be worked out; every hidden group gives "
             "the same reason.",
@@ -185,8 +232,15 @@ def unit_table(document: Mapping[str, Any], unit_names: Mapping[str, str]) -> Ex
     )
 
 
-def consenting_people(respondents: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
-    """The consenting people's rows of the export, in PERSON_COLUMNS order, by employee id.
+def consenting_people(
+    respondents: pd.DataFrame,
+    scores: pd.DataFrame,
+    campaign_name: str,
+    unit_names: Mapping[str, str],
+    answered_on: Mapping[str, str],
+) -> pd.DataFrame:
+    """The consenting people's rows of the export, in PERSON_COLUMNS order, by employee id;
+    `answered_on` gives each response's day by response id.
 
     Everything is computed column-wise here (rounding, levels, tracks), so writing a row
     costs little more than a bare csv.writer loop at a million people.
@@ -202,9 +256,17 @@ def consenting_people(respondents: pd.DataFrame, scores: pd.DataFrame) -> pd.Dat
     )
     people = pd.concat(
         [
-            agreed[["employee_id", "unit", "function", "level"]].set_axis(
-                ["employee_id", "unit_code", "function", "job_level"], axis=1
+            agreed[["employee_id"]],
+            pd.DataFrame(
+                {
+                    "campaign": campaign_name,
+                    "answered_on": agreed.index.map(answered_on),
+                    "unit_code": agreed["unit"],
+                    "unit_name": agreed["unit"].map(unit_names),
+                },
+                index=agreed.index,
             ),
+            agreed[["function", "level"]].set_axis(["function", "job_level"], axis=1),
             dimensions.add_prefix("score_").round(4),
             own.reindex(columns=[QUIZ_PERCENT, QUIZ_DONT_KNOW, LITERACY_INDEX]).round(4),
         ],
@@ -228,10 +290,10 @@ def _person_chunks(people: pd.DataFrame) -> Iterator[ColumnChunk]:
         yield [_cells(chunk[name]) for name in chunk.columns]
 
 
-def person_table(campaign: str, people: pd.DataFrame) -> ExportTable:
+def person_table(campaign_name: str, people: pd.DataFrame) -> ExportTable:
     """Per-person literacy of the consenting people (see `consenting_people`)."""
     return ExportTable(
-        title=f"AI literacy per person, campaign {campaign}",
+        title=f"AI literacy per person, {campaign_name}",
         columns=PERSON_COLUMNS,
         chunks=_person_chunks(people),
         notes=[

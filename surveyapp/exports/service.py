@@ -16,9 +16,10 @@ from surveyapp.exports.audit import LITERACY_EXPORT, record_export
 from surveyapp.exports.literacy import consenting_people, person_table, unit_table
 from surveyapp.exports.table import ExportTable
 from surveyapp.exports.writers import FORMATS, write_file
-from surveyapp.models import Campaign, OrgUnit
+from surveyapp.models import Campaign, OrgUnit, Response
 from surveyapp.services.analysis import analyze_campaign
 from surveyapp.services.org import unit_subtree_ids
+from surveyapp.services.unit_snapshots import reporting_tree
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,14 @@ def for_person_readers(session: Session, campaign: Campaign, document: dict) -> 
     )
 
 
+def unit_literacy_table(session: Session, campaign: Campaign, document: dict) -> ExportTable:
+    """The by-unit table of the analysis as export readers may see it, with each unit's
+    name, parent and depth in the campaign's reporting tree."""
+    parents = reporting_tree(session, campaign).parents
+    shown = for_person_readers(session, campaign, document)
+    return unit_table(shown, _unit_names(session), parents, campaign.name)
+
+
 def literacy_table(
     session: Session, campaign: Campaign, instruments_dir: Path, request: LiteracyExport
 ) -> ExportTable:
@@ -98,16 +107,29 @@ def literacy_table(
     _check_campaign(campaign, request)
     if not request.per_person:
         document = analyze_campaign(session, campaign, instruments_dir, request.unit)
-        document = for_person_readers(session, campaign, document)
-        names = dict(session.execute(sa.select(OrgUnit.code, OrgUnit.name)).all())
-        return unit_table(document, names)
+        return unit_literacy_table(session, campaign, document)
     units = _unit_codes(session, request.unit) if request.unit is not None else None
     data = load_campaign_data(session, campaign)
     respondents = data.respondents
     if units is not None:
         respondents = respondents[respondents["unit"].isin(units)]
-    people = consenting_people(respondents, respondent_scores(data))
-    return person_table(campaign.slug, people)
+    days = {
+        str(response_id): day.isoformat()
+        for response_id, day in session.execute(
+            sa.select(Response.id, Response.submitted_on).where(
+                Response.campaign_id == campaign.id, Response.person_id.is_not(None)
+            )
+        )
+    }
+    people = consenting_people(
+        respondents, respondent_scores(data), campaign.name, _unit_names(session), days
+    )
+    return person_table(campaign.name, people)
+
+
+def _unit_names(session: Session) -> dict[str, str]:
+    """Every unit's name by code."""
+    return dict(session.execute(sa.select(OrgUnit.code, OrgUnit.name)).all())
 
 
 def export_literacy(

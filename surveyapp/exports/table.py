@@ -46,6 +46,28 @@ class Column:
     values: tuple[CodedValue, ...] = ()
     detail: str = ""
     measure: Literal["nominal", "ordinal", "scale"] = "nominal"
+    decimals: int = 2  # number columns: shown (Excel) and kept (SPSS) to this many places
+    share: bool = False  # a 0-1 share, shown as a percent in Excel
+
+    @property
+    def excel_format(self) -> str:
+        """How a spreadsheet shows the column: shares as percents, counts whole, text as is."""
+        if self.share:
+            return "0.0%"
+        if self.kind == "integer":
+            return "0"
+        if self.kind == "number":
+            return "0." + "0" * self.decimals if self.decimals else "0"
+        return "@"
+
+    @property
+    def spss_format(self) -> str:
+        """The SPSS print format: counts F8.0, numbers to their places, text as a string."""
+        if self.kind == "integer":
+            return "F8.0"
+        if self.kind == "number":
+            return f"F8.{4 if self.share else self.decimals}"
+        return ""
 
     def code_of(self, value: Cell) -> int | None:
         """The SPSS code of a coded column's value (None stays None)."""

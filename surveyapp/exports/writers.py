@@ -69,18 +69,51 @@ def codebook_rows(table: ExportTable) -> Iterator[tuple[Cell, ...]]:
             yield (column.name, None, None, coded.value, coded.code, coded.meaning)
 
 
+def _width(column: Column) -> float:
+    """A column wide enough for its header and its usual values."""
+    usual = 28 if column.kind in TEXT_KINDS else 10
+    return float(max(len(column.name) + 3, usual))
+
+
 def write_xlsx(table: ExportTable, path: Path) -> int:
-    """Write the table, its codebook and notes as an .xlsx workbook in write-only mode."""
+    """Write the table, its codebook and notes as an .xlsx workbook in write-only mode.
+
+    The data sheet is ready for an analyst: shares as percents, numbers to their places,
+    columns wide enough to read, the header frozen and filters on every column.
+    """
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
     data = workbook.create_sheet("literacy")
-    data.append(neutralise_cells(column.name for column in table.columns))
+    letters = [get_column_letter(i) for i in range(1, len(table.columns) + 1)]
+    for letter, column in zip(letters, table.columns, strict=True):
+        data.column_dimensions[letter].width = _width(column)
+    data.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for name in neutralise_cells(column.name for column in table.columns):
+        cell = WriteOnlyCell(data, value=name)
+        cell.font = bold
+        header.append(cell)
+    data.append(header)
+    formats = [column.excel_format for column in table.columns]
     count = 0
     for chunk in table.chunks:
         for row in zip(*_neutralised(table, chunk), strict=True):
-            data.append(row)
+            cells = []
+            for value, number_format in zip(row, formats, strict=True):
+                if value is None or number_format == "@":
+                    cells.append(value)
+                    continue
+                cell = WriteOnlyCell(data, value=value)
+                cell.number_format = number_format
+                cells.append(cell)
+            data.append(cells)
             count += 1
+    data.auto_filter.ref = f"A1:{letters[-1]}{count + 1}"
     codebook = workbook.create_sheet("codebook")
     codebook.append(neutralise_cells(CODEBOOK_HEADER))
     for row in codebook_rows(table):
@@ -137,6 +170,9 @@ def write_sav(table: ExportTable, path: Path) -> int:
             if column.kind != "text" and any(v.code is not None for v in column.values)
         },
         variable_measure={column.name: column.measure for column in table.columns},
+        variable_format={
+            column.name: column.spss_format for column in table.columns if column.spss_format
+        },
     )
     return len(frame)
 

@@ -24,7 +24,12 @@ from surveyapp.staff.scope import (
     visible_unit_ids,
 )
 
-EXPORT_LINKS = (("csv", "CSV"), ("xlsx", "XLSX"), ("sav", "SPSS"))  # format, link text
+EXPORT_LINKS = (  # format, link text, query options
+    ("xlsx", "Excel (XLSX)", {}),
+    ("csv", "CSV for Excel", {"bom": 1}),  # a byte-order mark, so Excel reads the accents
+    ("csv", "CSV", {}),
+    ("sav", "SPSS", {}),
+)
 
 
 @bp.context_processor

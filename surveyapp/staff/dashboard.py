@@ -6,6 +6,7 @@ already obey that); a hidden group contributes its name and "hidden", never a nu
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +16,10 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from surveyapp.briefs import charts, narrative, render, sections
-from surveyapp.briefs.meta import BriefMeta, mean_text
-from surveyapp.briefs.service import unit_slice
-from surveyapp.models import Campaign, Function, OrgUnit
+from surveyapp.briefs.labels import scale_label
+from surveyapp.briefs.meta import BriefMeta, fieldwork_state, mean_text
+from surveyapp.briefs.service import campaign_meta, response_rate, unit_slice
+from surveyapp.models import Campaign, OrgUnit
 from surveyapp.services.analysis import analyze_campaign, previous_wave
 from surveyapp.services.holding import waiting_count
 from surveyapp.services.jobs import cached_analysis
@@ -27,7 +29,7 @@ from surveyapp.staff.paging import paging
 
 ORGANISATION = "all"
 NAV_PAGE = 100  # units listed a page in the dashboard's navigation
-HEATMAP_MEASURES = tuple(f"adoption-readiness.{element}" for element in sections.ADKAR)
+ADKAR_MEASURES = tuple(f"adoption-readiness.{element}" for element in sections.ADKAR)
 CHART_MACROS = {"bar": "bar_chart", "stacked": "stacked", "heatmap": "heatmap"}
 
 
@@ -49,32 +51,19 @@ def svg_chart(kind: str, chart: Any, chart_id: str) -> Markup:
     return Markup(getattr(module, CHART_MACROS[kind])(chart, chart_id))
 
 
-def dashboard_meta(session: Session, campaign: Campaign, unit_name: str) -> BriefMeta:
-    """Names the sections print: scale titles, function names, the campaign's dates."""
-    from surveyapp.datasets import campaign_scales
-    from surveyapp.services.layout import campaign_layout
-
-    scales, _ = campaign_scales(campaign_layout(campaign))
-    return BriefMeta(
-        campaign=campaign.slug,
-        campaign_name=campaign.name,
-        unit_name=unit_name,
-        opens=campaign.opens_at.date() if campaign.opens_at else None,
-        closes=campaign.closes_at.date() if campaign.closes_at else None,
-        scale_titles={s.key: s.title.get("en") or s.key for s in scales},
-        function_names=dict(session.execute(sa.select(Function.code, Function.name)).all()),
-    )
+def method_html(content: dict[str, Any]) -> Markup:
+    """The brief's method section (the statistics behind the plain words), for the page."""
+    return Markup(render.environment().get_template("method.html").render(b=content))
 
 
 def drivers(group: sections.Group, meta: BriefMeta) -> dict[str, Any]:
-    """What explains adoption in the group, strongest first, priorities marked."""
+    """What weighs on the intention to use AI in the group, strongest first, priorities marked."""
     found = group.get("drivers") or {}
     return {
         "reason": found.get("reason"),
-        "r_squared": None if found.get("r_squared") is None else f"{found['r_squared']:.2f}",
         "rows": [
             {
-                "construct": sections.scale_title(meta, d["construct"]),
+                "construct": scale_label(meta, d["construct"]),
                 "share": f"{d['share'] * 100:.0f}%",
                 "mean": mean_text(d.get("mean")),
                 "priority": d["priority"],
@@ -85,10 +74,10 @@ def drivers(group: sections.Group, meta: BriefMeta) -> dict[str, Any]:
 
 
 def scale_rows(group: sections.Group, organisation: sections.Group, meta: BriefMeta) -> list:
-    """Each scale's mean beside the organisation's, with the reliability flag."""
+    """Each scale's average beside the organisation's, with a word on its reliability."""
     return [
         {
-            "scale": sections.scale_title(meta, key),
+            "scale": scale_label(meta, key),
             "mean": mean_text(value.get("mean")),
             "org": mean_text(organisation["scales"].get(key, {}).get("mean")),
             "flagged": bool(value.get("reliability_flag")),
@@ -97,26 +86,26 @@ def scale_rows(group: sections.Group, organisation: sections.Group, meta: BriefM
     ]
 
 
-def unit_heatmap(analysis: dict, codes: list[str], names: dict[str, str]) -> Any:
-    """ADKAR means of the visible units side by side; hidden units stay blank."""
-    groups = {g["key"]: g for g in analysis["groups"] if g["kind"] == "unit"}
+def unit_heatmap(analysis: dict, codes: list[str], names: dict[str, str], meta: BriefMeta) -> Any:
+    """The visible units side by side on the ADKAR steps (or, where readiness is not measured,
+    on the campaign's other scales); hidden units are left out, not drawn blank."""
+    groups = {
+        g["key"]: g for g in analysis["groups"] if g["kind"] == "unit" and not g["suppressed"]
+    }
     listed = [code for code in codes if code in groups]
     if len(listed) < 2:
         return None
+    measured = {key for code in listed for key in groups[code].get("scales", {})}
+    measures = [m for m in ADKAR_MEASURES if m in measured] or sorted(measured)
     rows = []
-    for measure in HEATMAP_MEASURES:
-        means = [
-            None
-            if groups[code]["suppressed"]
-            else groups[code].get("scales", {}).get(measure, {}).get("mean")
-            for code in listed
-        ]
+    for measure in measures:
+        means = [groups[code].get("scales", {}).get(measure, {}).get("mean") for code in listed]
         shown = [m for m in means if m is not None]
         spread = f"{max(shown) - min(shown):.1f}" if len(shown) >= 2 else ""
-        rows.append((sections.short_label(measure), means, spread, False))
+        rows.append((scale_label(meta, measure), means, spread, False))
     return charts.heatmap(
-        "Readiness across your units",
-        "Mean of each ADKAR element, 1 to 5, per unit in scope; blank cells are hidden units. "
+        "Your units side by side",
+        "Average of each measure, 1 to 5, per unit in scope. "
         "The last column is the range between units.",
         [names.get(code, code) for code in listed],
         rows,
@@ -162,17 +151,25 @@ def dashboard(
     )
     organisation = sections.find_group(analysis, "organisation", ORGANISATION)
     key = unit.code if unit is not None else ORGANISATION
-    meta = dashboard_meta(session, campaign, unit.name if unit else "Whole organisation")
     group = organisation if unit is None else sections.find_group(analysis, "unit", key)
+    invitations = invitation_counts(
+        session, campaign, visible if unit is None else unit_subtree_ids(session, [unit.id])
+    )
+    shown_n = group["n"] if group and not group["suppressed"] else None
+    meta = replace(
+        campaign_meta(session, campaign, analysis, unit.name if unit else "Whole organisation"),
+        response_rate=response_rate(shown_n, invitations.invited if invitations else None),
+    )
     page: dict[str, Any] = {
         "key": key,
         "name": meta.unit_name,
         "k": analysis["min_group_size"],
         "units": [{"code": c, "name": names[c]} for c in listed],
         "nav": shown,
-        "heatmap": unit_heatmap(analysis, [c for c in codes if c in names], names),
+        "heatmap": unit_heatmap(analysis, [c for c in codes if c in names], names, meta),
         "shown": bool(group) and not group["suppressed"] and organisation is not None,
         "waiting": waiting_count(session, campaign.id),
+        "fieldwork": fieldwork_state(meta),
     }
     if not page["shown"]:
         return page
@@ -183,10 +180,9 @@ def dashboard(
         content["participation"] = sections.participation(_as_crossings(analysis), key, meta)
     page.update(
         b=content,
-        invitations=invitation_counts(
-            session, campaign, visible if unit is None else unit_subtree_ids(session, [unit.id])
-        ),
+        invitations=invitations,
         drivers=drivers(group, meta),
         scales=scale_rows(group, organisation, meta),
+        method=method_html(content),
     )
     return page

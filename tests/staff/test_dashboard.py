@@ -44,8 +44,8 @@ def test_a_change_manager_sees_their_unit_with_comments_escaped(survey_layout, l
         "Resistance patterns",
         "Alignment gaps",
         "Comment themes",
-        "Drivers of adoption",
-        "Recommended actions",
+        "What weighs on the intention to use AI",
+        "What to do first",
         "Your units side by side",
     ):
         assert heading in html, heading

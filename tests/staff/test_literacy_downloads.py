@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+
 import pandas as pd
 import pyreadstat
 
@@ -34,3 +36,14 @@ def test_hr_downloads_per_person_files_from_the_staff_home(survey_layout, login_
         consenting = consenting or len(frame)
         assert len(frame) == consenting > 0
         assert all(int(employee[1:]) % 2 == 0 for employee in frame["employee_id"])
+
+
+def test_the_staff_home_offers_a_csv_that_excel_reads_with_its_accents(survey_layout, login_as):
+    store_small_wave(survey_layout, "conf-1", "confidential")
+    hr = login_as("hr")
+    home = hr.get("/staff/").get_data(as_text=True)
+    link = "/staff/campaigns/conf-1/exports/literacy.csv?bom=1"
+    assert f'href="{link}">CSV for Excel</a>' in home
+    with hr.get(link) as answer:
+        assert answer.status_code == 200
+        assert answer.get_data().startswith(codecs.BOM_UTF8)

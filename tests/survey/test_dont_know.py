@@ -47,7 +47,7 @@ def test_a_quiz_answered_i_dont_know_is_stored_as_such_and_scored_not_correct(
     with app.app_context():
         data = load_campaign_data(db.session, db.session.scalar(sa.select(Campaign)))
         scores = respondent_scores(data)
-        people = consenting_people(data.respondents, scores)
+        people = consenting_people(data.respondents, scores, "pulse", {}, {})
     assert scores[QUIZ_PERCENT].tolist() == [0.0]
     assert scores[QUIZ_DONT_KNOW].tolist() == [5.0]
     assert people[QUIZ_DONT_KNOW].tolist() == [5]

@@ -18,10 +18,11 @@ from surveyapp.analytics import (
     segmentation_gate,
     themes,
 )
+from surveyapp.analytics.aggregation import aggregate
 from surveyapp.analytics.frames import CampaignData
 from surveyapp.analytics.group_report import CampaignResults, finite, group_document, group_values
 from surveyapp.analytics.library import Archetype, Playbook
-from surveyapp.analytics.suppression import ORGANISATION, aggregate, plan_groups
+from surveyapp.analytics.suppression import ORGANISATION, plan_groups
 from surveyapp.analytics.waves import Wave, compare_waves
 
 

@@ -117,7 +117,12 @@ def _waves(previous: CampaignData, wave: Wave) -> dict[str, Any]:
     before = Wave(
         scoring.respondent_scores(previous),
         previous.respondents,
-        plan_groups(previous.respondents, previous.unit_parents, previous.min_group_size),
+        plan_groups(
+            previous.respondents,
+            previous.unit_parents,
+            previous.min_group_size,
+            previous.withheld,
+        ),
     )
     return {
         "previous": previous.campaign,
@@ -153,7 +158,7 @@ def analyze(
     included); `previous` adds the change since an earlier wave of the same instruments.
     """
     scores = scoring.respondent_scores(data)
-    plans = plan_groups(data.respondents, data.unit_parents, data.min_group_size)
+    plans = plan_groups(data.respondents, data.unit_parents, data.min_group_size, data.withheld)
     reliability = psychometrics.scale_reliability(data.answers, data.scales)
     aggregation = agreement.unit_aggregation(
         scores, data.respondents["unit"], [s.key for s in data.scales], data.min_group_size

@@ -23,6 +23,7 @@ from surveyapp.services.holding import waiting_count
 from surveyapp.services.jobs import cached_analysis
 from surveyapp.services.org import unit_subtree_ids
 from surveyapp.services.participation import invitation_counts
+from surveyapp.services.result_releases import release_status
 from surveyapp.staff.paging import paging
 
 ORGANISATION = "all"
@@ -32,8 +33,8 @@ CHART_MACROS = {"bar": "bar_chart", "stacked": "stacked", "heatmap": "heatmap"}
 
 
 def campaign_analysis(session: Session, campaign: Campaign, instruments_dir: Path) -> dict:
-    """The campaign's analysis document: a finished analysis job's while no response came in
-    since, else computed now (at most once per request)."""
+    """The campaign's analysis document: a finished analysis job's if it read the latest
+    result release, else computed now (at most once per request)."""
     cache = g.setdefault("staff_analyses", {})
     if campaign.id not in cache:
         previous = previous_wave(session, campaign)
@@ -173,6 +174,9 @@ def dashboard(
         "heatmap": unit_heatmap(analysis, [c for c in codes if c in names], names),
         "shown": bool(group) and not group["suppressed"] and organisation is not None,
         "waiting": waiting_count(session, campaign.id),
+        "release": narrative.release_note(
+            release_status(session, campaign).document(), analysis["min_group_size"]
+        ),
     }
     if not page["shown"]:
         return page

@@ -121,12 +121,13 @@ def release_status(session: Session, campaign: Campaign) -> ReleaseStatus:
 @dataclass(frozen=True)
 class Published:
     """One campaign's attempt at a release: its number (None: nothing released), how many
-    responses it added, and how many still wait."""
+    responses it added, how many still wait, and the campaign's k."""
 
     slug: str
     number: int | None
     added: int
     waiting: int
+    min_size: int
 
     @property
     def description(self) -> str:
@@ -137,8 +138,8 @@ class Published:
             else "no new result release"
         )
         why = (
-            f"; {self.waiting} response(s) wait: adding them now would change some group or "
-            "figure by fewer than the minimum group size"
+            f"; {self.waiting} response(s) wait: a release changes every group and figure "
+            f"by none or at least {self.min_size} people"
             if self.waiting
             else ""
         )
@@ -167,8 +168,9 @@ def publish(session: Session, campaign: Campaign, today: date | None = None) -> 
     )
     mask = data.respondents.index.isin(released)
     waiting = data.respondents[~mask]
+    k = campaign.min_group_size
     if waiting.empty:
-        return Published(campaign.slug, None, 0, 0)
+        return Published(campaign.slug, None, 0, 0, k)
     latest = latest_release(session, campaign.id)
     step = next_release(
         data.respondents[mask],
@@ -176,12 +178,12 @@ def publish(session: Session, campaign: Campaign, today: date | None = None) -> 
         waiting,
         figure_masks(data)[~mask],
         data.unit_parents,
-        campaign.min_group_size,
+        k,
         final=campaign_phase(campaign) == "closed",
     )
     added = int(np.count_nonzero(step.added))
     if not added:
-        return Published(campaign.slug, None, 0, len(waiting))
+        return Published(campaign.slug, None, 0, len(waiting), k)
     number = (latest.number if latest else 0) + 1
     session.add(
         ResultRelease(
@@ -196,7 +198,7 @@ def publish(session: Session, campaign: Campaign, today: date | None = None) -> 
             sa.update(Response).where(Response.id.in_(chunk)).values(result_release=number)
         )
     session.flush()
-    return Published(campaign.slug, number, added, len(waiting) - added)
+    return Published(campaign.slug, number, added, len(waiting) - added, k)
 
 
 def publish_waiting(session: Session, slug: str | None = None) -> list[Published]:

@@ -34,6 +34,7 @@ from surveyapp.models import Campaign, Function, OrgUnit
 from surveyapp.services.campaigns import CampaignSpec, create_campaign
 from surveyapp.services.layout import campaign_layout
 from surveyapp.services.responses import record_responses
+from surveyapp.services.result_releases import publish
 
 UNIT = "BR-NORTH"
 PARAGRAPH = ("Readiness for AI differs between teams, and the reasons differ too. " * 12).strip()
@@ -57,6 +58,7 @@ def store_waves(app, respondents: int) -> Campaign:
         wave = demo.synthesize(layout, demo.scaled_units(demo.DEMO_UNITS, respondents), seed, shift)
         submissions = demo.to_submissions(wave, layout, units, functions)
         record_responses(db.session, campaign, layout, submissions)
+        publish(db.session, campaign)  # figures read the latest result release only
     db.session.commit()
     return second
 

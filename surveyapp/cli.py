@@ -21,6 +21,7 @@ from surveyapp.commands.jobs import jobs, worker
 from surveyapp.commands.mail import mail
 from surveyapp.commands.open_links import openlinks
 from surveyapp.commands.org import roster, units
+from surveyapp.commands.results import results
 from surveyapp.commands.users import users
 from surveyapp.exports.cli import export
 
@@ -41,6 +42,7 @@ for command in (
     openlinks,
     drafts,
     responses,
+    results,
     analyze_command,
     briefs,
     export,

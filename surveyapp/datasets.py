@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from surveyapp.analytics.frames import CampaignData, QuizSpec, ScaleSpec, split_declined
 from surveyapp.models import LEVELS, Answer, Campaign, Function, Person, Response
 from surveyapp.services.layout import DECLINED, CampaignLayout, campaign_layout
+from surveyapp.services.result_releases import latest_release, withheld_groups
 from surveyapp.services.unit_snapshots import reporting_tree
 
 
@@ -59,13 +60,21 @@ def campaign_scales(layout: CampaignLayout) -> tuple[list[ScaleSpec], list[QuizS
     ]
 
 
-def load_campaign_data(session: Session, campaign: Campaign) -> CampaignData:
+def load_campaign_data(
+    session: Session, campaign: Campaign, unreleased: bool = False
+) -> CampaignData:
     """Everything the analysis of `campaign` needs, ordered by response id (not by arrival).
 
-    Responses are placed in the campaign's reporting tree: the tree frozen when it closed,
-    or the live one while it is open (services/unit_snapshots.py).
+    Only the responses of the campaign's latest result release, with the groups its audit
+    withheld (services/result_releases.py): every output reads this, so figures change only
+    from one release to the next. `unreleased` reads every stored response instead, for
+    making the next release. Responses are placed in the campaign's reporting tree: the tree
+    frozen when it closed, or the live one while it is open (services/unit_snapshots.py).
     """
     layout = campaign_layout(campaign)
+    chosen = [Response.campaign_id == campaign.id]
+    if not unreleased:
+        chosen.append(Response.result_release.is_not(None))
     columns = [question.column for question in layout.vector_questions]
     tree = reporting_tree(session, campaign)
     rows = session.execute(
@@ -81,7 +90,7 @@ def load_campaign_data(session: Session, campaign: Campaign) -> CampaignData:
         )
         .join(Function, Response.function_id == Function.id)
         .outerjoin(Person, Response.person_id == Person.id)
-        .where(Response.campaign_id == campaign.id)
+        .where(*chosen)
         .order_by(Response.id)
     ).all()
     index = pd.Index([str(row[0]) for row in rows], name="response_id")
@@ -102,7 +111,7 @@ def load_campaign_data(session: Session, campaign: Campaign) -> CampaignData:
     comment_rows = session.execute(
         sa.select(Answer.response_id, Answer.item_id, Response.locale, Answer.text)
         .join(Response)
-        .where(Response.campaign_id == campaign.id, Answer.item_id.in_(list(text_columns)))
+        .where(*chosen, Answer.item_id.in_(list(text_columns)))
         .order_by(Answer.response_id, Answer.item_id)
     ).all()
     comments = pd.DataFrame(
@@ -125,4 +134,7 @@ def load_campaign_data(session: Session, campaign: Campaign) -> CampaignData:
         min_comment_group_size=campaign.min_comment_group_size,
         item_levels=item_levels(layout),
         declined=declined,
+        withheld=frozenset()
+        if unreleased
+        else withheld_groups(latest_release(session, campaign.id)),
     )

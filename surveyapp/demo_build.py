@@ -35,6 +35,7 @@ from surveyapp.services.layout import campaign_layout
 from surveyapp.services.open_links import create_open_links
 from surveyapp.services.org import import_roster, import_units
 from surveyapp.services.responses import record_responses
+from surveyapp.services.result_releases import publish_waiting
 from surveyapp.services.tokens import PersonalLinks
 from surveyapp.services.users import create_user
 
@@ -247,6 +248,7 @@ def build_demo(
     respondent_links = _respondent_links(session, campaigns[-1], links)
     progress("briefs")
     session.flush()
+    publish_waiting(session)
     briefs = build_briefs(session, campaigns[-1], instruments_dir, briefs_dir)
     return DemoSummary(
         campaigns=[c.slug for c in campaigns] + ["literacy-check"],

@@ -12,6 +12,7 @@ from surveyapp.extensions import db
 from surveyapp.models import Campaign, Function, OrgUnit
 from surveyapp.services.campaigns import CampaignSpec, create_campaign
 from surveyapp.services.responses import record_responses
+from surveyapp.services.result_releases import publish
 
 RESPONDENTS = sum(unit.size for unit in demo.scaled_units(demo.DEMO_UNITS, 900))
 
@@ -28,6 +29,7 @@ def store_wave(layout, slug: str, seed: int, shift: float = 0.0) -> None:
     record_responses(
         db.session, campaign, layout, demo.to_submissions(wave, layout, units, functions)
     )
+    publish(db.session, campaign)
     db.session.commit()
 
 

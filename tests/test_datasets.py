@@ -14,6 +14,7 @@ from surveyapp.models import Answer, Function, OrgUnit, Response
 from surveyapp.services.campaigns import CampaignSpec, campaign_by_slug, create_campaign
 from surveyapp.services.layout import campaign_layout
 from surveyapp.services.responses import record_responses
+from surveyapp.services.result_releases import publish
 from tests.conftest import REPO_DIR
 
 UNITS = [
@@ -41,6 +42,7 @@ def stored_wave(app, run):
         record_responses(
             db.session, campaign, layout, demo.to_submissions(wave, layout, units, functions)
         )
+        publish(db.session, campaign)
         db.session.commit()
         yield wave, layout
 

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,51 @@ def test_migrations_downgrade_to_nothing_and_back(blank_database_url):
     for args in (("upgrade",), ("downgrade", "base"), ("upgrade",)):
         result = surveyapp_command(blank_database_url, "db", *args)
         assert result.returncode == 0, result.stderr
+
+
+def test_responses_stored_before_result_releases_become_release_one(blank_database_url):
+    """Migration 0011: what a campaign's figures showed until then is its release 1."""
+    assert surveyapp_command(blank_database_url, "db", "upgrade", "0010").returncode == 0
+    units = sa.table("org_units", sa.column("id"), sa.column("code"), sa.column("name"))
+    campaigns = sa.table(
+        "campaigns",
+        *(sa.column(c) for c in ("id", "slug", "name", "privacy_mode", "status")),
+        *(sa.column(c) for c in ("min_group_size", "min_comment_group_size")),
+        sa.column("created_at", sa.DateTime()),
+    )
+    responses = sa.table(
+        "responses",
+        sa.column("id", sa.Uuid()),
+        *(sa.column(c) for c in ("campaign_id", "unit_id", "function_id", "level", "locale")),
+        sa.column("consent", sa.Boolean()),
+        sa.column("submitted_on", sa.Date()),
+        sa.column("answer_vector", sa.LargeBinary()),
+    )
+    engine = sa.create_engine(blank_database_url)
+    with engine.begin() as connection:
+        connection.execute(sa.insert(units).values(id=1, code="U", name="Unit"))
+        connection.execute(
+            sa.insert(campaigns).values(
+                id=1, slug="old", name="Old", privacy_mode="anonymous", status="closed",
+                min_group_size=5, min_comment_group_size=10, created_at=datetime(2026, 1, 1),
+            )
+        )  # fmt: skip
+        function = connection.execute(sa.text("SELECT min(id) FROM functions")).scalar_one()
+        connection.execute(
+            sa.insert(responses),
+            [
+                {"id": uuid.uuid4(), "campaign_id": 1, "unit_id": 1, "function_id": function,
+                 "level": "frontline", "locale": "en", "consent": False,
+                 "submitted_on": date(2026, 1, 2), "answer_vector": b""}
+                for _ in range(3)
+            ],
+        )  # fmt: skip
+    upgrade = surveyapp_command(blank_database_url, "db", "upgrade")
+    assert upgrade.returncode == 0, upgrade.stderr
+    with engine.connect() as connection:
+        releases = connection.execute(
+            sa.text("SELECT campaign_id, number FROM result_releases")
+        ).all()
+        members = connection.execute(sa.text("SELECT result_release FROM responses")).scalars()
+        assert [tuple(r) for r in releases] == [(1, 1)] and list(members) == [1, 1, 1]
+    engine.dispose()

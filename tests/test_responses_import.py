@@ -47,7 +47,11 @@ def test_a_valid_file_is_stored_with_its_answers(app, run, tmp_path: Path):
     )
     result = run("responses", "import", "pulse", str(path))
     assert result.exit_code == 0, result.output
-    assert result.output == "2 responses imported into pulse\n"
+    assert result.output == (
+        "2 responses imported into pulse\n"
+        "pulse: no new result release; 2 response(s) wait: a release changes every group and "
+        "figure by none or at least 5 people\n"
+    )
     with app.app_context():
         first = db.session.scalar(sa.select(Response).where(Response.consent.is_(True)))
         assert (first.locale, first.level, first.person_id is not None) == ("es", "frontline", True)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from surveyapp.analytics.aggregation import GroupMoments
 from surveyapp.analytics.agreement import average_deviation, skewed_null_variance
 from surveyapp.analytics.fdr import anova_p, benjamini_hochberg, hedges_g, welch_test
 from surveyapp.analytics.frames import ScaleSpec
@@ -22,7 +23,6 @@ from surveyapp.analytics.suppression import (
     UNIT,
     UNIT_FUNCTION,
     UNIT_LEVEL,
-    GroupMoments,
     GroupPlan,
 )
 

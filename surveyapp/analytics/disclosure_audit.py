@@ -96,7 +96,11 @@ def protection_interval(
 
 
 def audit(
-    members: sparse.csr_matrix, cells: np.ndarray, hidden: np.ndarray, min_size: int
+    members: sparse.csr_matrix,
+    cells: np.ndarray,
+    hidden: np.ndarray,
+    min_size: int,
+    fixed: np.ndarray | None = None,
 ) -> AuditResult:
     """Hide groups until every sensitive quantity's protection interval is >= `min_size` wide.
 
@@ -104,9 +108,12 @@ def audit(
     `hidden` the groups already hidden. Sensitive: hidden groups and atomic cells with 1 to
     k - 1 respondents. A failing quantity gets the smallest shown group that binds its
     interval hidden next (any binding group, the one of everyone last; the smallest
-    overlapping one if no dual binds), then is audited again.
+    overlapping one if no dual binds), then is audited again. Groups marked `fixed` are never
+    hidden: they were published already (an earlier release, `release_audit`) or stand for
+    quantities to protect, not for anything published (hidden rows of atomic cells).
     """
     hidden = hidden.copy()
+    hideable = np.ones(len(hidden), dtype=bool) if fixed is None else ~fixed
     counts = np.asarray(members @ cells).ravel()
     everyone = cells.sum()  # the organisation: hidden only when nothing smaller binds
     small = np.flatnonzero(hidden & (counts > 0) & (counts < min_size))
@@ -118,7 +125,7 @@ def audit(
     for target in targets:
         value = float(target @ cells)
         touching = np.asarray(members @ target).ravel() > 0
-        while (touching & ~hidden).any():
+        while (touching & ~hidden & hideable).any():
             shown = np.flatnonzero(~hidden)
             equations, totals = members[shown], counts[shown].astype(float)
             high, binding = _extreme(equations, totals, target, maximise=True)
@@ -129,12 +136,12 @@ def audit(
             programs += 1
             if high - low >= min_size - _TOLERANCE:
                 break
-            bound = shown[binding | binding_low]
+            bound = shown[(binding | binding_low) & hideable[shown]]
             candidates = (
                 bound[counts[bound] < everyone] if (counts[bound] < everyone).any() else bound
             )
             if not len(candidates):
-                candidates = shown[touching[shown]]
+                candidates = shown[touching[shown] & hideable[shown]]
             choice = int(candidates[np.argmin(counts[candidates])])
             hidden[choice] = True
             added.append(choice)

@@ -69,6 +69,8 @@ class CampaignData:
         a blank where the respondent's level was not asked is "not applicable", not missing.
     declined: same index, a bool column per answer column: answered "don't know" (a Likert
         item's blank in `answers`, a quiz item's 0.0); None when nobody did.
+    withheld: (kind, key) of the groups the result release's audit hid beyond its own plan
+        (`release_audit`), hidden again by every reader of the release.
     """
 
     campaign: str
@@ -82,6 +84,7 @@ class CampaignData:
     min_comment_group_size: int = 10
     item_levels: dict[str, tuple[str, ...]] = field(default_factory=dict)
     declined: pd.DataFrame | None = None
+    withheld: frozenset[tuple[str, str]] = frozenset()
 
     def asked(self, columns: list[str] | tuple[str, ...]) -> pd.DataFrame:
         """Whether each respondent was asked each of `columns` (bool, indexed like answers)."""

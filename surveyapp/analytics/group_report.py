@@ -1,6 +1,6 @@
 """The entry of one group (organisation, unit, function, level, crossing) in the analysis.
 
-Every figure comes from a `suppression.aggregate` result, so a hidden group carries no number;
+Every figure comes from a `aggregation.aggregate` result, so a hidden group carries no number;
 themes and quotes need the campaign's minimum comment group size of commenters.
 """
 
@@ -15,9 +15,10 @@ import pandas as pd
 
 from surveyapp.analytics import alignment, barriers, drivers, patterns, scoring, themes
 from surveyapp.analytics import recommendations as recs
+from surveyapp.analytics.aggregation import GroupResult
 from surveyapp.analytics.frames import CampaignData
 from surveyapp.analytics.library import Playbook
-from surveyapp.analytics.suppression import ORGANISATION, UNIT, GroupPlan, GroupResult
+from surveyapp.analytics.suppression import ORGANISATION, UNIT, GroupPlan
 
 LEVEL_COLUMN = "literacy_level={}"
 PATTERN_COLUMN = "pattern={}"

@@ -18,10 +18,11 @@ from surveyapp.analytics import (
     segmentation_gate,
     themes,
 )
+from surveyapp.analytics.aggregation import aggregate
 from surveyapp.analytics.frames import CampaignData
 from surveyapp.analytics.group_report import CampaignResults, finite, group_document, group_values
 from surveyapp.analytics.library import Archetype, Playbook
-from surveyapp.analytics.suppression import ORGANISATION, aggregate, plan_groups
+from surveyapp.analytics.suppression import ORGANISATION, plan_groups
 from surveyapp.analytics.waves import Wave, compare_waves
 
 
@@ -116,7 +117,12 @@ def _waves(previous: CampaignData, wave: Wave) -> dict[str, Any]:
     before = Wave(
         scoring.respondent_scores(previous),
         previous.respondents,
-        plan_groups(previous.respondents, previous.unit_parents, previous.min_group_size),
+        plan_groups(
+            previous.respondents,
+            previous.unit_parents,
+            previous.min_group_size,
+            previous.withheld,
+        ),
     )
     return {
         "previous": previous.campaign,
@@ -152,7 +158,7 @@ def analyze(
     included); `previous` adds the change since an earlier wave of the same instruments.
     """
     scores = scoring.respondent_scores(data)
-    plans = plan_groups(data.respondents, data.unit_parents, data.min_group_size)
+    plans = plan_groups(data.respondents, data.unit_parents, data.min_group_size, data.withheld)
     reliability = psychometrics.scale_reliability(data.answers, data.scales)
     aggregation = agreement.unit_aggregation(
         scores, data.respondents["unit"], [s.key for s in data.scales], data.min_group_size

@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from surveyapp.analytics.aggregation import GroupMoments
 from surveyapp.analytics.fdr import benjamini_hochberg, hedges_g, welch_test
-from surveyapp.analytics.suppression import ORGANISATION, UNIT, GroupMoments, GroupPlan
+from surveyapp.analytics.suppression import ORGANISATION, UNIT, GroupPlan
 
 CONFIDENCE = 0.95
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import sqlalchemy as sa
 from flask import jsonify
 from flask.typing import ResponseReturnValue
 
@@ -13,7 +12,8 @@ from surveyapp.api.access import campaign_for
 from surveyapp.api.auth import caller
 from surveyapp.api.blueprint import bp
 from surveyapp.extensions import db
-from surveyapp.models import Campaign, Response
+from surveyapp.models import Campaign
+from surveyapp.services.result_releases import released_counts
 from surveyapp.services.survey_pages import campaign_phase
 from surveyapp.staff.scope import visible_campaigns
 
@@ -24,13 +24,8 @@ def _moment(value: datetime | None) -> str | None:
 
 
 def respondent_counts(campaigns: list[Campaign]) -> dict[int, int]:
-    """Responses per campaign id, in one query."""
-    rows = db.session.execute(
-        sa.select(Response.campaign_id, sa.func.count())
-        .where(Response.campaign_id.in_([c.id for c in campaigns]))
-        .group_by(Response.campaign_id)
-    ).all()
-    return {campaign_id: count for campaign_id, count in rows}
+    """Respondents per campaign id in its latest result release, in one query."""
+    return released_counts(db.session, [c.id for c in campaigns])
 
 
 def campaign_document(campaign: Campaign, respondents: int) -> dict[str, Any]:

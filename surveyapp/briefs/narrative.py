@@ -270,6 +270,7 @@ def method(analysis: dict[str, Any], group: Group, unit: str, meta: BriefMeta) -
         return None if value is None else f"{value:.2f}"
 
     return {
+        "release": release_note(analysis.get("release"), analysis["min_group_size"]),
         "organisation_n": analysis.get("respondents"),
         "k": analysis["min_group_size"],
         "comment_k": analysis["min_comment_group_size"],
@@ -297,3 +298,28 @@ def method(analysis: dict[str, Any], group: Group, unit: str, meta: BriefMeta) -
         },
         "hidden": hidden,
     }
+
+
+def release_note(release: dict[str, Any] | None, k: int) -> str:
+    """Which result release the figures are, and why answers given are not in them."""
+    if not release or release.get("number") is None:
+        return (
+            "No results are released yet: figures appear with the first release, made once "
+            f"at least {k} people have answered (every day, and at close)."
+        )
+    note = f"These figures are result release {release['number']} of {release['released_on']}."
+    waiting = release.get("answers_waiting") or 0
+    if not waiting:
+        return note
+    answers = f"{waiting} answer is" if waiting == 1 else f"{waiting} answers are"
+    if release.get("closed"):
+        return (
+            f"{note} {answers} not in them: adding {'it' if waiting == 1 else 'them'} would "
+            f"have changed some group by fewer than {k} people since the previous release, "
+            "and comparing the two would have shown those people's answers."
+        )
+    return (
+        f"{note} {answers} not in them yet: a new release (made every day) takes answers "
+        f"in once they change every group by none or at least {k} people, so that no one's "
+        "answers can be worked out by comparing releases."
+    )

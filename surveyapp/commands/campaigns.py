@@ -125,7 +125,8 @@ def campaign_open(slug: str) -> None:
 @click.argument("slug")
 @with_appcontext
 def campaign_close(slug: str) -> None:
-    """Close a campaign now; unsubmitted drafts are deleted, held answers released."""
+    """Close a campaign now; unsubmitted drafts are deleted, held answers released, and the
+    closing result release is made."""
     from surveyapp.extensions import db
     from surveyapp.services.campaigns import campaign_by_slug, close_campaign
     from surveyapp.services.holding import scrub
@@ -140,6 +141,7 @@ def campaign_close(slug: str) -> None:
         f"closed campaign {slug}; {closed.drafts_deleted} unsubmitted draft(s) deleted, "
         f"{closed.answers_released} held answer(s) released"
     )
+    click.echo(closed.results.description)
 
 
 @click.group()
@@ -152,9 +154,11 @@ def drafts() -> None:
 def drafts_purge() -> None:
     """Delete drafts of closed campaigns and drafts past their lifetime (run it daily).
 
-    It also releases what held answers can be released, and freezes the unit tree of
-    campaigns closed by their date, so such a campaign has every answer in its results, and
-    its tree fixed, by the next run."""
+    It also releases what held answers can be released, freezes the unit tree of campaigns
+    closed by their date, and makes the result releases the rule allows, so figures follow
+    the answers once a day, and a campaign closed by its date has its closing release and
+    its tree fixed by the next run."""
+    from surveyapp.commands.results import release_and_report
     from surveyapp.extensions import db
     from surveyapp.services.respondents import purge_drafts
     from surveyapp.services.unit_snapshots import freeze_closed_campaigns
@@ -164,6 +168,7 @@ def drafts_purge() -> None:
     frozen = in_transaction(lambda: freeze_closed_campaigns(db.session))
     click.echo(f"{frozen} closed campaign(s) had their unit tree frozen")
     _release_and_report(None, always_scrub=True)
+    release_and_report(None)
 
 
 @click.group()
@@ -267,20 +272,26 @@ def responses() -> None:
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @with_appcontext
 def responses_import(campaign_slug: str, file: Path) -> None:
-    """Import responses from CSV: unit, function, level, [locale], then `<instrument>.<item>`."""
+    """Import responses from CSV: unit, function, level, [locale], then `<instrument>.<item>`.
+
+    The import then makes the result release the rule allows, like any other arrival."""
     from surveyapp.extensions import db
     from surveyapp.services.campaigns import campaign_by_slug
     from surveyapp.services.csv_input import read_csv_file
     from surveyapp.services.responses import import_responses, response_columns
+    from surveyapp.services.result_releases import Published, publish
 
-    def work() -> int:
+    def work() -> tuple[int, Published]:
         campaign = campaign_by_slug(db.session, campaign_slug)
         required, optional = response_columns(campaign)
-        return import_responses(
+        imported = import_responses(
             db.session, campaign, read_csv_file(file, required, optional), str(file)
         )
+        return imported, publish(db.session, campaign)
 
-    click.echo(f"{in_transaction(work)} responses imported into {campaign_slug}")
+    imported, published = in_transaction(work)
+    click.echo(f"{imported} responses imported into {campaign_slug}")
+    click.echo(published.description)
 
 
 @responses.command("release")

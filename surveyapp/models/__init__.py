@@ -19,6 +19,7 @@ from surveyapp.models.instruments import (
 from surveyapp.models.jobs import Job
 from surveyapp.models.mail import OutboxMessage
 from surveyapp.models.org import LEVELS, Function, OrgUnit, Person
+from surveyapp.models.releases import ResultRelease
 from surveyapp.models.responses import Answer, Response
 from surveyapp.models.snapshots import CampaignUnit
 from surveyapp.models.survey import Draft, OpenLink
@@ -49,6 +50,7 @@ __all__ = [
     "Person",
     "Response",
     "ResponseScale",
+    "ResultRelease",
     "Scale",
     "StaffSession",
     "User",

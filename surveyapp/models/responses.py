@@ -41,6 +41,8 @@ class Response(Base):
     consent: Mapped[bool] = mapped_column(default=False)
     submitted_on: Mapped[date]
     answer_vector: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    # The result release that first published this response (None: not in any figure yet).
+    result_release: Mapped[int | None]
 
     answers: Mapped[list[Answer]] = relationship(
         back_populates="response", cascade="all, delete-orphan"

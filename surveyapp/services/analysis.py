@@ -13,6 +13,7 @@ from surveyapp.analytics.report import Library, analyze
 from surveyapp.datasets import load_campaign_data
 from surveyapp.errors import SurveyappError
 from surveyapp.models import Campaign, OrgUnit
+from surveyapp.services.result_releases import release_status
 
 PATTERNS_FILE = "patterns.yaml"
 PLAYBOOK_FILE = "playbook.yaml"
@@ -46,7 +47,8 @@ def analyze_campaign(
     unit: str | None = None,
     previous: Campaign | None = None,
 ) -> dict[str, Any]:
-    """The analysis document of a campaign (optionally one unit's part of it)."""
+    """The analysis document of a campaign (optionally one unit's part of it), from its
+    latest result release, which the document names (`release`)."""
     if (
         unit is not None
         and session.scalar(sa.select(OrgUnit.id).where(OrgUnit.code == unit)) is None
@@ -54,4 +56,5 @@ def analyze_campaign(
         raise SurveyappError(f"--unit: unknown unit code {unit!r}")
     data = load_campaign_data(session, campaign)
     earlier = load_campaign_data(session, previous) if previous is not None else None
-    return analyze(data, library_from(instruments_dir), unit=unit, previous=earlier)
+    document = analyze(data, library_from(instruments_dir), unit=unit, previous=earlier)
+    return document | {"release": release_status(session, campaign).document()}

@@ -29,6 +29,7 @@ from surveyapp.models.campaigns import (
 )
 from surveyapp.services.identifying import mode_change_problems
 from surveyapp.services.org import unit_subtree_ids, units_by_code
+from surveyapp.services.result_releases import Published, publish
 from surveyapp.services.sealing import Seal
 from surveyapp.services.tokens import PersonalLinks, hash_token
 
@@ -174,15 +175,17 @@ def open_campaign(session: Session, campaign: Campaign) -> None:
 
 @dataclass(frozen=True)
 class Closed:
-    """What closing a campaign did: unsubmitted drafts deleted, held answers released."""
+    """What closing a campaign did: unsubmitted drafts deleted, held answers released, and
+    its closing result release (`result_releases.publish`)."""
 
     drafts_deleted: int
     answers_released: int
+    results: Published
 
 
 def close_campaign(session: Session, campaign: Campaign, seal: Seal) -> Closed:
-    """Close a campaign by hand, freeze its unit tree, purge its unsubmitted drafts and
-    release its held answers.
+    """Close a campaign by hand, freeze its unit tree, purge its unsubmitted drafts, release
+    its held answers and make its closing result release.
 
     The caller commits, then calls `holding.scrub`, which cannot run inside a transaction.
     """
@@ -195,7 +198,8 @@ def close_campaign(session: Session, campaign: Campaign, seal: Seal) -> Closed:
     campaign.status = "closed"
     session.flush()
     freeze_unit_tree(session, campaign)
-    return Closed(purge_drafts(session), release(session, campaign, seal))
+    drafts, released = purge_drafts(session), release(session, campaign, seal)
+    return Closed(drafts, released, publish(session, campaign))
 
 
 def campaign_by_slug(session: Session, slug: str) -> Campaign:

@@ -18,6 +18,7 @@ from surveyapp.errors import SurveyappError
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, Job, Response
 from surveyapp.models.jobs import JOB_KINDS
+from surveyapp.services.result_releases import latest_release
 
 if TYPE_CHECKING:
     from rq import Queue
@@ -117,14 +118,14 @@ def _briefs(
 def _analysis(
     session: Session, job: Job, campaign: Campaign, instruments_dir: Path, _briefs_root: Path
 ) -> dict[str, Any]:
-    """The campaign's analysis document, kept with the response count it was computed on."""
+    """The campaign's analysis document, kept with the result release it was computed on."""
     from surveyapp.services.analysis import analyze_campaign, previous_wave
 
-    responses = response_count(session, campaign)
+    release = release_number(session, campaign)
     previous = previous_wave(session, campaign)
     document = analyze_campaign(session, campaign, instruments_dir, previous=previous)
     return {
-        "responses": responses,
+        "release": release,
         "previous": previous.slug if previous else None,
         "document": document,
     }
@@ -136,8 +137,14 @@ def response_count(session: Session, campaign: Campaign) -> int:
     )
 
 
+def release_number(session: Session, campaign: Campaign) -> int | None:
+    """The number of the campaign's latest result release, the one every output reads."""
+    latest = latest_release(session, campaign.id)
+    return None if latest is None else latest.number
+
+
 def cached_analysis(session: Session, campaign: Campaign, previous: Campaign | None) -> dict | None:
-    """The document of the newest finished analysis job, if no response came in since."""
+    """The document of the newest finished analysis job, if it read the latest release."""
     job = session.scalars(
         sa.select(Job)
         .where(Job.campaign_id == campaign.id, Job.kind == "analysis", Job.status == "done")
@@ -146,7 +153,7 @@ def cached_analysis(session: Session, campaign: Campaign, previous: Campaign | N
     ).first()
     if job is None or job.result is None:
         return None
-    fresh = job.result.get("responses") == response_count(session, campaign)
+    fresh = "release" in job.result and job.result["release"] == release_number(session, campaign)
     same_wave = job.result.get("previous") == (previous.slug if previous else None)
     return job.result["document"] if fresh and same_wave else None
 

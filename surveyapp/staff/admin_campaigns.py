@@ -311,7 +311,7 @@ def admin_campaign_close(slug: str) -> ResponseReturnValue:
         scrub(db.session)
         flash(
             f"Campaign {slug} is closed; {closed.drafts_deleted} unsubmitted draft(s) deleted, "
-            f"{closed.answers_released} held answer(s) released.",
+            f"{closed.answers_released} held answer(s) released. {closed.results.description}.",
             "notice",
         )
     return redirect(url_for("staff.admin_campaign", slug=slug))

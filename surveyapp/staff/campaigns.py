@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import current_app, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from surveyapp.extensions import db
-from surveyapp.models import Campaign, OrgUnit, Response
+from surveyapp.models import Campaign, OrgUnit
 from surveyapp.services.consent import asks_literacy, per_person_results
+from surveyapp.services.result_releases import released_counts
 from surveyapp.staff.blueprint import bp
 from surveyapp.staff.dashboard import campaign_analysis, dashboard, svg_chart
 from surveyapp.staff.forms import LogoutForm
@@ -46,15 +46,10 @@ def staff_helpers() -> dict:
 @bp.get("/")
 @login_required
 def home() -> ResponseReturnValue:
-    """The campaigns that survey at least one of the user's units, with their respondents."""
+    """The campaigns that survey at least one of the user's units, with the respondents of
+    their latest result release."""
     campaigns = visible_campaigns(db.session, current_user.id)
-    counts = dict(
-        db.session.execute(
-            sa.select(Response.campaign_id, sa.func.count())
-            .where(Response.campaign_id.in_([c.id for c in campaigns]))
-            .group_by(Response.campaign_id)
-        ).all()
-    )
+    counts = released_counts(db.session, [c.id for c in campaigns])
     rows = [
         {
             "campaign": c,

@@ -25,6 +25,7 @@ from surveyapp.services.holding import waiting_count
 from surveyapp.services.jobs import cached_analysis
 from surveyapp.services.org import unit_subtree_ids
 from surveyapp.services.participation import invitation_counts
+from surveyapp.services.result_releases import release_status
 from surveyapp.staff.paging import paging
 
 ORGANISATION = "all"
@@ -34,8 +35,8 @@ CHART_MACROS = {"bar": "bar_chart", "stacked": "stacked", "heatmap": "heatmap"}
 
 
 def campaign_analysis(session: Session, campaign: Campaign, instruments_dir: Path) -> dict:
-    """The campaign's analysis document: a finished analysis job's while no response came in
-    since, else computed now (at most once per request)."""
+    """The campaign's analysis document: a finished analysis job's if it read the latest
+    result release, else computed now (at most once per request)."""
     cache = g.setdefault("staff_analyses", {})
     if campaign.id not in cache:
         previous = previous_wave(session, campaign)
@@ -170,6 +171,9 @@ def dashboard(
         "shown": bool(group) and not group["suppressed"] and organisation is not None,
         "waiting": waiting_count(session, campaign.id),
         "fieldwork": fieldwork_state(meta),
+        "release": narrative.release_note(
+            release_status(session, campaign).document(), analysis["min_group_size"]
+        ),
     }
     if not page["shown"]:
         return page

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from surveyapp.analytics.aggregation import aggregate
 from surveyapp.analytics.suppression import (
     FUNCTION,
     FUNCTION_LEVEL,
@@ -18,7 +19,6 @@ from surveyapp.analytics.suppression import (
     UNIT_FUNCTION,
     UNIT_LEVEL,
     GroupPlan,
-    aggregate,
     plan_groups,
     refuse_differencing,
 )
@@ -189,13 +189,21 @@ def sibling_sets(plans: list[GroupPlan], parents: dict[str, str | None]):
 
 
 @st.composite
-def organisations(draw):
-    """A random unit tree of 1-6 units and 0-70 respondents over 3 functions and 3 levels."""
-    count = draw(st.integers(1, 6))
+def unit_trees(draw, most: int) -> dict[str, str | None]:
+    """A random unit tree of 1 to `most` units: unit code -> parent code."""
+    count = draw(st.integers(1, most))
     codes = [f"U{i}" for i in range(count)]
     parents = {codes[0]: None}
     for i in range(1, count):
         parents[codes[i]] = draw(st.sampled_from([None, *codes[:i]]))
+    return parents
+
+
+@st.composite
+def organisations(draw):
+    """A random unit tree of 1-6 units and 0-70 respondents over 3 functions and 3 levels."""
+    parents = draw(unit_trees(6))
+    codes = list(parents)
     rows = draw(
         st.lists(
             st.tuples(st.sampled_from(codes), st.sampled_from(["f1", "f2", "f3"]),

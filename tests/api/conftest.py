@@ -27,6 +27,7 @@ from surveyapp.services.campaigns import CampaignSpec, create_campaign
 from surveyapp.services.jobs import request_job
 from surveyapp.services.layout import campaign_layout
 from surveyapp.services.responses import record_responses
+from surveyapp.services.result_releases import publish
 from surveyapp.services.users import create_user
 from tests.conftest import REPO_DIR
 from tests.exports.conftest import small_organisation, store_small_wave
@@ -76,6 +77,7 @@ def _campaigns(app: Flask, run, answered: bool) -> None:
             functions = dict(db.session.execute(sa.select(Function.code, Function.id)).all())
             submissions = demo.to_submissions(answers, layout, unit_ids, functions)
             record_responses(db.session, wave, layout, submissions)
+            publish(db.session, wave)
             store_small_wave(layout, "conf-1", "confidential")
         else:
             spec = CampaignSpec("conf-1", "Conf 1", ALL_INSTRUMENTS, [], True, "confidential")

@@ -17,6 +17,7 @@ from surveyapp.briefs.render import environment, pdf_from_html
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, Function, OrgUnit
 from surveyapp.services.responses import record_responses
+from surveyapp.services.result_releases import publish
 from tests.briefs.helpers import embedded_files, pdf_text, read_pdf
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "surveyapp" / "briefs" / "templates"
@@ -96,6 +97,7 @@ def store_hostile_wave(layout, hostile: list[str]) -> None:
     record_responses(
         db.session, campaign, layout, demo.to_submissions(wave, layout, units, functions)
     )
+    publish(db.session, campaign)
     db.session.commit()
 
 

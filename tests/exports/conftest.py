@@ -13,6 +13,7 @@ from surveyapp.extensions import db
 from surveyapp.models import Campaign, Function, OrgUnit, Person
 from surveyapp.services.campaigns import CampaignSpec, create_campaign
 from surveyapp.services.responses import record_responses
+from surveyapp.services.result_releases import publish
 
 UNIT_SIZE = 40  # respondents per unit, except the two small desks the demo plants
 SMALL_UNITS = {"SMALLBIZ": 4, "PRIVATE": 14}
@@ -53,6 +54,7 @@ def store_small_wave(layout, slug: str, mode: str = "anonymous", seed: int = 5) 
             submission.person_id = person.id
             submission.consent = number % 2 == 0
     record_responses(db.session, campaign, layout, submissions)
+    publish(db.session, campaign)
     db.session.commit()
     return campaign
 

@@ -45,7 +45,9 @@ def test_a_quiz_answered_i_dont_know_is_stored_as_such_and_scored_not_correct(
     assert all(text == "dont_know" for _, _, text in _stored(app, "knowledge"))
     assert len(_stored(app, "knowledge")) == 5
     with app.app_context():
-        data = load_campaign_data(db.session, db.session.scalar(sa.select(Campaign)))
+        data = load_campaign_data(
+            db.session, db.session.scalar(sa.select(Campaign)), unreleased=True
+        )
         scores = respondent_scores(data)
         people = consenting_people(data.respondents, scores, "pulse", {}, {})
     assert scores[QUIZ_PERCENT].tolist() == [0.0]
@@ -67,7 +69,9 @@ def test_a_likert_item_that_offers_not_applicable_leaves_it_out_of_the_score(
     assert stored["reinforcement_2"] == (None, "dont_know")
     assert stored["reinforcement_1"] == (5, None)
     with app.app_context():
-        data = load_campaign_data(db.session, db.session.scalar(sa.select(Campaign)))
+        data = load_campaign_data(
+            db.session, db.session.scalar(sa.select(Campaign)), unreleased=True
+        )
     scores = respondent_scores(data)
     assert data.declined is not None
     assert data.declined.sum().to_dict()["adoption-readiness.reinforcement_2"] == 1

@@ -1,0 +1,214 @@
+"""Result releases: a campaign's figures change only from one release to the next (issue 16).
+
+Every output (dashboard, briefs, exports, API, `analyze`) reads the responses of the latest
+release only (`datasets.load_campaign_data`), so two reads between releases are identical
+however many answers came in. A new release adds the responses in no release yet by the
+step rule (`analytics.release_rule`: every published group and figure count moves by 0 or
+>= k) and is audited stacked on the one before (`analytics.release_audit`); responses the
+rule leaves out wait for a later release. The first release of a campaign takes everything
+there is, once there are k responses (at close: whatever there is), since nothing earlier
+can be differenced with it.
+
+Releases are made at close, by `surveyapp results release`, after an import, and by the
+daily `surveyapp drafts purge`; not in a respondent's request, where the audit would cost
+seconds. A release records its number and day only (`ResultRelease`), and each response the
+number of the release that first published it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from surveyapp.analytics.release_audit import next_release
+from surveyapp.analytics.release_rule import figure_masks
+from surveyapp.models import Campaign, Response, ResultRelease
+from surveyapp.services.holding import waiting_count
+from surveyapp.services.survey_pages import campaign_phase
+
+UPDATE_CHUNK = 500  # response ids per UPDATE when a release marks its responses
+
+
+def latest_release(session: Session, campaign_id: int) -> ResultRelease | None:
+    """The campaign's newest release, the one every output reads."""
+    return session.scalars(
+        sa.select(ResultRelease)
+        .where(ResultRelease.campaign_id == campaign_id)
+        .order_by(ResultRelease.number.desc())
+        .limit(1)
+    ).first()
+
+
+def withheld_groups(release: ResultRelease | None) -> frozenset[tuple[str, str]]:
+    """The groups a release's audit against the one before it hid, as (kind, key)."""
+    return frozenset() if release is None else frozenset(tuple(g) for g in release.withheld)
+
+
+def released_counts(session: Session, campaign_ids: list[int]) -> dict[int, int]:
+    """Respondents in each campaign's latest release (the count pages and the API may show
+    once it reaches k), in one query; answers in no release are not counted."""
+    rows = session.execute(
+        sa.select(Response.campaign_id, sa.func.count())
+        .where(Response.campaign_id.in_(campaign_ids), Response.result_release.is_not(None))
+        .group_by(Response.campaign_id)
+    ).all()
+    return {campaign_id: count for campaign_id, count in rows}
+
+
+def _count(session: Session, campaign_id: int, published: bool) -> int:
+    column = Response.result_release
+    return session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Response)
+        .where(
+            Response.campaign_id == campaign_id,
+            column.is_not(None) if published else column.is_(None),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class ReleaseStatus:
+    """Which release the figures are, and what is not in them.
+
+    `covered`: responses in the figures; `unreleased`: responses stored but in no release
+    (they would change some group by fewer than k); `held`: anonymous answers still in the
+    holding table. `closed`: the campaign is closed, so what is unreleased now stays out.
+    """
+
+    number: int | None
+    released_on: date | None
+    covered: int
+    unreleased: int
+    held: int
+    closed: bool
+
+    @property
+    def waiting(self) -> int:
+        """Answers given that no figure covers."""
+        return self.unreleased + self.held
+
+    def document(self) -> dict[str, Any]:
+        """The release as the analysis document (JSON, API) and the pages describe it."""
+        return {
+            "number": self.number,
+            "released_on": None if self.released_on is None else self.released_on.isoformat(),
+            "answers_waiting": self.waiting,
+            "closed": self.closed,
+        }
+
+
+def release_status(session: Session, campaign: Campaign) -> ReleaseStatus:
+    """The campaign's latest release and the answers outside it."""
+    latest = latest_release(session, campaign.id)
+    return ReleaseStatus(
+        number=latest.number if latest else None,
+        released_on=latest.released_on if latest else None,
+        covered=_count(session, campaign.id, True),
+        unreleased=_count(session, campaign.id, False),
+        held=waiting_count(session, campaign.id),
+        closed=campaign_phase(campaign) == "closed",
+    )
+
+
+@dataclass(frozen=True)
+class Published:
+    """One campaign's attempt at a release: its number (None: nothing released), how many
+    responses it added, how many still wait, and the campaign's k."""
+
+    slug: str
+    number: int | None
+    added: int
+    waiting: int
+    min_size: int
+
+    @property
+    def description(self) -> str:
+        """One line on what the attempt published and what still waits, and why."""
+        made = (
+            f"result release {self.number} published with {self.added} more response(s)"
+            if self.number is not None
+            else "no new result release"
+        )
+        why = (
+            f"; {self.waiting} response(s) wait: a release changes every group and figure "
+            f"by none or at least {self.min_size} people"
+            if self.waiting
+            else ""
+        )
+        return f"{self.slug}: {made}{why}"
+
+
+def _chunks(ids: list[uuid.UUID]) -> Iterator[list[uuid.UUID]]:
+    for start in range(0, len(ids), UPDATE_CHUNK):
+        yield ids[start : start + UPDATE_CHUNK]
+
+
+def publish(session: Session, campaign: Campaign, today: date | None = None) -> Published:
+    """Make the campaign's next release, in the caller's transaction, if the rule allows one."""
+    from surveyapp.datasets import load_campaign_data
+
+    data = load_campaign_data(session, campaign, unreleased=True)
+    released = set(
+        map(
+            str,
+            session.scalars(
+                sa.select(Response.id).where(
+                    Response.campaign_id == campaign.id, Response.result_release.is_not(None)
+                )
+            ),
+        )
+    )
+    mask = data.respondents.index.isin(released)
+    waiting = data.respondents[~mask]
+    k = campaign.min_group_size
+    if waiting.empty:
+        return Published(campaign.slug, None, 0, 0, k)
+    latest = latest_release(session, campaign.id)
+    step = next_release(
+        data.respondents[mask],
+        withheld_groups(latest),
+        waiting,
+        figure_masks(data)[~mask],
+        data.unit_parents,
+        k,
+        final=campaign_phase(campaign) == "closed",
+    )
+    added = int(np.count_nonzero(step.added))
+    if not added:
+        return Published(campaign.slug, None, 0, len(waiting), k)
+    number = (latest.number if latest else 0) + 1
+    session.add(
+        ResultRelease(
+            campaign_id=campaign.id,
+            number=number,
+            released_on=today or date.today(),
+            withheld=sorted([kind, key] for kind, key in step.withheld),
+        )
+    )
+    for chunk in _chunks([uuid.UUID(rid) for rid in waiting.index[step.added]]):
+        session.execute(
+            sa.update(Response).where(Response.id.in_(chunk)).values(result_release=number)
+        )
+    session.flush()
+    return Published(campaign.slug, number, added, len(waiting) - added, k)
+
+
+def publish_waiting(session: Session, slug: str | None = None) -> list[Published]:
+    """Try a release of every campaign with responses in no release (or of the one named)."""
+    from surveyapp.services.campaigns import campaign_by_slug
+
+    if slug is not None:
+        return [publish(session, campaign_by_slug(session, slug))]
+    waiting = sa.select(Response.campaign_id).where(Response.result_release.is_(None))
+    campaigns = session.scalars(
+        sa.select(Campaign).where(Campaign.id.in_(waiting.distinct())).order_by(Campaign.slug)
+    )
+    return [publish(session, campaign) for campaign in campaigns]

@@ -104,7 +104,9 @@ def check_invariance(
     """
     groups = {m.name: m.n for m in moments}
     items = moments[0].mean.size
-    fits = mgcfa.fit_sequence(moments)
+    # L-BFGS-B's few-parameter linear algebra only slows down on several BLAS threads
+    with threadpool_limits(limits=1):
+        fits = mgcfa.fit_sequence(moments)
     steps = tuple(_step(fit, before) for fit, before in zip(fits, [None, *fits[:-1]], strict=True))
     unfinished = [fit.model for fit in fits if not fit.converged]
     if unfinished:
@@ -163,16 +165,14 @@ def scale_invariance(data: CampaignData) -> list[ScaleInvariance]:
     """
     min_n = max(MIN_GROUP_N, data.min_group_size)
     found = []
-    # L-BFGS-B's few-parameter linear algebra only slows down on several BLAS threads
-    with threadpool_limits(limits=1):
-        groupings = {
-            grouping: pd.factorize(data.respondents[column].reindex(data.answers.index), sort=True)
-            for grouping, column in GROUPINGS.items()
-        }
-        for spec in data.scales:
-            items = keyed_items(data.answers, spec)
-            for grouping, (codes, names) in groupings.items():
-                found.append(_scale(spec, items, grouping, codes, names, min_n))
+    groupings = {
+        grouping: pd.factorize(data.respondents[column].reindex(data.answers.index), sort=True)
+        for grouping, column in GROUPINGS.items()
+    }
+    for spec in data.scales:
+        items = keyed_items(data.answers, spec)
+        for grouping, (codes, names) in groupings.items():
+            found.append(_scale(spec, items, grouping, codes, names, min_n))
     return found
 
 

@@ -13,6 +13,7 @@ between the groups comparable.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -129,11 +130,11 @@ def check_invariance(
 
 
 def _moments(
-    items: pd.DataFrame, codes: np.ndarray, names: pd.Index, min_n: int
+    items: pd.DataFrame, codes: np.ndarray, names: pd.Index, min_n: int, hidden: frozenset[str]
 ) -> tuple[list[mgcfa.GroupMoments], int]:
     """Moments of every group (`codes` into `names`, -1 for none) with at least `min_n`
-    complete cases and varying items, and the complete cases left out (smaller groups, or
-    no group). Sums and cross-products per group come from one bincount per item pair."""
+    complete cases and varying items, not `hidden`, and the complete cases left out (other
+    groups, or none). Sums and cross-products per group come from one bincount per item pair."""
     values = items.to_numpy(dtype="float64")
     complete = np.isfinite(values).all(axis=1)
     rows, group = values[complete], codes[complete] + 1
@@ -147,7 +148,7 @@ def _moments(
             cross[:, i, j] = cross[:, j, i] = np.bincount(group, rows[:, i] * rows[:, j], size)
     found = []
     for code, name in enumerate(names, start=1):
-        if n[code] < min_n:
+        if n[code] < min_n or str(name) in hidden:
             continue
         mean = sums[code] / n[code]
         covariance = cross[code] / n[code] - np.outer(mean, mean)
@@ -156,13 +157,18 @@ def _moments(
     return found, int(complete.sum()) - sum(m.n for m in found)
 
 
-def scale_invariance(data: CampaignData) -> list[ScaleInvariance]:
+def scale_invariance(
+    data: CampaignData, hidden: Mapping[str, frozenset[str]] | None = None
+) -> list[ScaleInvariance]:
     """The invariance of every scale of 3+ items across each of GROUPINGS.
 
     Respondents' complete cases on the scale's items (reverse items flipped) form the groups;
     a group takes part with at least max(MIN_GROUP_N, k) of them, so no group under the
-    reporting threshold enters any figure. Fewer than 2 such groups: not tested.
+    reporting threshold enters any figure, and never when `hidden` (grouping -> names) lists
+    it: a level the suppression plan hides must not get a size here that would narrow the
+    other hidden level beside it. Fewer than 2 such groups: not tested.
     """
+    hidden = hidden or {}
     min_n = max(MIN_GROUP_N, data.min_group_size)
     found = []
     groupings = {
@@ -172,7 +178,8 @@ def scale_invariance(data: CampaignData) -> list[ScaleInvariance]:
     for spec in data.scales:
         items = keyed_items(data.answers, spec)
         for grouping, (codes, names) in groupings.items():
-            found.append(_scale(spec, items, grouping, codes, names, min_n))
+            excluded = hidden.get(grouping, frozenset())
+            found.append(_scale(spec, items, grouping, codes, names, min_n, excluded))
     return found
 
 
@@ -183,11 +190,12 @@ def _scale(
     codes: np.ndarray,
     names: pd.Index,
     min_n: int,
+    hidden: frozenset[str],
 ) -> ScaleInvariance:
     if len(spec.items) < MIN_ITEMS:
         reason = f"fewer than {MIN_ITEMS} items"
         return ScaleInvariance(spec.key, grouping, len(spec.items), reason=reason)
-    moments, left_out = _moments(items, codes, names, min_n)
+    moments, left_out = _moments(items, codes, names, min_n, hidden)
     if len(moments) < 2:
         reason = f"fewer than 2 groups with {min_n} complete answers"
         return ScaleInvariance(spec.key, grouping, len(spec.items), reason=reason)

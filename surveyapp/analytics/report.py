@@ -22,7 +22,7 @@ from surveyapp.analytics import (
 from surveyapp.analytics.frames import CampaignData
 from surveyapp.analytics.group_report import CampaignResults, finite, group_document, group_values
 from surveyapp.analytics.library import Archetype, Playbook
-from surveyapp.analytics.suppression import ORGANISATION, aggregate, plan_groups
+from surveyapp.analytics.suppression import LEVEL, ORGANISATION, GroupPlan, aggregate, plan_groups
 from surveyapp.analytics.waves import Wave, compare_waves
 
 
@@ -250,7 +250,10 @@ def analyze(
         if hidden
         else _quality(reliability, aggregation)
         | _dont_know(data)
-        | _invariance(invariance.scale_invariance(data), data.min_group_size),
+        | _invariance(
+            invariance.scale_invariance(data, {"level": _hidden(plans, LEVEL)}),
+            data.min_group_size,
+        ),
         "patterns": {"suppressed": True} if hidden else _patterns(found),
         "groups": groups,
         "suppressed": [
@@ -262,6 +265,11 @@ def analyze(
     if previous is not None:
         analysis["waves"] = _waves(previous, Wave(scores, data.respondents, plans))
     return analysis
+
+
+def _hidden(plans: list[GroupPlan], kind: str) -> frozenset[str]:
+    """The keys of the organisation-wide groups of `kind` that the suppression plan hides."""
+    return frozenset(plan.key for plan in plans if plan.kind == kind and plan.suppressed)
 
 
 def _scope(data: CampaignData, unit: str | None) -> set[str] | None:

@@ -171,6 +171,12 @@ def test_only_groups_of_the_minimum_size_take_part() -> None:
     assert level.groups == {}
 
 
+def test_a_group_the_suppression_plan_hides_never_takes_part() -> None:
+    data = small_campaign({"en": 400, "es": 250, "fr": 300})
+    language, _ = invariance.scale_invariance(data, {"language": frozenset({"fr"})})
+    assert (language.groups, language.left_out) == ({"en": 400, "es": 250}, 300)
+
+
 def test_the_document_hides_group_sizes_that_would_reveal_a_small_remainder() -> None:
     data = small_campaign({"en": 400, "es": 250, "fr": 3})
     checks = invariance.scale_invariance(data)

@@ -7,8 +7,8 @@ and intercepts). A step fails when CFI drops by more than MAX_DELTA_CFI from the
 (Cheung & Rensvold 2002; Chen 2007) AND the chi-square difference is significant at
 DIFFERENCE_ALPHA: with thousands per group the chi-square flags differences too small to
 matter, and with 200 per group and the 2 df of a three-item step the CFI drop alone flags
-a quarter of invariant scales (calibration in docs/analysis.md). Only scalar invariance makes mean gaps
-between the groups comparable.
+a quarter of invariant scales (calibration in docs/analysis.md). Only scalar invariance
+makes mean gaps between the groups comparable.
 """
 
 from __future__ import annotations

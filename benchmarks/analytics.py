@@ -7,7 +7,8 @@ GaussianMixture fit of the same clustering (the chosen number of patterns, same 
 type) on the same standardised matrix, with the ratio.
 It also stores the campaign in SQLite (answer vectors only) and times reading it back, and
 reports the release audit's own share (its time, sensitive quantities, linear programs and
-added suppressions), measured by wrapping `disclosure_audit.audit` as the analysis calls it.
+added suppressions), measured by wrapping `disclosure_audit.audit` as the analysis calls it,
+and the measurement-invariance check's share, measured the same way.
 
     .venv/bin/python benchmarks/analytics.py [--respondents 100000]
 """
@@ -26,7 +27,7 @@ import sqlalchemy as sa
 from common import benchmark_app, demo_campaign, timed
 
 from surveyapp import demo
-from surveyapp.analytics import disclosure_audit, scoring
+from surveyapp.analytics import disclosure_audit, invariance, scoring
 from surveyapp.analytics.patterns import REG_COVAR
 from surveyapp.analytics.release_audit import NextRelease, next_release
 from surveyapp.analytics.release_rule import figure_masks
@@ -107,6 +108,21 @@ def timing_the_audit() -> list[tuple[float, disclosure_audit.AuditResult]]:
     return calls
 
 
+def timing_the_invariance_check() -> list[float]:
+    """Wrap the invariance check so every call the analysis makes records its time."""
+    calls: list[float] = []
+    check = invariance.scale_invariance
+
+    def timed_check(*args, **kwargs) -> list[invariance.ScaleInvariance]:
+        start = time.perf_counter()
+        result = check(*args, **kwargs)
+        calls.append(time.perf_counter() - start)
+        return result
+
+    invariance.scale_invariance = timed_check
+    return calls
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--respondents", type=int, default=100_000)
@@ -122,10 +138,12 @@ def main() -> None:
             parents = {plan.code: plan.parent for plan in demo.DEMO_UNITS}
             data = demo.to_campaign_data(wave, layout, parents, campaign.slug)
         audits = timing_the_audit()
+        checks = timing_the_invariance_check()
         with timed("analysis", times):
             document = analyze(data, library, seed=0)
         seconds, audited = audits[0]
         times["  of which release audit"] = seconds
+        times["  of which invariance check"] = checks[0]
         tracemalloc.start()
         with timed("analysis under tracemalloc", times):
             analyze(data, library, seed=0)

@@ -11,7 +11,13 @@ import pandas as pd
 
 from surveyapp.analytics.aggregation import GroupMoments
 from surveyapp.analytics.agreement import average_deviation, skewed_null_variance
-from surveyapp.analytics.fdr import anova_p, benjamini_hochberg, hedges_g, welch_test
+from surveyapp.analytics.fdr import (
+    TwoSamples,
+    anova_p,
+    benjamini_hochberg,
+    hedges_g,
+    welch_test,
+)
 from surveyapp.analytics.frames import ScaleSpec
 from surveyapp.analytics.psychometrics import AGREEMENT_THRESHOLD, rwg_j_rows
 from surveyapp.analytics.scoring import READINESS_INDEX
@@ -137,7 +143,9 @@ def function_gaps(
         low, high = ranked[0], ranked[-1]
         (n_hi, m_hi, v_hi), (n_lo, m_lo, v_lo) = stats[high], stats[low]
         d = cohens_d(m_hi[j], v_hi[j], int(n_hi[j]), m_lo[j], v_lo[j], int(n_lo[j]))
-        g, g_low, g_high = hedges_g(m_lo[j], v_lo[j], n_lo[j], m_hi[j], v_hi[j], n_hi[j])
+        g, g_low, g_high = hedges_g(
+            TwoSamples.of(m_lo[j], v_lo[j], n_lo[j], m_hi[j], v_hi[j], n_hi[j])
+        )
         counts, centres, spreads = (np.array([s[i][j] for s in stats.values()]) for i in range(3))
         gaps.append(
             FunctionGap(
@@ -249,7 +257,7 @@ def leader_frontline_gaps(
             results.append(PerceptionGap(plan.kind, plan.key, False, reason))
             continue
         d = cohens_d(m_l, v_l, int(n_l), m_f, v_f, int(n_f))
-        p_value = float(welch_test(m_f, v_f, n_f, m_l, v_l, n_l)[2])
+        p_value = float(welch_test(TwoSamples.of(m_f, v_f, n_f, m_l, v_l, n_l))[2])
         results.append(
             PerceptionGap(
                 kind=plan.kind,

@@ -3,7 +3,10 @@ from group moments, and Hedges' g with its interval for the method section."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import stats
 
 FDR_LEVEL = 0.05  # Benjamini-Hochberg q: at most 5% of a family's flags expected to be false
@@ -31,25 +34,49 @@ def benjamini_hochberg(p_values: np.ndarray, q: float = FDR_LEVEL) -> np.ndarray
     return rejected
 
 
-def welch_test(
-    mean1: np.ndarray,
-    var1: np.ndarray,
-    n1: np.ndarray,
-    mean2: np.ndarray,
-    var2: np.ndarray,
-    n2: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+@dataclass(frozen=True)
+class TwoSamples:
+    """Two independent samples as their moments (mean, sample variance, count), elementwise
+    over arrays of one shape: what every two-group test and effect size here reads. Each
+    compares the second sample with the first (mean2 - mean1)."""
+
+    mean1: np.ndarray
+    var1: np.ndarray
+    n1: np.ndarray
+    mean2: np.ndarray
+    var2: np.ndarray
+    n2: np.ndarray
+
+    @classmethod
+    def of(
+        cls,
+        mean1: ArrayLike,
+        var1: ArrayLike,
+        n1: ArrayLike,
+        mean2: ArrayLike,
+        var2: ArrayLike,
+        n2: ArrayLike,
+    ) -> TwoSamples:
+        """The moments as float arrays broadcast to one shape."""
+        values = (mean1, var1, n1, mean2, var2, n2)
+        return cls(*np.broadcast_arrays(*(np.asarray(a, dtype="float64") for a in values)))
+
+    @property
+    def usable(self) -> np.ndarray:
+        """Where both samples have at least 2 values (a variance)."""
+        return (self.n1 >= 2) & (self.n2 >= 2)
+
+
+def welch_test(samples: TwoSamples) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Welch's test of mean2 - mean1 from moments, elementwise: standard error, df, p-value.
 
     se = sqrt(var1/n1 + var2/n2); Welch-Satterthwaite df; two-sided p from Student's t. Where a
     side has fewer than 2 values: NaN everywhere. Where nobody varies: se 0, df 1 and p 1 for
     equal means, 0 otherwise.
     """
-    arrays = np.broadcast_arrays(
-        *(np.asarray(a, dtype="float64") for a in (mean1, var1, n1, mean2, var2, n2))
-    )
-    m1, v1, k1, m2, v2, k2 = arrays
-    usable = (k1 >= 2) & (k2 >= 2)
+    m1, v1, k1 = samples.mean1, samples.var1, samples.n1
+    m2, v2, k2 = samples.mean2, samples.var2, samples.n2
+    usable = samples.usable
     a = np.divide(v1, k1, out=np.zeros(k1.shape), where=usable)
     b = np.divide(v2, k2, out=np.zeros(k2.shape), where=usable)
     se2 = a + b
@@ -87,13 +114,7 @@ def anova_p(counts: np.ndarray, means: np.ndarray, variances: np.ndarray) -> flo
 
 
 def hedges_g(
-    mean1: np.ndarray,
-    var1: np.ndarray,
-    n1: np.ndarray,
-    mean2: np.ndarray,
-    var2: np.ndarray,
-    n2: np.ndarray,
-    confidence: float = CONFIDENCE,
+    samples: TwoSamples, confidence: float = CONFIDENCE
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Hedges' g of mean2 - mean1 with its normal-approximation interval, elementwise.
 
@@ -101,11 +122,9 @@ def hedges_g(
     se(g) = sqrt((n1 + n2) / (n1 n2) + g^2 / (2 (n1 + n2))) (Hedges & Olkin 1985).
     NaN where either side has fewer than 2 values or the pooled SD is 0.
     """
-    arrays = np.broadcast_arrays(
-        *(np.asarray(a, dtype="float64") for a in (mean1, var1, n1, mean2, var2, n2))
-    )
-    m1, v1, k1, m2, v2, k2 = arrays
-    usable = (k1 >= 2) & (k2 >= 2)
+    m1, v1, k1 = samples.mean1, samples.var1, samples.n1
+    m2, v2, k2 = samples.mean2, samples.var2, samples.n2
+    usable = samples.usable
     total = np.where(usable, k1 + k2, np.nan)
     pooled = ((k1 - 1) * v1 + (k2 - 1) * v2) / (total - 2)
     defined = usable & (pooled > 0)

@@ -12,6 +12,7 @@ from typing import Any
 from surveyapp.analytics import (
     agreement,
     alignment,
+    invariance,
     patterns,
     psychometrics,
     scoring,
@@ -22,7 +23,7 @@ from surveyapp.analytics.aggregation import aggregate
 from surveyapp.analytics.frames import CampaignData
 from surveyapp.analytics.group_report import CampaignResults, finite, group_document, group_values
 from surveyapp.analytics.library import Archetype, Playbook
-from surveyapp.analytics.suppression import ORGANISATION, plan_groups
+from surveyapp.analytics.suppression import LEVEL, ORGANISATION, GroupPlan, plan_groups
 from surveyapp.analytics.waves import Wave, compare_waves
 
 
@@ -59,6 +60,48 @@ def _quality(
             for r in reliability
         ],
         "icc2_threshold": agreement.MIN_ICC2,
+    }
+
+
+def _invariance(checks: list[invariance.ScaleInvariance], k: int) -> dict[str, Any]:
+    """Each scale's invariance across languages and levels, for the readers' layer to mark
+    the mean gaps of a `flagged` scale (or one not tested) as not safe to compare."""
+    entries = []
+    for check in checks:
+        sizes_safe = check.left_out == 0 or check.left_out >= k
+        entries.append(
+            {
+                "scale": check.scale,
+                "grouping": check.grouping,
+                "items": check.items,
+                "groups": {name: n if sizes_safe else None for name, n in check.groups.items()},
+                "steps": {
+                    step.fit.model: {
+                        "chi2": finite(step.fit.chi2),
+                        "df": step.fit.df,
+                        "cfi": finite(step.fit.cfi),
+                        "rmsea": finite(step.fit.rmsea),
+                        "delta_chi2": finite(step.delta_chi2),
+                        "delta_df": step.delta_df,
+                        "p_value": finite(step.p_value),
+                        "delta_cfi": finite(step.delta_cfi),
+                        "delta_rmsea": finite(step.delta_rmsea),
+                    }
+                    for step in check.steps
+                },
+                "verdict": check.verdict,
+                "reason": check.reason,
+                "flagged": check.flagged,
+            }
+        )
+    return {
+        "invariance": entries,
+        "invariance_thresholds": {
+            "min_group_n": max(invariance.MIN_GROUP_N, k),
+            "max_delta_cfi": invariance.MAX_DELTA_CFI,
+            "difference_alpha": invariance.DIFFERENCE_ALPHA,
+            "min_configural_cfi": invariance.MIN_CONFIGURAL_CFI,
+        },
     }
 
 
@@ -211,7 +254,12 @@ def analyze(
         "unit": unit,
         "quality": {"suppressed": True}
         if hidden
-        else _quality(reliability, aggregation) | _dont_know(data),
+        else _quality(reliability, aggregation)
+        | _dont_know(data)
+        | _invariance(
+            invariance.scale_invariance(data, {"level": _hidden(plans, LEVEL)}),
+            data.min_group_size,
+        ),
         "patterns": {"suppressed": True} if hidden else _patterns(found),
         "groups": groups,
         "suppressed": [
@@ -223,6 +271,11 @@ def analyze(
     if previous is not None:
         analysis["waves"] = _waves(previous, Wave(scores, data.respondents, plans))
     return analysis
+
+
+def _hidden(plans: list[GroupPlan], kind: str) -> frozenset[str]:
+    """The keys of the organisation-wide groups of `kind` that the suppression plan hides."""
+    return frozenset(plan.key for plan in plans if plan.kind == kind and plan.suppressed)
 
 
 def _scope(data: CampaignData, unit: str | None) -> set[str] | None:

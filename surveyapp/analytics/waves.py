@@ -10,7 +10,7 @@ import pandas as pd
 from scipy import stats
 
 from surveyapp.analytics.aggregation import GroupMoments
-from surveyapp.analytics.fdr import benjamini_hochberg, hedges_g, welch_test
+from surveyapp.analytics.fdr import TwoSamples, benjamini_hochberg, hedges_g, welch_test
 from surveyapp.analytics.suppression import ORGANISATION, UNIT, GroupPlan
 
 CONFIDENCE = 0.95
@@ -54,13 +54,7 @@ class ScaleChange:
 
 
 def welch_bounds(
-    mean1: np.ndarray,
-    var1: np.ndarray,
-    n1: np.ndarray,
-    mean2: np.ndarray,
-    var2: np.ndarray,
-    n2: np.ndarray,
-    confidence: float = CONFIDENCE,
+    samples: TwoSamples, confidence: float = CONFIDENCE
 ) -> tuple[np.ndarray, np.ndarray]:
     """Welch confidence interval of mean2 - mean1 for independent samples, elementwise.
 
@@ -68,23 +62,15 @@ def welch_bounds(
     with t the (1+confidence)/2 quantile of Student's t (scipy.stats.t). NaN where a wave has
     fewer than 2 values; zero width where neither wave varies.
     """
-    se, dof, _ = welch_test(mean1, var1, n1, mean2, var2, n2)
+    se, dof, _ = welch_test(samples)
     half = stats.t.ppf((1 + confidence) / 2, dof) * se
-    change = np.asarray(mean2, dtype="float64") - np.asarray(mean1, dtype="float64")
+    change = samples.mean2 - samples.mean1
     return change - half, change + half
 
 
-def welch_interval(
-    mean1: float,
-    var1: float,
-    n1: int,
-    mean2: float,
-    var2: float,
-    n2: int,
-    confidence: float = CONFIDENCE,
-) -> tuple[float, float]:
+def welch_interval(samples: TwoSamples, confidence: float = CONFIDENCE) -> tuple[float, float]:
     """Welch confidence interval of one change mean2 - mean1 (see `welch_bounds`)."""
-    low, high = welch_bounds(mean1, var1, n1, mean2, var2, n2, confidence)
+    low, high = welch_bounds(samples, confidence)
     return float(low), float(high)
 
 
@@ -119,9 +105,10 @@ def compare_waves(
         np.array(a) for a in zip(*(moments[0].of(before[g]) for g in groups), strict=True)
     )
     n2, m2, v2 = (np.array(a) for a in zip(*(moments[1].of(after[g]) for g in groups), strict=True))
-    low, high = welch_bounds(m1, v1, n1, m2, v2, n2)
-    p_values = welch_test(m1, v1, n1, m2, v2, n2)[2]
-    effect, effect_low, effect_high = hedges_g(m1, v1, n1, m2, v2, n2)
+    samples = TwoSamples.of(m1, v1, n1, m2, v2, n2)
+    low, high = welch_bounds(samples)
+    p_values = welch_test(samples)[2]
+    effect, effect_low, effect_high = hedges_g(samples)
     compared = (n1 > 0) & (n2 > 0)
     significant = np.zeros(compared.shape, dtype=bool)
     significant[compared] = benjamini_hochberg(p_values[compared])

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from surveyapp.analytics.fdr import anova_p, benjamini_hochberg, hedges_g, welch_test
+from surveyapp.analytics.fdr import TwoSamples, anova_p, benjamini_hochberg, hedges_g, welch_test
 from surveyapp.analytics.suppression import plan_groups
 from surveyapp.analytics.waves import Wave, compare_waves
 
@@ -34,11 +34,11 @@ def test_benjamini_hochberg_by_hand() -> None:
 
 def test_welch_and_anova_p_values_agree_with_scipy() -> None:
     (m1, v1, n1), (m2, v2, n2) = moments(FIRST), moments(SECOND)
-    se, _, p = welch_test(m1, v1, n1, m2, v2, n2)
+    se, _, p = welch_test(TwoSamples.of(m1, v1, n1, m2, v2, n2))
     assert float(p) == pytest.approx(stats.ttest_ind(SECOND, FIRST, equal_var=False).pvalue)
     assert float(p) == pytest.approx(0.0349388, abs=1e-6)
     assert float(se) == pytest.approx(np.sqrt(11 / 12))
-    assert np.isnan(welch_test(1.0, 0.0, 1, 2.0, 1.0, 5)[2])
+    assert np.isnan(welch_test(TwoSamples.of(1.0, 0.0, 1, 2.0, 1.0, 5))[2])
     groups = [FIRST, SECOND, [2.0, 2.0, 3.0]]
     m, v, n = (np.array(a) for a in zip(*(moments(g) for g in groups), strict=True))
     assert anova_p(n, m, v) == pytest.approx(stats.f_oneway(*groups).pvalue)
@@ -50,11 +50,11 @@ def test_hedges_g_by_hand() -> None:
     # J = 1 - 3 / (4 * 9 - 9) = 0.888889; g = 1.518067; se = sqrt(9/20 + g^2/18) = 0.760282;
     # interval g -/+ 1.959964 se = (0.027941, 3.008193)
     (m1, v1, n1), (m2, v2, n2) = moments(FIRST), moments(SECOND)
-    g, low, high = hedges_g(m1, v1, n1, m2, v2, n2)
+    g, low, high = hedges_g(TwoSamples.of(m1, v1, n1, m2, v2, n2))
     assert (float(g), float(low), float(high)) == pytest.approx(
         (1.518067, 0.027941, 3.008193), abs=1e-6
     )
-    assert np.isnan(hedges_g(1.0, 0.0, 3, 1.0, 0.0, 3)[0])
+    assert np.isnan(hedges_g(TwoSamples.of(1.0, 0.0, 3, 1.0, 0.0, 3))[0])
 
 
 UNITS = {"R": None, **{code: "R" for code in "ABCDEFGH"}}

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from surveyapp.analytics.fdr import TwoSamples
 from surveyapp.analytics.suppression import ORGANISATION, UNIT, plan_groups
 from surveyapp.analytics.waves import Wave, compare_waves, welch_bounds, welch_interval
 
@@ -20,7 +21,7 @@ def test_welch_interval_by_hand():
     # df = (11/12)^2 / ((5/12)^2/3 + (1/2)^2/4) = 0.840278 / 0.120370 = 6.98077
     # t(0.975, 6.98077) = 2.36595 (tables: 2.3646 at 7 df); half = 2.36595 * 0.957427 = 2.26522
     # interval 2.5 -/+ 2.26522 = (0.23478, 4.76522)
-    low, high = welch_interval(2.5, 5 / 3, 4, 5.0, 2.5, 5)
+    low, high = welch_interval(TwoSamples.of(2.5, 5 / 3, 4, 5.0, 2.5, 5))
     dof = (11 / 12) ** 2 / ((5 / 12) ** 2 / 3 + 0.25 / 4)
     assert dof == pytest.approx(6.98077, abs=1e-5)
     half = stats.t.ppf(0.975, dof) * np.sqrt(11 / 12)
@@ -32,10 +33,14 @@ def test_welch_interval_by_hand():
 
 
 def test_welch_edge_cases():
-    assert all(np.isnan(welch_interval(1.0, 0.0, 1, 2.0, 1.0, 5)))  # one value in a wave
-    assert welch_interval(1.0, 0.0, 3, 2.0, 0.0, 3) == (1.0, 1.0)  # nobody varies
-    low, high = welch_bounds(np.array([2.5, 0.0]), 5 / 3, 4, np.array([5.0, 0.1]), 2.5, 5)
-    assert low[0] == pytest.approx(welch_interval(2.5, 5 / 3, 4, 5.0, 2.5, 5)[0])
+    assert all(
+        np.isnan(welch_interval(TwoSamples.of(1.0, 0.0, 1, 2.0, 1.0, 5)))
+    )  # one value in a wave
+    assert welch_interval(TwoSamples.of(1.0, 0.0, 3, 2.0, 0.0, 3)) == (1.0, 1.0)  # nobody varies
+    low, high = welch_bounds(
+        TwoSamples.of(np.array([2.5, 0.0]), 5 / 3, 4, np.array([5.0, 0.1]), 2.5, 5)
+    )
+    assert low[0] == pytest.approx(welch_interval(TwoSamples.of(2.5, 5 / 3, 4, 5.0, 2.5, 5))[0])
     assert low[1] < 0 < high[1]
 
 
@@ -56,7 +61,9 @@ def test_compare_waves_overall_and_for_units_shown_in_both():
     assert set(changes) == {(ORGANISATION, "all"), (UNIT, "R"), (UNIT, "A")}
     a = changes[(UNIT, "A")]
     assert (a.scale, a.n1, a.n2, a.mean1, a.mean2, a.change) == ("s", 4, 5, 2.5, 5.0, 2.5)
-    assert (a.ci_low, a.ci_high) == pytest.approx(welch_interval(2.5, 5 / 3, 4, 5.0, 2.5, 5))
+    assert (a.ci_low, a.ci_high) == pytest.approx(
+        welch_interval(TwoSamples.of(2.5, 5 / 3, 4, 5.0, 2.5, 5))
+    )
     assert a.significant  # the interval (0.23478, 4.76522) excludes 0
     overall = changes[(ORGANISATION, "all")]
     values1, values2 = np.array(FIRST + [3.0] * 8), np.array(SECOND + [4.0] * 6)

@@ -38,13 +38,32 @@ def run_migrations_offline():
 
 
 def run_migrations_online():
-    """Run the migrations on a live connection."""
+    """Run the migrations on a live connection.
+
+    On SQLite, foreign keys are off while migrations run: batch mode changes a table by
+    copying it and dropping the old one, and with foreign keys on, that drop deletes every
+    row that refers to the table through ON DELETE CASCADE (a campaign's responses, say).
+    They are checked once the migrations are done and turned on again.
+    """
     conf_args = dict(migrate_ext.configure_args)
     conf_args.setdefault("process_revision_directives", skip_empty_autogenerate)
     with engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_metadata, **conf_args)
-        with context.begin_transaction():
-            context.run_migrations()
+        sqlite = connection.dialect.name == "sqlite"
+        driver = connection.connection.driver_connection
+        if sqlite:  # outside any transaction, where SQLite ignores the pragma
+            driver.execute("PRAGMA foreign_keys=OFF")
+        try:
+            context.configure(connection=connection, target_metadata=target_metadata, **conf_args)
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite:
+                connection.commit()
+                broken = driver.execute("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"foreign keys broken by the migrations: {broken[:5]}")
+        finally:
+            if sqlite:
+                driver.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():

@@ -16,6 +16,7 @@ from surveyapp.models import Campaign, Function, OrgUnit
 from surveyapp.services.campaigns import CampaignSpec, create_campaign
 from surveyapp.services.layout import campaign_layout
 from surveyapp.services.responses import record_responses
+from surveyapp.services.result_releases import publish
 
 ALPHA = "\N{GREEK SMALL LETTER ALPHA}"
 JARGON = re.compile(
@@ -52,6 +53,7 @@ def store_literacy_campaign(seed: int = 5) -> Campaign:
     record_responses(
         db.session, campaign, layout, demo.to_submissions(wave, layout, units, functions)
     )
+    publish(db.session, campaign)  # an open campaign shows its latest result release
     db.session.commit()
     return campaign
 

@@ -65,14 +65,15 @@ def hold(session: Session, campaign: CampaignRow, submission: Submission, seal: 
     """Seal `submission` into the holding table, in the caller's (spending) transaction, and
     release the campaign's batch when this answer fills it; how many answers were released.
 
-    A full batch is released in the same transaction, once every k submissions, moving at
-    most REQUEST_BATCH_LIMIT answers: one write transaction per request, not two, which
-    matters on SQLite, where every extra one queues on the write lock. The release runs in a
-    savepoint, so one that fails (a changed secret key) leaves the submission stored and the
-    batch held for the next. The submitter's own spent invitation is rewritten with the
-    batch like every other, so it is no more tied to any answer of the batch than theirs.
-    It does not `scrub`: a checkpoint or VACUUM would cost every k-th submitter tens of
-    milliseconds, and what the dead rows and WAL frames of a submission hold is sealed (the
+    A full batch is released in the same transaction, once every RELEASE_BATCH submissions
+    (or k, if larger), moving at most REQUEST_BATCH_LIMIT answers: one write transaction per
+    request, not two, which matters on SQLite, where every extra one queues on the write
+    lock. The release runs in a savepoint, so one that fails (a changed secret key) leaves
+    the submission stored and the batch held for the next. The submitter's own spent
+    invitation is rewritten with the batch like every other, so it is no more tied to any
+    answer of the batch than theirs.
+    It does not `scrub`: a checkpoint or VACUUM would cost every batch's last submitter tens
+    of milliseconds, and what the dead rows and WAL frames of a submission hold is sealed (the
     held answer, the draft) or names only the person (the invitation's earlier version).
     Autovacuum and SQLite's own checkpoints clear them; `surveyapp drafts purge` (daily) and
     every release from the command line or at close scrub at once.

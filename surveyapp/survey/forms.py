@@ -7,6 +7,7 @@ answer means the same thing whether typed on a phone or imported from a file.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from email.headerregistry import Address
 from typing import Any, ClassVar
 from weakref import WeakKeyDictionary
 
@@ -280,6 +281,15 @@ def open_start_form(functions: list[Function], locale: str) -> OpenStartForm:
     return form
 
 
+def _mail_header_address(_form: FlaskForm, field: StringField) -> None:
+    """The address must be one an email's To header can carry: the standard library's
+    parser refuses some (and fails on others, e.g. `a@[b.c`, with errors of its own)."""
+    try:
+        Address(addr_spec=field.data)
+    except Exception:  # any failure of the parser means an address no header can carry
+        raise ValidationError(gettext("Please type a whole email address.")) from None
+
+
 class ResumeMailForm(FlaskForm):
     """An address to send an open-link draft's own link to; used once, never stored."""
 
@@ -290,5 +300,6 @@ class ResumeMailForm(FlaskForm):
             DataRequired(lazy_gettext("Please type an email address.")),
             Length(max=254, message=lazy_gettext("Please type an email address.")),
             Regexp(EMAIL_SHAPE, message=lazy_gettext("Please type a whole email address.")),
+            _mail_header_address,
         ],
     )

@@ -30,6 +30,11 @@ class Bar:
     highlight: bool = False
 
 
+def spoken(bars: list[Bar]) -> str:
+    """The bars as a chart's description reads them: each label with the value it shows."""
+    return ", ".join(f"{bar.label} {bar.text}" for bar in bars)
+
+
 @dataclass
 class BarChart:
     """A horizontal bar chart laid out in SVG user units."""

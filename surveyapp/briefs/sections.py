@@ -77,7 +77,7 @@ def adkar_chart(group: Group, organisation: Group) -> charts.BarChart | None:
     ]
     if not bars:
         return None
-    profile = ", ".join(f"{b.label} {b.text}" for b in bars)
+    profile = charts.spoken(bars)
     return charts.bar_chart(
         "ADKAR profile",
         f"Average of each ADKAR step on a 1 to 5 scale: {profile}. "
@@ -117,7 +117,7 @@ def barrier_people(group: Group) -> dict[str, Any] | None:
     chart = charts.bar_chart(
         "Where people are held back",
         "Share of people whose own first ADKAR step at or below 3.0 is each step: "
-        + ", ".join(f"{b.label} {b.text}" for b in bars),
+        + charts.spoken(bars),
         bars,
         (0.0, 100.0),
         [0, 25, 50, 75, 100],
@@ -157,8 +157,7 @@ def literacy(group: Group, organisation: Group, meta: BriefMeta) -> dict[str, An
     ]
     dimensions = charts.bar_chart(
         "AI-literacy dimensions",
-        "Self-assessed AI literacy on a 1 to 5 scale: "
-        + ", ".join(f"{b.label} {b.text}" for b in bars),
+        "Self-assessed AI literacy on a 1 to 5 scale: " + charts.spoken(bars),
         bars,
         (1.0, 5.0),
         [1, 2, 3, 4, 5],
@@ -195,7 +194,7 @@ def patterns(analysis: dict[str, Any], group: Group, organisation: Group) -> dic
     chart = charts.bar_chart(
         "Resistance patterns",
         "Share of the unit in each pattern, with the organisation's share as a marker: "
-        + ", ".join(f"{b.label} {b.text}" for b in bars),
+        + charts.spoken(bars),
         bars,
         (0.0, top),
         [t for t in range(0, int(top) + 1, 25)],

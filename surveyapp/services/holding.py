@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from surveyapp.errors import SurveyappError
 from surveyapp.models import Campaign, HeldResponse, Invitation
+from surveyapp.models.base import utcnow
 from surveyapp.services.responses import Submission, record_responses
 from surveyapp.services.sealing import Seal
 from surveyapp.services.survey_pages import campaign_phase, survey_plan
@@ -45,12 +46,23 @@ REQUEST_BATCH_LIMIT = 500  # a release run in a respondent's submission moves no
 # set four times as large. Close, `drafts purge` (daily) and `responses release` release
 # any batch of at least k, so an answer waits a day at most in a campaign that gets k a day.
 RELEASE_BATCH = 20
-# PostgreSQL: hold the answer and count the campaign's held answers in one round trip (the
-# count's snapshot does not see the row its own statement inserts, hence + 1).
-HOLD_AND_COUNT = sa.text(
-    "WITH held AS (INSERT INTO held_responses (id, campaign_id, payload)"
-    " VALUES (:id, :campaign_id, :payload) RETURNING id)"
-    " SELECT count(*) + 1 FROM held_responses WHERE campaign_id = :campaign_id"
+# PostgreSQL: spend the invitation (deleting its draft) or the open draft, hold the answer
+# only if this request spent it, and count the campaign's held answers, in one round trip.
+# The count's snapshot does not see the row its own statement inserts, hence + spent.
+HOLD_IF_SPENT = (
+    " held AS (INSERT INTO held_responses (id, campaign_id, payload)"
+    " SELECT :id, :campaign_id, :payload FROM spent RETURNING id)"
+    " SELECT spent.n, spent.n + (SELECT count(*) FROM held_responses"
+    " WHERE campaign_id = :campaign_id) FROM (SELECT count(*) AS n FROM spent) AS spent"
+)
+SPEND_INVITATION_AND_HOLD = sa.text(
+    "WITH dropped_draft AS (DELETE FROM drafts WHERE id = :draft_id),"
+    " spent AS (UPDATE invitations SET status = 'submitted', answer_held = true"
+    " WHERE id = :invitation_id AND status != 'submitted' RETURNING id)," + HOLD_IF_SPENT
+)
+SPEND_OPEN_DRAFT_AND_HOLD = sa.text(
+    "WITH spent AS (UPDATE drafts SET submitted = true, sealed_answers = NULL, page = 0,"
+    " updated_at = :now WHERE id = :draft_id AND NOT submitted RETURNING id)," + HOLD_IF_SPENT
 )
 COUNT_HELD = (
     sa.select(sa.func.count())
@@ -64,30 +76,61 @@ log = logging.getLogger(__name__)
 def hold(session: Session, campaign: CampaignRow, submission: Submission, seal: Seal) -> int:
     """Seal `submission` into the holding table, in the caller's (spending) transaction, and
     release the campaign's batch when this answer fills it; how many answers were released.
+    """
+    row = _held_row(campaign, submission, seal)
+    session.execute(INSERT_HELD, row)
+    waiting = session.execute(COUNT_HELD, {"campaign_id": campaign.id}).scalar_one()
+    return _release_full_batch(session, campaign, seal, waiting)
 
-    A full batch is released in the same transaction, once every RELEASE_BATCH submissions
-    (or k, if larger), moving at most REQUEST_BATCH_LIMIT answers: one write transaction per
-    request, not two, which matters on SQLite, where every extra one queues on the write
-    lock. The release runs in a savepoint, so one that fails (a changed secret key) leaves
-    the submission stored and the batch held for the next. The submitter's own spent
-    invitation is rewritten with the batch like every other, so it is no more tied to any
-    answer of the batch than theirs.
+
+def spend_and_hold(
+    session: Session,
+    campaign: CampaignRow,
+    submission: Submission,
+    seal: Seal,
+    invitation_id: int | None,
+    draft_id: int,
+) -> int | None:
+    """`hold` on PostgreSQL, spending the invitation (and deleting its draft) or, without an
+    invitation, the open draft in the same statement; None if it was spent already (nothing
+    is held), else how many answers were released.
+    """
+    row = _held_row(campaign, submission, seal) | {"draft_id": draft_id}
+    if invitation_id is None:
+        row["now"] = utcnow()  # the spent draft's time, as respondents.CONSUME_OPEN_DRAFT sets it
+        spent, waiting = session.execute(SPEND_OPEN_DRAFT_AND_HOLD, row).one()
+    else:
+        row["invitation_id"] = invitation_id
+        spent, waiting = session.execute(SPEND_INVITATION_AND_HOLD, row).one()
+    if not spent:
+        return None
+    return _release_full_batch(session, campaign, seal, waiting)
+
+
+def _held_row(campaign: CampaignRow, submission: Submission, seal: Seal) -> dict[str, Any]:
+    return {
+        "id": uuid.uuid4(),
+        "campaign_id": campaign.id,
+        "payload": seal.close(_document(submission)),
+    }
+
+
+def _release_full_batch(session: Session, campaign: CampaignRow, seal: Seal, waiting: int) -> int:
+    """Release the campaign's held answers in the submission's transaction once `waiting`
+    fills a batch; how many were released.
+
+    A full batch is released once every RELEASE_BATCH submissions (or k, if larger), moving at
+    most REQUEST_BATCH_LIMIT answers: one write transaction per request, not two, which
+    matters on SQLite, where every extra one queues on the write lock. The release runs in a
+    savepoint, so one that fails (a changed secret key) leaves the submission stored and the
+    batch held for the next. The submitter's own spent invitation is rewritten with the batch
+    like every other, so it is no more tied to any answer of the batch than theirs.
     It does not `scrub`: a checkpoint or VACUUM would cost every batch's last submitter tens
     of milliseconds, and what the dead rows and WAL frames of a submission hold is sealed (the
     held answer, the draft) or names only the person (the invitation's earlier version).
     Autovacuum and SQLite's own checkpoints clear them; `surveyapp drafts purge` (daily) and
     every release from the command line or at close scrub at once.
     """
-    row = {
-        "id": uuid.uuid4(),
-        "campaign_id": campaign.id,
-        "payload": seal.close(_document(submission)),
-    }
-    if session.get_bind().dialect.name == "postgresql":
-        waiting = session.execute(HOLD_AND_COUNT, row).scalar_one()
-    else:
-        session.execute(INSERT_HELD, row)
-        waiting = session.execute(COUNT_HELD, {"campaign_id": campaign.id}).scalar_one()
     if waiting < max(campaign.min_group_size, RELEASE_BATCH):
         return 0
     try:

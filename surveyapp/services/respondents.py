@@ -19,7 +19,7 @@ from surveyapp.models import Campaign, Draft, Function, Invitation, OpenLink
 from surveyapp.models.base import utcnow
 from surveyapp.models.org import LEVELS
 from surveyapp.services.device_drafts import device_draft_token, new_resume_salt
-from surveyapp.services.holding import hold
+from surveyapp.services.holding import hold, spend_and_hold
 from surveyapp.services.kiosk import end_device_drafts
 from surveyapp.services.layout import AnswerValue, CampaignLayout
 from surveyapp.services.open_guard import LIMIT_WINDOW
@@ -151,15 +151,49 @@ class Submitted:
         return self.stored
 
 
-def _consume_invitation(session: Session, invitation_id: int, draft_id: int, held: bool) -> bool:
-    """Mark the invitation submitted and delete its draft; False if it was submitted already."""
-    ids = {"row_id": invitation_id, "draft_id": draft_id, "held": held}
+def _spend(session: Session, visit: Visit, held: bool) -> bool:
+    """Use up the visit's invitation (deleting its draft) or its open draft; False if it was
+    submitted already."""
+    draft = visit.draft
+    assert draft is not None
+    if visit.invitation is None:
+        return session.execute(CONSUME_OPEN_DRAFT, {"row_id": draft.id}).rowcount == 1
+    ids = {"row_id": visit.invitation.id, "draft_id": draft.id, "held": held}
     if session.get_bind().dialect.name == "postgresql":
         return session.execute(CONSUME_INVITATION_DROP_DRAFT, ids).rowcount == 1
     if session.execute(CONSUME_INVITATION, ids).rowcount != 1:
         return False
     session.execute(DELETE_DRAFT, ids)
     return True
+
+
+def _submission(visit: Visit, answers: dict[str, AnswerValue], locale: str) -> Submission:
+    """What the visit submits: the person's place (personal link) or the draft's (open link)."""
+    draft = visit.draft
+    assert draft is not None
+    today = utcnow().date()
+    if visit.invitation is None:
+        assert visit.open_link is not None and draft.function_id and draft.level
+        return Submission(
+            unit_id=visit.open_link.unit_id,
+            function_id=draft.function_id,
+            level=draft.level,
+            locale=locale,
+            answers=answers,
+            submitted_on=today,
+        )
+    person = visit.invitation.person
+    return Submission(
+        unit_id=person.unit_id,
+        function_id=person.function_id,
+        level=person.level,
+        locale=locale,
+        answers=answers,
+        person_id=person.id,
+        invitation_id=visit.invitation.id,
+        consent=draft.consent,
+        submitted_on=today,
+    )
 
 
 def submit(
@@ -175,41 +209,21 @@ def submit(
     The consuming UPDATE and the insert share the caller's transaction; a second submission
     finds the row already consumed (rowcount 0) and stores nothing. In an anonymous campaign
     the answers are sealed into the holding table instead of `responses`, and the batch they
-    fill is released with them (`holding.hold`).
+    fill is released with them (`holding.hold`; on PostgreSQL `holding.spend_and_hold` spends
+    and holds in one statement).
     """
     draft = visit.draft
     assert draft is not None
     campaign = visit.campaign
     anonymous = campaign.privacy_mode == "anonymous"
     answers = {column: value for column, value in answers.items() if column in layout.by_column}
-    if visit.invitation is not None:
-        if not _consume_invitation(session, visit.invitation.id, draft.id, anonymous):
-            return Submitted(False)
-        person = visit.invitation.person
-        submission = Submission(
-            unit_id=person.unit_id,
-            function_id=person.function_id,
-            level=person.level,
-            locale=locale,
-            answers=answers,
-            person_id=person.id,
-            invitation_id=visit.invitation.id,
-            consent=draft.consent,
-            submitted_on=utcnow().date(),
-        )
-    else:
-        assert visit.open_link is not None and draft.function_id and draft.level
-        consumed = session.execute(CONSUME_OPEN_DRAFT, {"row_id": draft.id}).rowcount
-        if consumed != 1:
-            return Submitted(False)
-        submission = Submission(
-            unit_id=visit.open_link.unit_id,
-            function_id=draft.function_id,
-            level=draft.level,
-            locale=locale,
-            answers=answers,
-            submitted_on=utcnow().date(),
-        )
+    submission = _submission(visit, answers, locale)
+    if anonymous and session.get_bind().dialect.name == "postgresql":
+        invitation_id = None if visit.invitation is None else visit.invitation.id
+        released = spend_and_hold(session, campaign, submission, seal, invitation_id, draft.id)
+        return Submitted(False) if released is None else Submitted(True, released)
+    if not _spend(session, visit, anonymous):
+        return Submitted(False)
     if anonymous:
         return Submitted(True, hold(session, campaign, submission, seal))
     record_responses(session, campaign, layout, [submission])

@@ -69,17 +69,21 @@ COUNT_HELD = (
     .select_from(HELD)
     .where(HELD.c.campaign_id == sa.bindparam("campaign_id"))
 )
-INSERT_HELD = HELD.insert()
+# SQLite: hold the answer and count the campaign's held answers, this one included, in one
+# statement (SQLite evaluates RETURNING after the row is in).
+HOLD_AND_COUNT = sa.text(
+    "INSERT INTO held_responses (id, campaign_id, payload) VALUES (:id, :campaign_id, :payload)"
+    " RETURNING (SELECT count(*) FROM held_responses WHERE campaign_id = :campaign_id)"
+).bindparams(sa.bindparam("id", type_=HELD.c.id.type))
 log = logging.getLogger(__name__)
 
 
 def hold(session: Session, campaign: CampaignRow, submission: Submission, seal: Seal) -> int:
     """Seal `submission` into the holding table, in the caller's (spending) transaction, and
     release the campaign's batch when this answer fills it; how many answers were released.
+    SQLite's path: PostgreSQL spends and holds in one statement (`spend_and_hold`).
     """
-    row = _held_row(campaign, submission, seal)
-    session.execute(INSERT_HELD, row)
-    waiting = session.execute(COUNT_HELD, {"campaign_id": campaign.id}).scalar_one()
+    waiting = session.execute(HOLD_AND_COUNT, _held_row(campaign, submission, seal)).scalar_one()
     return _release_full_batch(session, campaign, seal, waiting)
 
 

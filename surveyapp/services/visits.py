@@ -219,6 +219,24 @@ OPEN_DRAFT_BY_HASH = (
     .where(DRAFTS.c.token_hash == sa.bindparam("digest"))
 )
 OPEN_DRAFT_LOCKED = OPEN_DRAFT_BY_HASH.with_for_update(of=DRAFTS)
+# What a visit with a draft depends on, read again under SQLite's write lock (`unchanged`).
+VISIT_VERSION = (
+    sa.select(
+        DRAFTS.c.updated_at,
+        DRAFTS.c.submitted,
+        INVITATIONS.c.status,
+        OPEN_LINKS.c.retired_at,
+        CAMPAIGNS.c.status,
+        CAMPAIGNS.c.opens_at,
+        CAMPAIGNS.c.closes_at,
+    )
+    .select_from(
+        DRAFTS.join(CAMPAIGNS, CAMPAIGNS.c.id == DRAFTS.c.campaign_id)
+        .outerjoin(INVITATIONS, INVITATIONS.c.id == DRAFTS.c.invitation_id)
+        .outerjoin(OPEN_LINKS, OPEN_LINKS.c.id == DRAFTS.c.open_link_id)
+    )
+    .where(DRAFTS.c.id == sa.bindparam("draft_id"))
+)
 
 
 def _same_hash(stored: str, computed: str) -> bool:
@@ -272,6 +290,28 @@ def find_visit(session: Session, token: str, for_update: bool = False) -> Visit 
         open_link = _read(OpenLinkRow, row, "o_")
         return Visit(campaign, None, open_link, _draft(row, seal), seal)
     return None
+
+
+def unchanged(session: Session, visit: Visit) -> bool:
+    """Whether the visit's draft, invitation, open link and campaign still read as they did.
+
+    SQLite checks a page before taking the write lock (survey.views); under the lock this
+    one small read tells whether the visit read before it still holds, which is cheaper than
+    reading (and unsealing) it again.
+    """
+    draft, campaign = visit.draft, visit.campaign
+    assert draft is not None
+    now = session.execute(VISIT_VERSION, {"draft_id": draft.id}).first()
+    then = (
+        draft.updated_at,
+        draft.submitted,
+        None if visit.invitation is None else visit.invitation.status,
+        None if visit.open_link is None else visit.open_link.retired_at,
+        campaign.status,
+        campaign.opens_at,
+        campaign.closes_at,
+    )
+    return now is not None and tuple(now) == then
 
 
 def _draft(row: Mapping[str, Any], seal: Seal) -> DraftRow:

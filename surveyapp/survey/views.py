@@ -169,14 +169,15 @@ def _as_writer(token: str, visit: Visit) -> Visit | None:
     """The visit read again by the transaction that writes the page (see LATE_WRITERS).
 
     On SQLite the reading transaction ends, BEGIN IMMEDIATE takes the write lock, and the
-    visit is read again under it, so the lock is held for the writes alone and not while the
-    page is checked. PostgreSQL locked the visit's rows when it first read them.
+    visit is checked (read again only if it changed) under it, so the lock is held for the
+    writes alone and not while the page is checked. PostgreSQL locked the visit's rows when
+    it first read them.
     """
     if db.session.get_bind().dialect.name != "sqlite":
         return visit
     db.session.rollback()
     begin_writing()
-    return _visit(token)
+    return visit if visits.unchanged(db.session, visit) else _visit(token)
 
 
 @bp.route("/s/<token>/<int:number>", methods=["GET", "POST"])

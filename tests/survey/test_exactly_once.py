@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from surveyapp.extensions import db
 from surveyapp.models import Draft, HeldResponse, Invitation, Response
+from surveyapp.services import visits
 from tests.staff.conftest import new_client
 from tests.survey.conftest import (
     answer_pages,
@@ -105,3 +106,30 @@ def test_a_double_click_on_submit_shows_the_received_page(app, survey):
     assert second.status_code == 200
     assert "Your answers have been received" in second.get_data(as_text=True)
     assert _stored(app) == (1, 0)
+
+
+def test_a_visit_checked_before_the_write_lock_is_read_again_once_anything_it_shows_changed(
+    app, run, survey
+):
+    """SQLite checks a page before taking the write lock and then only re-checks the visit
+    (`visits.unchanged`); a page saved by another tab, or the campaign closing, in between
+    must make the view read the visit again."""
+    path = survey.path(survey.people[0])
+    client = new_client(app)
+    first_page = begin(client, path)
+    token = path.rsplit("/", 1)[-1]
+    with app.app_context():
+        before = visits.find_visit(db.session, token)
+        assert visits.unchanged(db.session, before)
+    html = client.get(first_page).get_data(as_text=True)
+    saved = client.post(
+        first_page, data=radio_answers(html) | {"csrf_token": form_token(html), "action": "save"}
+    )
+    assert saved.status_code == 302
+    with app.app_context():
+        assert not visits.unchanged(db.session, before)
+        after_save = visits.find_visit(db.session, token)
+        assert visits.unchanged(db.session, after_save)
+    close_and_release(run, survey.slug)
+    with app.app_context():
+        assert not visits.unchanged(db.session, after_save)

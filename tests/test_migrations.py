@@ -134,3 +134,42 @@ def test_responses_stored_before_result_releases_become_release_one(blank_databa
         members = connection.execute(sa.text("SELECT result_release FROM responses")).scalars()
         assert [tuple(r) for r in releases] == [(1, 1)] and list(members) == [1, 1, 1]
     engine.dispose()
+
+
+def test_a_campaign_released_before_0017_keeps_todays_tree_from_then_on(blank_database_url):
+    """Migration 0017: an open campaign with a release gets the tree it was read in."""
+    assert surveyapp_command(blank_database_url, "db", "upgrade", "0015").returncode == 0
+    engine = sa.create_engine(blank_database_url)
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO org_units (id, code, name, parent_id) VALUES "
+                "(1, 'TOP', 'Top', NULL), (2, 'SUB', 'Sub', 1)"
+            )
+        )
+        for number, slug in ((1, "released"), (2, "unreleased")):
+            connection.execute(
+                sa.text(
+                    "INSERT INTO campaigns (id, slug, name, privacy_mode, status, min_group_size,"
+                    " min_comment_group_size, created_at, names, descriptions) VALUES (:id, :slug,"
+                    " :slug, 'anonymous', 'open', 5, 10, :created, '{}', '{}')"
+                ),
+                {"id": number, "slug": slug, "created": datetime(2026, 1, 1)},
+            )
+        connection.execute(
+            sa.text(
+                "INSERT INTO result_releases (campaign_id, number, released_on, withheld)"
+                " VALUES (1, 1, :day, '[]')"
+            ),
+            {"day": date(2026, 1, 2)},
+        )
+    upgrade = surveyapp_command(blank_database_url, "db", "upgrade")
+    assert upgrade.returncode == 0, upgrade.stderr
+    with engine.connect() as connection:
+        frozen = connection.execute(
+            sa.text(
+                "SELECT campaign_id, code, parent_code FROM campaign_units_frozen ORDER BY code"
+            )
+        ).all()
+    assert [tuple(row) for row in frozen] == [(1, "SUB", "TOP"), (1, "TOP", None)]
+    engine.dispose()

@@ -7,7 +7,8 @@ least k respondents: the organisation, every unit with its sub-units, every func
 level, and the crossings unit x function, unit x level and function x level, as
 `suppression.plan_groups` defines them; and likewise the count behind every figure (a scale
 only managers were asked, a comment question), since a figure's answered count is published
-too.
+too, and every count of the organisation's quality section (a scale's complete cases,
+overall and per language and level; an item's "don't know" answers).
 
 `releasable` keeps the largest such subset of the new responses by a fixed point: while some
 group's (or figure's) step is 1..k-1, drop the new responses in it. It only shrinks, so it
@@ -93,18 +94,49 @@ def figure_masks(data: CampaignData) -> np.ndarray:
         parts.append(scores[cluster].notna().all(axis=1).rename("patterns"))
     for _item, rows in data.comments.groupby("item"):
         parts.append(data.respondents.index.isin(rows["response_id"]))
-    frame = [np.asarray(p, dtype=bool).reshape(len(data.respondents), -1) for p in parts]
-    matrix = np.column_stack(frame) if frame else np.ones((len(data.respondents), 0), bool)
+    return _columns(parts, len(data.respondents))
+
+
+def _columns(parts: list, rows: int) -> np.ndarray:
+    """The parts side by side as one boolean matrix, without duplicate columns."""
+    frame = [np.asarray(p, dtype=bool).reshape(rows, -1) for p in parts]
+    matrix = np.column_stack(frame) if frame else np.ones((rows, 0), bool)
     return np.unique(matrix, axis=1) if matrix.shape[1] else matrix
 
 
-def releasable(groups: np.ndarray, answered: np.ndarray, min_size: int) -> np.ndarray:
+def quality_masks(data: CampaignData) -> np.ndarray:
+    """Per respondent, whether it counts in each count of the document's quality section,
+    which is published for the organisation only: each scale's complete cases
+    (reliability), those per language and per level (the invariance groups), and each
+    item's "don't know" answers. One column each, duplicates dropped."""
+    complete = pd.DataFrame(
+        {s.key: data.answers[list(s.items)].notna().all(axis=1) for s in data.scales},
+        index=data.respondents.index,
+    )
+    parts: list = [complete]
+    for column in ("locale", "level"):
+        if column in data.respondents:
+            for value in sorted(data.respondents[column].dropna().unique()):
+                parts.append(complete & (data.respondents[column] == value).to_numpy()[:, None])
+    if data.declined is not None:
+        parts.append(data.declined.reindex(data.respondents.index, fill_value=False))
+    return _columns(parts, len(data.respondents))
+
+
+def releasable(
+    groups: np.ndarray,
+    answered: np.ndarray,
+    min_size: int,
+    overall: np.ndarray | None = None,
+) -> np.ndarray:
     """The largest subset of new responses (a boolean mask) whose step is 0 or >= k everywhere.
 
     `groups` holds each new response's group ids (-1 pads), `answered` whether it counts in
     each figure; a group's step is its number of kept new responses, a figure's step in a
-    group the number of those that answered it.
+    group the number of those that answered it. `overall` holds counts published for the
+    whole organisation only (`quality_masks`): their step is taken there alone.
     """
+    overall = np.zeros((len(groups), 0), dtype=bool) if overall is None else overall
     kept = np.ones(len(groups), dtype=bool)
     size = int(groups.max()) + 1 if groups.size else 0
     padded = np.where(groups >= 0, groups, size)
@@ -117,6 +149,10 @@ def releasable(groups: np.ndarray, answered: np.ndarray, min_size: int) -> np.nd
             short = (steps > 0) & (steps < min_size)
             short[size] = False
             dropped |= chosen & short[padded].any(axis=1)
+        for column in range(overall.shape[1]):
+            chosen = kept & overall[:, column]
+            if 0 < np.count_nonzero(chosen) < min_size:
+                dropped |= chosen
         if not dropped.any():
             break
         kept &= ~dropped

@@ -30,6 +30,19 @@ protect another, or empty is never said, since each answer would narrow its size
 _GroupId = tuple[str, str | None, str | None, str | None]
 
 
+def count_band(count: int, min_size: int) -> str | None:
+    """A count that grows by one with each answer, as a band of `min_size` values ("fewer than
+    5", "5 to 9"), for text that is read again and again (answers waiting, rows in the way of
+    a change): read before and after one more answer it mostly shows no change, and it never
+    tells which count under k it is (issue 16). None when there are none."""
+    if not count:
+        return None
+    if count < min_size:
+        return f"fewer than {min_size}"
+    low = count // min_size * min_size
+    return f"{low} to {low + min_size - 1}"
+
+
 def size_reason(min_size: int) -> str:
     """Why a filter or comparison is refused: it would rest on fewer than `min_size` people."""
     return f"fewer than {min_size} respondents"

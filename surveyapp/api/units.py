@@ -24,6 +24,7 @@ from surveyapp.briefs.sections import find_group
 from surveyapp.errors import SurveyappError
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, OrgUnit
+from surveyapp.services.unit_snapshots import reporting_tree
 from surveyapp.staff.dashboard import campaign_analysis
 from surveyapp.staff.scope import DASHBOARD_ROLES, visible_unit_ids
 
@@ -50,15 +51,18 @@ def _analysis(campaign: Campaign) -> dict[str, Any]:
 def list_units(slug: str) -> ResponseReturnValue:
     """The campaign's units in the caller's scope, by code, with respondents or hidden.
 
-    A parent outside the scope is not named (`parent_code` is null), so a change manager
-    learns nothing of units beyond theirs.
+    `parent_code` is the parent in the campaign's reporting tree (the one its figures are cut
+    in, `unit_snapshots.reporting_tree`), so a unit moved during fieldwork changes nothing
+    here either. A parent outside the scope is not named (null), so a change manager learns
+    nothing of units beyond theirs.
     """
     campaign = campaign_for(slug)
     visible = visible_unit_ids(db.session, caller().user_id, campaign)
     units = db.session.scalars(
         sa.select(OrgUnit).where(OrgUnit.id.in_(sorted(visible))).order_by(OrgUnit.code)
     ).all()
-    codes = {unit.id: unit.code for unit in units}
+    codes = {unit.code for unit in units}
+    parents = reporting_tree(db.session, campaign).parents
     analysis = _analysis(campaign)
     entries = []
     for unit in units:
@@ -67,7 +71,7 @@ def list_units(slug: str) -> ResponseReturnValue:
             {
                 "code": unit.code,
                 "name": unit.name,
-                "parent_code": codes.get(unit.parent_id),
+                "parent_code": parents.get(unit.code) if parents.get(unit.code) in codes else None,
                 "n": group["n"],
                 "suppressed": group["suppressed"],
                 "reason": group.get("reason"),

@@ -308,13 +308,13 @@ def release_note(release: dict[str, Any] | None, k: int) -> str:
             f"at least {k} people have answered (every day, and at close)."
         )
     note = f"These figures are result release {release['number']} of {release['released_on']}."
-    waiting = release.get("answers_waiting") or 0
+    waiting = release.get("answers_waiting")  # a band: "fewer than 5", "5 to 9"
     if not waiting:
         return note
-    answers = f"{waiting} answer is" if waiting == 1 else f"{waiting} answers are"
+    answers = f"{waiting} answers are"
     if release.get("closed"):
         return (
-            f"{note} {answers} not in them: adding {'it' if waiting == 1 else 'them'} would "
+            f"{note} {answers} not in them: adding them would "
             f"have changed some group by fewer than {k} people since the previous release, "
             "and comparing the two would have shown those people's answers."
         )

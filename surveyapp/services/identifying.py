@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from surveyapp.analytics.suppression import count_band
 from surveyapp.errors import Problem
 from surveyapp.models import Campaign, Invitation, Response
 
@@ -27,13 +28,17 @@ def mode_change_problems(session: Session, campaign: Campaign) -> list[Problem]:
     )
     if not invitations and not naming:
         return []
-    kinds = ((invitations, "invitation(s)"), (naming, "response(s) naming a person"))
-    held = ", ".join(f"{count} {what}" for count, what in kinds if count)
+    # invitations are a roster fact; responses grow by one per answer, so they are banded
+    kinds = (
+        (invitations, str(invitations), "invitation(s)"),
+        (naming, count_band(naming, campaign.min_group_size), "response(s) naming a person"),
+    )
+    held = ", ".join(f"{shown} {what}" for count, shown, what in kinds if count)
     return [
         Problem(
             "--mode",
             "",
-            f"the privacy mode cannot change while the campaign holds {invitations + naming} "
-            f"row(s) that identify people ({held})",
+            f"the privacy mode cannot change while the campaign holds rows that "
+            f"identify people ({held})",
         )
     ]

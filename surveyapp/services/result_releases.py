@@ -4,10 +4,12 @@ Every output (dashboard, briefs, exports, API, `analyze`) reads the responses of
 release only (`datasets.load_campaign_data`), so two reads between releases are identical
 however many answers came in. A new release adds the responses in no release yet by the
 step rule (`analytics.release_rule`: every published group and figure count moves by 0 or
->= k) and is audited stacked on the one before (`analytics.release_audit`); responses the
-rule leaves out wait for a later release. The first release of a campaign takes everything
-there is, once there are k responses (at close: whatever there is), since nothing earlier
-can be differenced with it.
+>= k) and is audited stacked on every release before it (`analytics.release_audit`);
+responses the rule leaves out wait for a later release. A release fixes the unit tree it is
+cut in (`unit_snapshots.extend_unit_tree`): later releases and every output read that tree,
+so moving a unit re-cuts nothing already published. The first release of a campaign takes
+everything there is, once there are k responses (at close: whatever there is), since
+nothing earlier can be differenced with it.
 
 Releases are made at close, by `surveyapp results release`, after an import, and by the
 daily `surveyapp drafts purge`; not in a respondent's request, where the audit would cost
@@ -24,14 +26,17 @@ from datetime import date
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from surveyapp.analytics.release_audit import next_release
-from surveyapp.analytics.release_rule import figure_masks
+from surveyapp.analytics.release_audit import Release, next_release
+from surveyapp.analytics.release_rule import figure_masks, quality_masks
+from surveyapp.analytics.suppression import count_band
 from surveyapp.models import Campaign, Response, ResultRelease
 from surveyapp.services.holding import waiting_count
 from surveyapp.services.survey_pages import campaign_phase
+from surveyapp.services.unit_snapshots import extend_unit_tree
 
 UPDATE_CHUNK = 500  # response ids per UPDATE when a release marks its responses
 
@@ -81,6 +86,7 @@ class ReleaseStatus:
     `covered`: responses in the figures; `unreleased`: responses stored but in no release
     (they would change some group by fewer than k); `held`: anonymous answers still in the
     holding table. `closed`: the campaign is closed, so what is unreleased now stays out.
+    `min_size`: the campaign's k, the width of the band the waiting answers are shown in.
     """
 
     number: int | None
@@ -89,18 +95,25 @@ class ReleaseStatus:
     unreleased: int
     held: int
     closed: bool
+    min_size: int
 
     @property
     def waiting(self) -> int:
         """Answers given that no figure covers."""
         return self.unreleased + self.held
 
+    @property
+    def held_band(self) -> str | None:
+        """The held answers as pages show them: in a band of k, since the count grows by one
+        with each answer (`count_band`)."""
+        return count_band(self.held, self.min_size)
+
     def document(self) -> dict[str, Any]:
         """The release as the analysis document (JSON, API) and the pages describe it."""
         return {
             "number": self.number,
             "released_on": None if self.released_on is None else self.released_on.isoformat(),
-            "answers_waiting": self.waiting,
+            "answers_waiting": count_band(self.waiting, self.min_size),
             "closed": self.closed,
         }
 
@@ -115,6 +128,7 @@ def release_status(session: Session, campaign: Campaign) -> ReleaseStatus:
         unreleased=_count(session, campaign.id, False),
         held=waiting_count(session, campaign.id),
         closed=campaign_phase(campaign) == "closed",
+        min_size=campaign.min_group_size,
     )
 
 
@@ -151,40 +165,57 @@ def _chunks(ids: list[uuid.UUID]) -> Iterator[list[uuid.UUID]]:
         yield ids[start : start + UPDATE_CHUNK]
 
 
+def _history(
+    session: Session, campaign_id: int, respondents: pd.DataFrame
+) -> tuple[list[Release], np.ndarray]:
+    """The campaign's releases, oldest first, each with every response it covers (a release
+    contains those before it), and per respondent whether any release covers it."""
+    numbers = pd.Series(
+        {
+            str(rid): number
+            for rid, number in session.execute(
+                sa.select(Response.id, Response.result_release).where(
+                    Response.campaign_id == campaign_id, Response.result_release.is_not(None)
+                )
+            )
+        },
+        dtype="float64",
+    ).reindex(respondents.index)
+    releases = session.scalars(
+        sa.select(ResultRelease)
+        .where(ResultRelease.campaign_id == campaign_id)
+        .order_by(ResultRelease.number)
+    )
+    history = [
+        Release(respondents[(numbers <= r.number).to_numpy()], withheld_groups(r)) for r in releases
+    ]
+    return history, numbers.notna().to_numpy()
+
+
 def publish(session: Session, campaign: Campaign, today: date | None = None) -> Published:
     """Make the campaign's next release, in the caller's transaction, if the rule allows one."""
     from surveyapp.datasets import load_campaign_data
 
     data = load_campaign_data(session, campaign, unreleased=True)
-    released = set(
-        map(
-            str,
-            session.scalars(
-                sa.select(Response.id).where(
-                    Response.campaign_id == campaign.id, Response.result_release.is_not(None)
-                )
-            ),
-        )
-    )
-    mask = data.respondents.index.isin(released)
+    history, mask = _history(session, campaign.id, data.respondents)
     waiting = data.respondents[~mask]
     k = campaign.min_group_size
     if waiting.empty:
         return Published(campaign.slug, None, 0, 0, k)
-    latest = latest_release(session, campaign.id)
     step = next_release(
-        data.respondents[mask],
-        withheld_groups(latest),
+        history,
         waiting,
         figure_masks(data)[~mask],
         data.unit_parents,
         k,
         final=campaign_phase(campaign) == "closed",
+        overall=quality_masks(data)[~mask],
     )
     added = int(np.count_nonzero(step.added))
     if not added:
         return Published(campaign.slug, None, 0, len(waiting), k)
-    number = (latest.number if latest else 0) + 1
+    number = len(history) + 1
+    extend_unit_tree(session, campaign)  # the tree this release was cut in, kept for later
     session.add(
         ResultRelease(
             campaign_id=campaign.id,

@@ -21,7 +21,6 @@ from surveyapp.briefs.meta import BriefMeta, fieldwork_state, mean_text
 from surveyapp.briefs.service import campaign_meta, response_rate, unit_slice
 from surveyapp.models import Campaign, OrgUnit
 from surveyapp.services.analysis import analyze_campaign, previous_wave
-from surveyapp.services.holding import waiting_count
 from surveyapp.services.jobs import cached_analysis
 from surveyapp.services.org import unit_subtree_ids
 from surveyapp.services.participation import invitation_counts
@@ -161,6 +160,7 @@ def dashboard(
         campaign_meta(session, campaign, analysis, unit.name if unit else "Whole organisation"),
         response_rate=response_rate(shown_n, invitations.invited if invitations else None),
     )
+    status = release_status(session, campaign)
     page: dict[str, Any] = {
         "key": key,
         "name": meta.unit_name,
@@ -169,11 +169,9 @@ def dashboard(
         "nav": shown,
         "heatmap": unit_heatmap(analysis, [c for c in codes if c in names], names, meta),
         "shown": bool(group) and not group["suppressed"] and organisation is not None,
-        "waiting": waiting_count(session, campaign.id),
+        "waiting": status.held_band,
         "fieldwork": fieldwork_state(meta),
-        "release": narrative.release_note(
-            release_status(session, campaign).document(), analysis["min_group_size"]
-        ),
+        "release": narrative.release_note(status.document(), analysis["min_group_size"]),
     }
     if not page["shown"]:
         return page

@@ -1,4 +1,4 @@
-"""An attacker with everything a release publishes: LP bounds on every small hidden quantity.
+"""An attacker with everything releases publish: LP bounds on every small hidden quantity.
 
 Written apart from `disclosure_audit` on purpose: it reads only the published groups (kind,
 key, n when shown) and the unit tree, builds its own cells and constraints, and solves its
@@ -8,7 +8,7 @@ own linear programs, so the tests check the audit rather than repeat it.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -98,22 +98,21 @@ def _bounds(vector, a_eq, b_eq) -> tuple[float, float]:
     return found[0], found[1]
 
 
-def narrowed_across(
-    first: Iterable[Mapping],
-    second: Iterable[Mapping],
-    before: pd.DataFrame,
-    after: pd.DataFrame,
+def narrowed_over(
+    releases: Sequence[Iterable[Mapping]],
+    frames: Sequence[pd.DataFrame],
     parents: Mapping[str, str | None],
     k: int,
 ) -> list[tuple[str, str, int, float, float]]:
-    """The same attack over two consecutive releases read together.
+    """The same attack over every release of a campaign read together (any number of them).
 
-    Unknowns: the first release's cells x and the step's cells d (both >= 0); the first
-    release shows A x, the second A (x + d). Targets: small hidden groups and cells of either
-    release, and every group and cell of the step with 1..k-1 new people."""
-    first, second = list(first), list(second)
+    Unknowns: the first release's cells and each later release's step (all >= 0); release r
+    shows its groups over the sum of the first r blocks. Targets: small hidden groups and
+    cells of every release, and every group and cell of every step with 1..k-1 new people."""
+    releases = [list(r) for r in releases]
     functions = sorted(
-        set(after["function"]) | {g["key"] for g in first + second if g["kind"] == "function"}
+        set(frames[-1]["function"])
+        | {g["key"] for r in releases for g in r if g["kind"] == "function"}
     )
     cells = list(itertools.product(sorted(parents), functions, LEVELS))
 
@@ -121,37 +120,38 @@ def narrowed_across(
         truth = frame.groupby(["unit", "function", "level"]).size()
         return np.array([truth.get(cell, 0) for cell in cells], dtype=float)
 
-    x0, x1 = counts(before), counts(after)
-    zero = np.zeros(len(cells))
-
     def row(g: Mapping) -> np.ndarray:
         return np.array([_contains(g["kind"], g["key"], c, parents) for c in cells], dtype=float)
 
-    equations, totals = [], []
-    for release, stacked in ((first, lambda r: np.concatenate([r, zero])), (second, None)):
+    blocks = len(releases)
+    zero = np.zeros(len(cells))
+
+    def upto(vector: np.ndarray, r: int) -> np.ndarray:  # over release r's cells
+        return np.concatenate([vector] * (r + 1) + [zero] * (blocks - r - 1))
+
+    def only(vector: np.ndarray, r: int) -> np.ndarray:  # over step r's cells
+        return np.concatenate([zero] * r + [vector] + [zero] * (blocks - r - 1))
+
+    equations, totals, targets = [], [], []
+    for r, release in enumerate(releases):
         for g in release:
+            vector = row(g)
             if not g["suppressed"]:
-                r = row(g)
-                equations.append(stacked(r) if stacked else np.concatenate([r, r]))
+                equations.append(upto(vector, r))
                 totals.append(g["n"])
-    targets = []
-    for g in first:
-        if g["suppressed"]:
-            targets.append(("first", g["kind"], g["key"], np.concatenate([row(g), zero])))
-    for g in second:
-        r = row(g)
-        if g["suppressed"]:
-            targets.append(("second", g["kind"], g["key"], np.concatenate([r, r])))
-        targets.append(("step", g["kind"], g["key"], np.concatenate([zero, r])))
-    for i, c in enumerate(cells):
-        e = np.eye(1, len(cells), i).ravel()
-        name = "/".join(c)
-        targets += [
-            ("first", "cell", name, np.concatenate([e, zero])),
-            ("second", "cell", name, np.concatenate([e, e])),
-            ("step", "cell", name, np.concatenate([zero, e])),
-        ]
-    truth = np.concatenate([x0, x1 - x0])
+            else:
+                targets.append((f"{r + 1}", g["kind"], g["key"], upto(vector, r)))
+            if r:
+                targets.append((f"step {r + 1}", g["kind"], g["key"], only(vector, r)))
+        for i, c in enumerate(cells):
+            e = np.eye(1, len(cells), i).ravel()
+            targets.append((f"{r + 1}", "cell", "/".join(c), upto(e, r)))
+            if r:
+                targets.append((f"step {r + 1}", "cell", "/".join(c), only(e, r)))
+    totals_by_release = [counts(frame) for frame in frames]
+    truth = np.concatenate(
+        [totals_by_release[0], *(b - a for a, b in itertools.pairwise(totals_by_release))]
+    )
     a_eq = np.array(equations) if equations else None
     b_eq = np.array(totals, dtype=float) if equations else None
     found = []

@@ -13,11 +13,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from surveyapp.analytics.literacy_requirements import MEASURE_KINDS, RISK_TIERS
 from surveyapp.models.base import Base, UTCDateTime, one_of, utcnow
 from surveyapp.models.org import LEVELS, Function, OrgUnit, Person
-
-RISK_TIERS = ("minimal", "limited", "high")
-MEASURE_KINDS = ("training", "briefing", "policy_acknowledgement")
 
 
 class AiSystem(Base):

@@ -97,7 +97,8 @@ def import_completions(
         elif title in kinds and kinds[title][0] != kind:
             earlier, line = kinds[title]
             problems.add(row, "kind", f"measure {title!r} is a {earlier} on row {line}")
-        kinds.setdefault(title, (kind, row.line))
+        if kind in MEASURE_KINDS:
+            kinds.setdefault(title, (kind, row.line))
         day = _day(row, problems, today)
         if day is not None:
             key = (values["employee_id"], title, day)

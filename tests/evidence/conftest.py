@@ -28,8 +28,8 @@ def write(folder: Path, name: str, text: str) -> Path:
 
 
 @pytest.fixture
-def roster() -> list[str]:
-    """Ten people in each demo unit (`P-<unit>-<n>`); their employee ids. Needs an app context."""
+def roster(survey_layout) -> list[str]:
+    """Ten people in each demo unit (`P-<unit>-<n>`), inside an app context; their ids."""
     function = db.session.scalar(sa.select(Function).where(Function.code == "operations"))
     ids = []
     for unit in db.session.scalars(sa.select(OrgUnit).order_by(OrgUnit.code)):

@@ -82,3 +82,27 @@ def evidence_build(out: Path, unit: str | None, as_of: str | None) -> None:
 
     for path in in_transaction(work):
         click.echo(str(path))
+
+
+@evidence.command("tracks")
+@click.argument("campaign_slug", metavar="CAMPAIGN")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path, dir_okay=False))
+@with_appcontext
+def evidence_tracks(campaign_slug: str, out: Path) -> None:
+    """Per-person learning tracks beside completed measures (confidential campaigns, people
+    who consented), as XLSX; audited."""
+    from flask import current_app
+
+    from surveyapp.commands.common import in_transaction
+    from surveyapp.evidence.tracks import export_tracks
+    from surveyapp.exports.audit import cli_actor
+    from surveyapp.extensions import db
+    from surveyapp.services.campaigns import campaign_by_slug
+
+    def work() -> None:
+        campaign = campaign_by_slug(db.session, campaign_slug)
+        instruments = current_app.config["SURVEYAPP_INSTRUMENTS_DIR"]
+        out.write_bytes(export_tracks(db.session, campaign, instruments, cli_actor()))
+
+    in_transaction(work)
+    click.echo(str(out))

@@ -36,6 +36,7 @@ from surveyapp.staff.scope import EXPORT_ROLES, role_required
 
 Importer = Callable[[Any, list[CsvRow], str], Any]
 RECENT_BUILDS = 20
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _import(
@@ -153,5 +154,30 @@ def evidence_pack() -> ResponseReturnValue:
         archive.writestr(pack.xlsx_name, pack.xlsx)
     response = current_app.response_class(stream.getvalue(), mimetype="application/zip")
     name = pack.pdf_name.removesuffix(".pdf") + ".zip"
+    response.headers.set("Content-Disposition", "attachment", filename=name)
+    return response
+
+
+@bp.get("/campaigns/<slug>/evidence/tracks.xlsx")
+@role_required("hr")
+def evidence_tracks(slug: str) -> ResponseReturnValue:
+    """HR's per-person learning tracks beside completed measures (confidential campaigns,
+    people who consented), recorded in the audit trail."""
+    from surveyapp.evidence.tracks import export_tracks
+    from surveyapp.staff.scope import campaign_in_scope
+
+    campaign = campaign_in_scope(db.session, current_user.id, slug)
+    try:
+        with atomic():
+            data = export_tracks(
+                db.session,
+                campaign,
+                current_app.config["SURVEYAPP_INSTRUMENTS_DIR"],
+                current_user.email,
+            )
+    except SurveyappError as error:
+        abort(400, description=str(error))
+    response = current_app.response_class(data, mimetype=XLSX)
+    name = f"{campaign.slug}-learning-tracks-and-measures.xlsx"
     response.headers.set("Content-Disposition", "attachment", filename=name)
     return response

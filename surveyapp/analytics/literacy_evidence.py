@@ -92,7 +92,7 @@ class Literacy:
         if not self.levels:
             return None
         start = LITERACY_LEVELS.index(level)
-        return sum(self.levels.get(name) or 0.0 for name in LITERACY_LEVELS[start:])
+        return min(1.0, sum(self.levels.get(name) or 0.0 for name in LITERACY_LEVELS[start:]))
 
 
 @dataclass(frozen=True)
@@ -246,6 +246,7 @@ def sentence(name: str, literacy: Literacy | None, finding: TierFinding | None) 
         parts.append("literacy hidden to protect small groups or not measured")
     else:
         parts.append(f"{percent(literacy.levels.get('foundational'))} foundational")
+    if literacy is not None and finding.target_share > 0:
         parts.append(
             f"{percent(finding.literacy_share)} at {finding.min_level} or above "
             f"(target {percent(finding.target_share)})"

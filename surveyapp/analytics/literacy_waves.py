@@ -28,13 +28,15 @@ from surveyapp.analytics.scoring import LITERACY_INDEX
 @dataclass(frozen=True)
 class WaveLiteracy:
     """One wave: its campaign, the day it closed, its units' literacy, and its change since
-    the previous wave by (unit, score) as the analysis document gives it."""
+    `previous` (the earlier wave of the same instruments, if any) by (unit, score) as the
+    analysis document gives it."""
 
     campaign: str
     name: str
     on: date
     literacy: Mapping[str, Literacy | None]
     changes: Mapping[tuple[str, str], Mapping[str, Any]]
+    previous: str | None = None
 
 
 @dataclass(frozen=True)
@@ -126,28 +128,30 @@ def verdict(before: WaveRow, after: WaveRow, significant: bool | None, change: f
 
 
 def effects(rows: Sequence[Sequence[WaveRow]], waves: Sequence[WaveLiteracy]) -> list[Effect]:
-    """Each unit from each wave to the next, with the document's literacy-index change."""
+    """Each unit from a wave's previous wave of the same instruments to that wave, with the
+    document's literacy-index change (waves of other instruments are not compared)."""
+    by_campaign = {wave.campaign: position for position, wave in enumerate(waves)}
     found = []
-    for position in range(1, len(waves)):
-        earlier = {row.unit: row for row in rows[position - 1]}
+    for position, wave in enumerate(waves):
+        if wave.previous not in by_campaign:
+            continue
+        earlier = {row.unit: row for row in rows[by_campaign[wave.previous]]}
         for after in rows[position]:
             before = earlier.get(after.unit)
             if before is None:
                 continue
-            change = waves[position].changes.get((after.unit, LITERACY_INDEX))
-            delta = change.get("change") if change else None
-            ci = tuple(change["ci95"]) if change and change.get("ci95") else None
-            significant = change.get("significant") if change else None
+            change = wave.changes.get((after.unit, LITERACY_INDEX)) or {}
+            ci = change.get("ci95")
             found.append(
                 Effect(
                     after.unit,
                     after.name,
                     before,
                     after,
-                    delta,
-                    ci,  # type: ignore[arg-type]
-                    significant,
-                    verdict(before, after, significant, delta),
+                    change.get("change"),
+                    (ci[0], ci[1]) if ci else None,
+                    change.get("significant"),
+                    verdict(before, after, change.get("significant"), change.get("change")),
                 )
             )
     return found

@@ -93,18 +93,26 @@ def wave_day(campaign: Campaign, as_of: date) -> date:
 
 def _waves(
     session: Session, campaigns: list[Campaign], instruments_dir: Path
-) -> tuple[list[tuple[Campaign, dict[str, Any]]], dict[str, Any]]:
-    """Each campaign's analysis document (with its change since the previous wave when that
-    wave is the campaign just before it) and the documents' release numbers."""
+) -> tuple[list[tuple[Campaign, dict[str, Any], Campaign | None]], dict[str, Any]]:
+    """Each campaign's analysis document (with its change since its previous wave of the same
+    instruments, when that wave is in the pack) and the wave compared; and per campaign its
+    release and the literacy figures the pack reads from it (what its checksum covers)."""
     documents = []
     for position, campaign in enumerate(campaigns):
         earlier = previous_wave(session, campaign)
-        compare = earlier if position and earlier is campaigns[position - 1] else None
+        compare = earlier if earlier in campaigns[:position] else None
         document = analyze_campaign(session, campaign, instruments_dir, previous=compare)
-        documents.append((campaign, for_person_readers(session, campaign, document)))
+        documents.append((campaign, for_person_readers(session, campaign, document), compare))
     releases = {
-        c.slug: {"number": d["release"]["number"], "released_on": d["release"]["released_on"]}
-        for c, d in documents
+        c.slug: {
+            "number": d["release"]["number"],
+            "released_on": d["release"]["released_on"],
+            "literacy": {
+                unit: None if figures is None else vars(figures)
+                for unit, figures in literacy_by_unit(d).items()
+            },
+        }
+        for c, d, _ in documents
     }
     return documents, releases
 
@@ -137,8 +145,15 @@ def gather(session: Session, instruments_dir: Path, as_of: date, unit: str | Non
     campaigns = literacy_campaigns(session, as_of)
     documents, releases = _waves(session, campaigns, instruments_dir)
     waves = [
-        WaveLiteracy(c.slug, c.name, wave_day(c, as_of), literacy_by_unit(d), wave_changes(d))
-        for c, d in documents
+        WaveLiteracy(
+            c.slug,
+            c.name,
+            wave_day(c, as_of),
+            literacy_by_unit(d),
+            wave_changes(d),
+            compare.slug if compare else None,
+        )
+        for c, d, compare in documents
     ]
     checksums = {
         "requirements": {

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from surveyapp.analytics.literacy_evidence import unit_evidence
-from surveyapp.analytics.literacy_waves import effects, wave_rows
+from surveyapp.analytics.literacy_waves import Effect, effects, wave_rows
 from surveyapp.evidence import tables
 from surveyapp.evidence.inputs import Inputs, gather
 from surveyapp.evidence.render import pack_pdf, pack_xlsx, show
@@ -69,10 +69,11 @@ def change_log(
     return rows
 
 
-def effect_line(effect: Any) -> str:
-    """One unit's change between two waves in words."""
+def effect_line(effect: Effect, names: dict[str, str]) -> str:
+    """One unit's change between two waves in words (`names`: wave names by campaign)."""
+    waves = f"{names[effect.before.campaign]} → {names[effect.after.campaign]}"
     return (
-        f"{effect.name}, {effect.before.campaign} → {effect.after.campaign}: {effect.verdict} "
+        f"{effect.name}, {waves}: {effect.verdict} "
         f"(literacy index {show('number', effect.before.index)} → "
         f"{show('number', effect.after.index)}; lowest coverage of a required measure "
         f"{show('share', effect.before.coverage)} → {show('share', effect.after.coverage)})."
@@ -112,8 +113,10 @@ def _tables(inputs: Inputs, build: tables.Build, previous: EvidenceBuild | None)
         tables.effects_table(found),
         tables.changes_table(change_log(previous, inputs.checksums)),
     ]
-    sentences = [unit.sentence for unit in evidence if unit.findings]
-    return built, sentences, [effect_line(e) for e in found]
+    order = {"gap": 0, "unknown": 1, "met": 2}
+    shown = sorted((u for u in evidence if u.findings), key=lambda u: order[u.findings[0].status])
+    names = {wave.campaign: wave.name for wave in inputs.waves}
+    return built, [u.sentence for u in shown], [effect_line(e, names) for e in found]
 
 
 def build_pack(

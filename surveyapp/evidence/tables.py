@@ -45,7 +45,7 @@ class Build:
 
 def scope_table(inputs: Inputs, build: Build) -> Table:
     """Scope and method: what the pack covers and how its figures are made."""
-    waves = ", ".join(f"{w.name} (closed {w.on.isoformat()})" for w in inputs.waves) or "none"
+    waves = ", ".join(f"{w.name} (figures to {w.on.isoformat()})" for w in inputs.waves)
     needs = "; ".join(
         f"{tier}: {need.min_level} or above for {round(need.target_share * 100)}% of "
         f"respondents, measures {', '.join(KIND_NAMES[k] for k in need.measures) or 'none'}"
@@ -57,7 +57,7 @@ def scope_table(inputs: Inputs, build: Build) -> Table:
         ("Version", build.version),
         ("Built", build.built_at.strftime("%Y-%m-%d %H:%M UTC")),
         ("Built by", build.actor),
-        ("Survey waves", waves),
+        ("Survey waves", waves or "none with a published result release"),
         ("Minimum group size (k)", inputs.k),
         ("Required literacy per risk tier", needs),
         (
@@ -137,7 +137,7 @@ def literacy_table(inputs: Inputs, rows: list[list[WaveRow]]) -> Table:
             "unit",
             "unit name",
             "wave",
-            "closed on",
+            "figures to",
             "respondents",
             "literacy index",
             "quiz %",
@@ -273,7 +273,8 @@ def effects_table(effects: list[Effect]) -> Table:
             e.before.index,
             e.after.index,
             e.change,
-            f"{e.ci95[0]:.1f} to {e.ci95[1]:.1f}" if e.ci95 else None,
+            e.ci95[0] if e.ci95 else None,
+            e.ci95[1] if e.ci95 else None,
             {True: "yes", False: "no", None: None}[e.significant],
             e.before.coverage,
             e.after.coverage,
@@ -291,7 +292,8 @@ def effects_table(effects: list[Effect]) -> Table:
             "index before",
             "index after",
             "change",
-            "95% interval",
+            "95% CI low",
+            "95% CI high",
             "significant",
             "coverage before",
             "coverage after",
@@ -304,7 +306,8 @@ def effects_table(effects: list[Effect]) -> Table:
             "number",
             "number",
             "number",
-            "text",
+            "number",
+            "number",
             "text",
             "share",
             "share",
@@ -312,7 +315,8 @@ def effects_table(effects: list[Effect]) -> Table:
         ),
         rows,
         "Change and interval from the wave comparison (Welch interval; significance after "
-        "Benjamini-Hochberg across all changes); coverage counted on the day each wave closed.",
+        "Benjamini-Hochberg across all changes); coverage counted on the day each wave closed "
+        "(the pack's day while a wave is open).",
     )
 
 

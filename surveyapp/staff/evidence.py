@@ -90,8 +90,9 @@ def admin_ai_systems() -> ResponseReturnValue:
 def admin_measures() -> ResponseReturnValue:
     """The measures catalogue, and the uploads of completions (`measures import`) and of the
     catalogue itself (`measures catalogue`); `?file=catalogue` picks the second."""
-    upload = CsvUploadForm()
+    completions_form, catalogue_form = CsvUploadForm(), CsvUploadForm(prefix="catalogue")
     of_catalogue = request.args.get("file") == "catalogue"
+    upload = catalogue_form if of_catalogue else completions_form
     problems = None
     if request.method == "POST" and upload.validate():
         if of_catalogue:
@@ -102,7 +103,8 @@ def admin_measures() -> ResponseReturnValue:
             return redirect(url_for("staff.admin_measures"))
     page = render_template(
         "staff/evidence/measures.html",
-        upload=upload,
+        completions_form=completions_form,
+        catalogue_form=catalogue_form,
         problems=problems,
         entries=catalogue(db.session),
         completion_columns=COMPLETION_COLUMNS,

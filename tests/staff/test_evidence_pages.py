@@ -34,11 +34,12 @@ def organisation(app):
         db.session.commit()
 
 
-def upload(client, path: str, text: str, name: str = "file.csv", query: str = ""):
-    """Send `text` as the file of the upload form on `path`, as a browser does."""
+def upload(client, path: str, text: str, name: str = "file.csv", query: str = "", prefix: str = ""):
+    """Send `text` as the file of the upload form on `path` whose fields carry `prefix`,
+    as a browser does."""
     data: dict = {
-        "file": FileStorage(io.BytesIO(text.encode()), name, content_type="text/csv"),
-        "csrf_token": csrf_token(client, path),
+        f"{prefix}file": FileStorage(io.BytesIO(text.encode()), name, content_type="text/csv"),
+        f"{prefix}csrf_token": csrf_token(client, path),
     }
     boundary, body = encode_multipart(data)
     return client.post(
@@ -98,14 +99,11 @@ def test_a_completions_upload_with_bad_rows_names_each_and_imports_nothing(
     with app.app_context():
         count = sa.select(sa.func.count()).select_from(MeasureCompletion)
         assert db.session.scalar(count) == 0
-    assert (
-        upload(
-            admin, MEASURES, text.splitlines()[0] + "\n" + text.splitlines()[1] + "\n"
-        ).status_code
-        == 302
-    )
+    first_row = "\n".join(text.splitlines()[:2]) + "\n"
+    assert upload(admin, MEASURES, first_row).status_code == 302
     catalogue = "title,kind,topics,tiers,systems\nChatbot briefing,briefing,limits,limited,\n"
-    assert upload(admin, MEASURES, catalogue, query="?file=catalogue").status_code == 302
+    reply = upload(admin, MEASURES, catalogue, query="?file=catalogue", prefix="catalogue-")
+    assert reply.status_code == 302
     listing = admin.get(MEASURES).get_data(as_text=True)
     assert "Chatbot briefing" in listing and "limited" in listing
 

@@ -17,6 +17,7 @@ from surveyapp.commands.campaigns import (
 )
 from surveyapp.commands.catalog import instruments
 from surveyapp.commands.demo import demo
+from surveyapp.commands.evidence import aisystems, evidence, measures
 from surveyapp.commands.jobs import jobs, worker
 from surveyapp.commands.mail import mail
 from surveyapp.commands.open_links import openlinks
@@ -50,5 +51,8 @@ for command in (
     jobs,
     worker,
     tokens,
+    aisystems,
+    measures,
+    evidence,
 ):
     cli.add_command(command)

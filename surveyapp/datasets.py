@@ -77,22 +77,21 @@ def load_campaign_data(
         chosen.append(Response.result_release.is_not(None))
     columns = [question.column for question in layout.vector_questions]
     tree = reporting_tree(session, campaign)
-    rows = session.execute(
-        sa.select(
-            Response.id,
-            Response.unit_id,
-            Function.code,
-            Response.level,
-            Response.locale,
-            Response.consent,
-            Person.employee_id,
-            Response.answer_vector,
-        )
-        .join(Function, Response.function_id == Function.id)
-        .outerjoin(Person, Response.person_id == Person.id)
-        .where(*chosen)
-        .order_by(Response.id)
-    ).all()
+    # an anonymous campaign's answers are never read beside the roster (privacy rule 2)
+    confidential = campaign.privacy_mode == "confidential"
+    query = sa.select(
+        Response.id,
+        Response.unit_id,
+        Function.code,
+        Response.level,
+        Response.locale,
+        Response.consent,
+        Person.employee_id if confidential else sa.null().label("employee_id"),
+        Response.answer_vector,
+    ).join(Function, Response.function_id == Function.id)
+    if confidential:
+        query = query.outerjoin(Person, Response.person_id == Person.id)
+    rows = session.execute(query.where(*chosen).order_by(Response.id)).all()
     index = pd.Index([str(row[0]) for row in rows], name="response_id")
     respondents = pd.DataFrame(
         [(tree.codes[row[1]], *row[2:7]) for row in rows],

@@ -9,6 +9,7 @@ benchmarks use the same generator at other sizes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -175,13 +176,22 @@ def _comments(
 
 
 def synthesize(
-    layout: CampaignLayout, units: list[UnitPlan], seed: int, shift: float = 0.0
+    layout: CampaignLayout,
+    units: list[UnitPlan],
+    seed: int,
+    shift: float = 0.0,
+    literacy_lift: Mapping[str, float] | None = None,
 ) -> SyntheticWave:
-    """Generate one wave of answers to the campaign's questions; `shift` lifts readiness."""
+    """Generate one wave of answers to the campaign's questions; `shift` lifts readiness,
+    `literacy_lift` (unit code → z) lifts literacy where measures were delivered."""
     rng = np.random.default_rng(seed)
     respondents, archetypes = _respondents(units, rng)
     constructs = sorted({q.item.scale.key for q in layout.questions if q.item.scale is not None})
     latents = _latents(respondents, archetypes, constructs, shift, rng)
+    if literacy_lift:
+        lift = respondents["unit"].map(literacy_lift).fillna(0.0).to_numpy(dtype=float)
+        for key in ("_literacy", *LITERACY_DIMENSIONS):
+            latents[key] = latents[key] + lift
     unsure = np.random.default_rng(seed + 1)  # its own stream: the other answers stay as they were
     values: dict[str, np.ndarray] = {}
     for question in layout.questions:

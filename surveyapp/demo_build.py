@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from surveyapp import demo
 from surveyapp.briefs.service import build_briefs
 from surveyapp.catalog.loading import load_instruments
+from surveyapp.demo_evidence import LITERACY_LIFT, add_literacy_evidence
 from surveyapp.demo_profiles import FUNCTIONS, LEVEL_SHARES
 from surveyapp.errors import SurveyappError
 from surveyapp.models import Campaign, Function, Invitation, OrgUnit, Person
@@ -122,13 +123,14 @@ def _anonymous_wave(
     shift: float,
     links: PersonalLinks,
     ids: tuple[dict[str, int], dict[str, int]],
+    literacy_lift: dict[str, float] | None = None,
 ) -> tuple[Campaign, int]:
     """One wave of the anonymous pulse, answered by the planned number of people per unit."""
     rng = np.random.default_rng(seed)
     campaign = create_campaign(session, spec)
     issue_invitations(session, campaign, links)
     layout = campaign_layout(campaign)
-    wave = demo.synthesize(layout, units, seed=seed, shift=shift)
+    wave = demo.synthesize(layout, units, seed=seed, shift=shift, literacy_lift=literacy_lift)
     submissions = demo.to_submissions(wave, layout, *ids)
     for submission in submissions:
         submission.submitted_on = (spec.opens_at + timedelta(days=int(rng.integers(0, 14)))).date()
@@ -145,7 +147,8 @@ def _confidential_literacy(
     ids: tuple[dict[str, int], dict[str, int]],
     opens_at: datetime,
 ) -> int:
-    """The literacy check: confidential, answered by rostered people, most of whom consent."""
+    """The literacy check: confidential, answered by rostered people, most of whom consent;
+    taken with the Q3 pulse, after the measures, so it shows the same lift (`LITERACY_LIFT`)."""
     rng = np.random.default_rng(seed)
     spec = CampaignSpec(
         "literacy-check",
@@ -161,7 +164,7 @@ def _confidential_literacy(
     campaign.status = "open"
     issue_invitations(session, campaign, links)
     layout = campaign_layout(campaign)
-    wave = demo.synthesize(layout, units, seed=seed)
+    wave = demo.synthesize(layout, units, seed=seed, literacy_lift=LITERACY_LIFT)
     submissions = demo.to_submissions(wave, layout, *ids)
     invitations = {
         invitation.person_id: invitation
@@ -236,10 +239,16 @@ def build_demo(
             opens_at=opens,
             closes_at=opens + timedelta(days=21),
         )
-        campaign, count = _anonymous_wave(session, spec, units, seed + index, shift, links, ids)
+        lift = LITERACY_LIFT if index else None
+        campaign, count = _anonymous_wave(
+            session, spec, units, seed + index, shift, links, ids, lift
+        )
         campaign.status = "closed" if index < len(WAVES) - 1 else "open"
         campaigns.append(campaign)
         answered += count
+    progress("literacy evidence")
+    first, second = campaigns[0], campaigns[-1]
+    add_literacy_evidence(session, first.closes_at.date(), second.opens_at.date(), rng)
     progress("literacy check")
     answered += _confidential_literacy(
         session, demo.scaled_units(units, respondents // 3), seed + 10, links, ids, today

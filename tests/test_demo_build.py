@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import openpyxl
 import sqlalchemy as sa
 from flask import Flask
 
@@ -70,6 +71,13 @@ def test_demo_build_makes_waves_units_briefs_and_logins(app, run, tmp_path: Path
     assert document["waves"]["previous"] == "ai-pulse-q2"
     names = sorted(path.name for path in briefs.iterdir())
     assert names == sorted(f"ai-pulse-q3-{code}.pdf" for code in units)
+
+    pack = tmp_path / "pack"
+    assert run("evidence", "build", "--out", str(pack)).exit_code == 0
+    (workbook,) = [openpyxl.load_workbook(path) for path in pack.glob("*.xlsx")]
+    verdicts = {row[0]: row[-1] for row in workbook["effect"].iter_rows(values_only=True)}
+    assert verdicts["CONTACT"] == "gap closed"  # briefed between the waves
+    assert verdicts["LENDING"] == "gap not closing"  # trained too few
 
     printed = re.findall(r"http://127\.0\.0\.1:5000(/[so]/\S+)", result.output)
     assert len(printed) == 3  # a personal link, an open link and its kiosk form

@@ -11,7 +11,7 @@ import yaml
 from surveyapp.errors import Problem
 
 PathKey = tuple[str | int, ...]
-LIBRARY_FILES = frozenset({"patterns.yaml", "playbook.yaml"})
+LIBRARY_FILES = frozenset({"patterns.yaml", "playbook.yaml", "literacy-requirements.yaml"})
 MAX_FILE_BYTES = 1024 * 1024  # the largest shipped file is 21 KB; checked before parsing
 MAX_DEPTH = 20  # an instrument nests six levels; much deeper is a mistake, or an attack
 

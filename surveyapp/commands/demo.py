@@ -34,7 +34,16 @@ def demo_build(respondents: int, seed: int, briefs_dir: Path | None) -> None:
 
     out = briefs_dir or Path(current_app.instance_path) / "briefs"
     out.mkdir(parents=True, exist_ok=True)
-    steps = ["instruments", "organisation", "waves", "waves", "literacy check", "links", "briefs"]
+    steps = [
+        "instruments",
+        "organisation",
+        "waves",
+        "waves",
+        "literacy evidence",
+        "literacy check",
+        "links",
+        "briefs",
+    ]
     with click.progressbar(length=len(steps), label="building the demo") as bar:
         summary = in_transaction(
             lambda: build_demo(

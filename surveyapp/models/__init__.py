@@ -8,6 +8,13 @@ from surveyapp.models.campaigns import (
     Invitation,
     campaign_units,
 )
+from surveyapp.models.evidence import (
+    AiSystem,
+    AiSystemUse,
+    EvidenceBuild,
+    Measure,
+    MeasureCompletion,
+)
 from surveyapp.models.holding import HeldResponse
 from surveyapp.models.instruments import (
     Instrument,
@@ -29,6 +36,8 @@ __all__ = [
     "LEVELS",
     "ROLES",
     "ROLE_FROM",
+    "AiSystem",
+    "AiSystemUse",
     "Answer",
     "ApiToken",
     "AuditEvent",
@@ -37,6 +46,7 @@ __all__ = [
     "CampaignInstrument",
     "CampaignUnit",
     "Draft",
+    "EvidenceBuild",
     "Function",
     "HeldResponse",
     "Instrument",
@@ -44,6 +54,8 @@ __all__ = [
     "Invitation",
     "Item",
     "Job",
+    "Measure",
+    "MeasureCompletion",
     "OpenLink",
     "OrgUnit",
     "OutboxMessage",

@@ -1,0 +1,108 @@
+"""`surveyapp aisystems`, `measures` and `evidence`: the AI-literacy evidence of Article 4."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from surveyapp.commands.common import import_csv
+
+
+@click.group()
+def aisystems() -> None:
+    """The inventory of AI systems in use, per unit, function and level."""
+
+
+@aisystems.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@with_appcontext
+def aisystems_import(file: Path) -> None:
+    """Replace the inventory with a CSV `system,description,risk_tier,unit,function,level`."""
+    from surveyapp.services.ai_systems import AI_SYSTEM_COLUMNS, import_ai_systems
+
+    click.echo(f"AI systems: {import_csv(file, AI_SYSTEM_COLUMNS, import_ai_systems)}")
+
+
+@click.group()
+def measures() -> None:
+    """Literacy measures: the catalogue and who completed what."""
+
+
+@measures.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@with_appcontext
+def measures_import(file: Path) -> None:
+    """Add completions from a CSV `employee_id,measure,kind,completed_on`."""
+    from surveyapp.services.measures import COMPLETION_COLUMNS, import_completions
+
+    click.echo(f"measures: {import_csv(file, COMPLETION_COLUMNS, import_completions)}")
+
+
+@measures.command("catalogue")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@with_appcontext
+def measures_catalogue(file: Path) -> None:
+    """Create or update measures from a CSV `title,kind,topics,tiers,systems`."""
+    from surveyapp.services.measures import CATALOGUE_COLUMNS, import_catalogue
+
+    click.echo(f"catalogue: {import_csv(file, CATALOGUE_COLUMNS, import_catalogue)}")
+
+
+@click.group()
+def evidence() -> None:
+    """The AI-literacy evidence pack (EU AI Act Article 4)."""
+
+
+@evidence.command("build")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path, file_okay=False))
+@click.option("--unit", default=None, help="A unit code: that unit and its sub-units only.")
+@click.option("--as-of", "as_of", default=None, help="The evidence day, YYYY-MM-DD (today).")
+@with_appcontext
+def evidence_build(out: Path, unit: str | None, as_of: str | None) -> None:
+    """Build the dated, versioned evidence pack (PDF and XLSX) into DIR, audited."""
+    from flask import current_app
+
+    from surveyapp.commands.common import in_transaction
+    from surveyapp.errors import SurveyappError
+    from surveyapp.evidence.pack import build_pack
+    from surveyapp.exports.audit import cli_actor
+    from surveyapp.extensions import db
+
+    def work() -> list[Path]:
+        try:
+            day = date.fromisoformat(as_of) if as_of is not None else None
+        except ValueError:
+            raise SurveyappError(f"--as-of: {as_of!r} is not a date YYYY-MM-DD") from None
+        instruments = current_app.config["SURVEYAPP_INSTRUMENTS_DIR"]
+        pack = build_pack(db.session, instruments, cli_actor(), unit, day)
+        return pack.write(out)
+
+    for path in in_transaction(work):
+        click.echo(str(path))
+
+
+@evidence.command("tracks")
+@click.argument("campaign_slug", metavar="CAMPAIGN")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path, dir_okay=False))
+@with_appcontext
+def evidence_tracks(campaign_slug: str, out: Path) -> None:
+    """Per-person learning tracks beside completed measures (confidential campaigns, people
+    who consented), as XLSX; audited."""
+    from flask import current_app
+
+    from surveyapp.commands.common import in_transaction
+    from surveyapp.evidence.tracks import export_tracks
+    from surveyapp.exports.audit import cli_actor
+    from surveyapp.extensions import db
+    from surveyapp.services.campaigns import campaign_by_slug
+
+    def work() -> None:
+        campaign = campaign_by_slug(db.session, campaign_slug)
+        instruments = current_app.config["SURVEYAPP_INSTRUMENTS_DIR"]
+        out.write_bytes(export_tracks(db.session, campaign, instruments, cli_actor()))
+
+    in_transaction(work)
+    click.echo(str(out))

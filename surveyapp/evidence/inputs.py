@@ -1,0 +1,186 @@
+"""Everything an evidence pack is built from, read once, with a checksum per input.
+
+Literacy comes from each literacy campaign's analysis document (its latest result release,
+as export readers may see it); people, systems and completions come from the roster and the
+evidence tables. No query here or below reads a response beside a person or a completion.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from surveyapp.analytics.literacy_evidence import (
+    Done,
+    Literacy,
+    Organisation,
+    Person,
+    Use,
+    literacy_by_unit,
+)
+from surveyapp.analytics.literacy_requirements import (
+    REQUIREMENTS_FILE,
+    Requirements,
+    load_requirements,
+)
+from surveyapp.analytics.literacy_waves import WaveLiteracy, wave_changes
+from surveyapp.errors import SurveyappError
+from surveyapp.exports.service import for_person_readers
+from surveyapp.models import Campaign, Measure, OrgUnit
+from surveyapp.models.campaigns import DEFAULT_MIN_GROUP
+from surveyapp.services.ai_systems import system_uses
+from surveyapp.services.analysis import analyze_campaign, previous_wave
+from surveyapp.services.consent import asks_literacy
+from surveyapp.services.measures import completions, roster_rows
+from surveyapp.services.result_releases import release_status
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The pack's inputs: scope, organisation, systems, measures, waves and checksums."""
+
+    as_of: date
+    unit: str | None
+    units: list[str]
+    organisation: Organisation
+    uses: list[Use]
+    descriptions: dict[str, str]
+    measures: list[Measure]
+    completions: list[Done]
+    waves: list[WaveLiteracy]
+    organisation_literacy: list[Literacy | None]
+    requirements: Requirements
+    k: int
+    checksums: dict[str, dict[str, Any]]
+
+
+def checksum(value: Any) -> str:
+    """SHA-256 of a value's canonical JSON (sorted keys, dates as ISO text)."""
+    text = json.dumps(value, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _entry(values: list[Any]) -> dict[str, Any]:
+    return {"sha256": checksum(values), "count": len(values)}
+
+
+def literacy_campaigns(session: Session, as_of: date) -> list[Campaign]:
+    """Campaigns asking the literacy instrument, with a published release, opened by `as_of`,
+    oldest first."""
+    found = []
+    for campaign in session.scalars(sa.select(Campaign).order_by(Campaign.created_at, Campaign.id)):
+        started = campaign.opens_at or campaign.created_at
+        if not asks_literacy(campaign) or started.date() > as_of:
+            continue
+        if release_status(session, campaign).number:
+            found.append(campaign)
+    return found
+
+
+def wave_day(campaign: Campaign, as_of: date) -> date:
+    """The day a wave's literacy stands for: when it closed, or `as_of` while still open."""
+    if campaign.closes_at is not None and campaign.closes_at.date() <= as_of:
+        return campaign.closes_at.date()
+    return as_of
+
+
+def _waves(
+    session: Session, campaigns: list[Campaign], instruments_dir: Path
+) -> tuple[list[tuple[Campaign, dict[str, Any], Campaign | None]], dict[str, Any]]:
+    """Each campaign's analysis document (with its change since its previous wave of the same
+    instruments, when that wave is in the pack) and the wave compared; and per campaign its
+    release and the literacy figures the pack reads from it (what its checksum covers)."""
+    documents = []
+    for position, campaign in enumerate(campaigns):
+        earlier = previous_wave(session, campaign)
+        compare = earlier if earlier in campaigns[:position] else None
+        document = analyze_campaign(session, campaign, instruments_dir, previous=compare)
+        documents.append((campaign, for_person_readers(session, campaign, document), compare))
+    releases = {
+        c.slug: {
+            "number": d["release"]["number"],
+            "released_on": d["release"]["released_on"],
+            "literacy": {
+                unit: None if figures is None else vars(figures)
+                for unit, figures in literacy_by_unit(d).items()
+            },
+        }
+        for c, d, _ in documents
+    }
+    return documents, releases
+
+
+def scope_units(
+    names: dict[str, str], parents: dict[str, str | None], unit: str | None
+) -> list[str]:
+    """The units a pack covers, in tree order (parents first, siblings by code)."""
+    organisation = Organisation(names, parents, [])
+    chosen = [code for code in sorted(names) if unit is None or unit in organisation.ancestry(code)]
+    return sorted(chosen, key=lambda code: list(reversed(organisation.ancestry(code))))
+
+
+def gather(session: Session, instruments_dir: Path, as_of: date, unit: str | None) -> Inputs:
+    """Read every input of a pack as of a day, for the organisation or one unit's subtree."""
+    tree = session.execute(
+        sa.select(OrgUnit.id, OrgUnit.code, OrgUnit.name, OrgUnit.parent_id)
+    ).all()
+    codes = {row.id: row.code for row in tree}
+    names = {row.code: row.name for row in tree}
+    parents = {row.code: codes.get(row.parent_id) for row in tree}
+    if unit is not None and unit not in names:
+        raise SurveyappError(f"--unit: unknown unit code {unit!r}")
+    requirements_path = instruments_dir / REQUIREMENTS_FILE
+    requirements = load_requirements(requirements_path)
+    roster = roster_rows(session)
+    stored_uses = system_uses(session)
+    done = completions(session, as_of)
+    measures = list(session.scalars(sa.select(Measure).order_by(Measure.title)))
+    campaigns = literacy_campaigns(session, as_of)
+    documents, releases = _waves(session, campaigns, instruments_dir)
+    waves = [
+        WaveLiteracy(
+            c.slug,
+            c.name,
+            wave_day(c, as_of),
+            literacy_by_unit(d),
+            wave_changes(d),
+            compare.slug if compare else None,
+        )
+        for c, d, compare in documents
+    ]
+    checksums = {
+        "requirements": {
+            "sha256": hashlib.sha256(requirements_path.read_bytes()).hexdigest(),
+            "count": len(requirements.tiers),
+        },
+        "ai_systems": _entry([vars(use) for use in stored_uses]),
+        "measures": _entry([[m.title, m.kind, m.topics, m.tiers, m.systems] for m in measures]),
+        "completions": _entry([[d.person_id, d.measure, d.completed_on] for d in done]),
+        "roster": _entry([list(row) for row in roster]),
+        **{
+            f"release:{slug}": {"sha256": checksum(release), "count": release.get("number") or 0}
+            for slug, release in releases.items()
+        },
+    }
+    return Inputs(
+        as_of=as_of,
+        unit=unit,
+        units=scope_units(names, parents, unit),
+        organisation=Organisation(names, parents, [Person(*row) for row in roster]),
+        uses=[Use(u.system, u.risk_tier, u.unit, u.function, u.level) for u in stored_uses],
+        descriptions={u.system: u.description for u in stored_uses},
+        measures=measures,
+        completions=done,
+        waves=waves,
+        organisation_literacy=[w.literacy.get("all") for w in waves],
+        requirements=requirements,
+        k=campaigns[-1].min_group_size if campaigns else DEFAULT_MIN_GROUP,
+        checksums=checksums,
+    )

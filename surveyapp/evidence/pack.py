@@ -1,0 +1,172 @@
+"""Building an evidence pack: inputs in, a dated and versioned PDF and XLSX out, the build
+recorded with its inputs' checksums and audited in the same transaction.
+
+`surveyapp evidence build` and the staff download both call `build_pack`; the caller commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from surveyapp.analytics.literacy_evidence import unit_evidence
+from surveyapp.analytics.literacy_waves import Effect, effects, wave_rows
+from surveyapp.evidence import tables
+from surveyapp.evidence.inputs import Inputs, gather
+from surveyapp.evidence.render import pack_pdf, pack_xlsx, show
+from surveyapp.exports.audit import record_export
+from surveyapp.models import EvidenceBuild
+
+EVIDENCE_BUILD = "evidence.build"
+ORGANISATION_SCOPE = "Whole organisation"
+
+
+@dataclass(frozen=True)
+class Pack:
+    """A built pack: its files' names and bytes, and its stored build record."""
+
+    pdf_name: str
+    pdf: bytes
+    xlsx_name: str
+    xlsx: bytes
+    build: EvidenceBuild
+
+    def write(self, folder: Path) -> list[Path]:
+        """Write both files into `folder` (created if missing); their paths."""
+        folder.mkdir(parents=True, exist_ok=True)
+        paths = [folder / self.pdf_name, folder / self.xlsx_name]
+        paths[0].write_bytes(self.pdf)
+        paths[1].write_bytes(self.xlsx)
+        return paths
+
+
+def change_log(
+    previous: EvidenceBuild | None, checksums: dict[str, dict[str, Any]]
+) -> list[tuple[str, str, str]]:
+    """Each input against the previous build of the same scope: new, unchanged or changed
+    (with its count before and after), and inputs no longer used."""
+    before = previous.inputs if previous is not None else {}
+    since = f"since version {previous.version}" if previous is not None else ""
+    rows = []
+    for name, entry in checksums.items():
+        old = before.get(name)
+        if previous is None:
+            status = "first build"
+        elif old is None:
+            status = "new"
+        elif old["sha256"] == entry["sha256"]:
+            status = f"unchanged {since}"
+        else:
+            status = f"changed {since} ({old['count']} → {entry['count']})"
+        rows.append((name, status, entry["sha256"]))
+    rows += [(name, f"no longer used {since}", "") for name in before if name not in checksums]
+    return rows
+
+
+def effect_line(effect: Effect, names: dict[str, str]) -> str:
+    """One unit's change between two waves in words (`names`: wave names by campaign)."""
+    waves = f"{names[effect.before.campaign]} → {names[effect.after.campaign]}"
+    return (
+        f"{effect.name}, {waves}: {effect.verdict} "
+        f"(literacy index {show('number', effect.before.index)} → "
+        f"{show('number', effect.after.index)}; lowest coverage of a required measure "
+        f"{show('share', effect.before.coverage)} → {show('share', effect.after.coverage)})."
+    )
+
+
+def _tables(inputs: Inputs, build: tables.Build, previous: EvidenceBuild | None) -> tuple:
+    """The pack's tables, its finding sentences and its across-wave sentences."""
+    latest = inputs.waves[-1].literacy if inputs.waves else {}
+    evidence = unit_evidence(
+        inputs.organisation,
+        inputs.uses,
+        inputs.completions,
+        latest,
+        inputs.requirements,
+        inputs.k,
+        inputs.units,
+        inputs.as_of,
+    )
+    rows = wave_rows(
+        inputs.organisation,
+        inputs.uses,
+        inputs.completions,
+        inputs.waves,
+        inputs.requirements,
+        inputs.k,
+        inputs.units,
+    )
+    found = [e for e in effects(rows, inputs.waves) if e.after.status != "none"]
+    built = [
+        tables.scope_table(inputs, build),
+        tables.systems_table(inputs, evidence),
+        tables.literacy_table(inputs, rows),
+        tables.measures_table(inputs),
+        tables.coverage_table(evidence),
+        tables.gaps_table(evidence),
+        tables.effects_table(found),
+        tables.changes_table(change_log(previous, inputs.checksums)),
+    ]
+    order = {"gap": 0, "unknown": 1, "met": 2}
+    shown = sorted((u for u in evidence if u.findings), key=lambda u: order[u.findings[0].status])
+    names = {wave.campaign: wave.name for wave in inputs.waves}
+    return built, [u.sentence for u in shown], [effect_line(e, names) for e in found]
+
+
+def build_pack(
+    session: Session,
+    instruments_dir: Path,
+    actor: str,
+    unit: str | None = None,
+    as_of: date | None = None,
+) -> Pack:
+    """Build the pack for the organisation (or one unit's subtree) as of a day (today by
+    default), record the build and its audit event; the caller commits."""
+    now = datetime.now(UTC)
+    as_of = as_of or now.date()
+    inputs = gather(session, instruments_dir, as_of, unit)
+    previous = session.scalar(
+        sa.select(EvidenceBuild)
+        .where(
+            EvidenceBuild.unit_code.is_(None) if unit is None else EvidenceBuild.unit_code == unit
+        )
+        .order_by(EvidenceBuild.version.desc())
+        .limit(1)
+    )
+    version = previous.version + 1 if previous is not None else 1
+    scope = ORGANISATION_SCOPE if unit is None else inputs.organisation.names[unit]
+    build = tables.Build(version, now, actor, as_of, scope)
+    built, sentences, effect_lines = _tables(inputs, build, previous)
+    pdf = pack_pdf(build, built, sentences, effect_lines)
+    xlsx = pack_xlsx(build, built)
+    stem = f"ai-literacy-evidence-{unit or 'organisation'}-{as_of.isoformat()}-v{version}"
+    record = EvidenceBuild(
+        built_at=now,
+        as_of=as_of,
+        unit_code=unit,
+        version=version,
+        actor=actor,
+        inputs=inputs.checksums,
+    )
+    session.add(record)
+    record_export(
+        session,
+        actor=actor,
+        action=EVIDENCE_BUILD,
+        campaign=None,
+        detail={
+            "unit": unit,
+            "as_of": as_of.isoformat(),
+            "version": version,
+            "pdf_sha256": hashlib.sha256(pdf).hexdigest(),
+            "xlsx_sha256": hashlib.sha256(xlsx).hexdigest(),
+        },
+        row_count=len(inputs.units),
+    )
+    return Pack(f"{stem}.pdf", pdf, f"{stem}.xlsx", xlsx, record)

@@ -1,0 +1,331 @@
+"""The evidence pack's tables, built once and written alike to the PDF and the XLSX.
+
+Every figure about a group is a count or a rate under the minimum group size k, or a
+literacy figure read from an analysis document; no row names or counts a single person.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from surveyapp.analytics.literacy_evidence import KIND_NAMES, UnitEvidence, tier_uses
+from surveyapp.analytics.literacy_waves import Effect, WaveRow
+from surveyapp.analytics.scoring import LITERACY_LEVELS
+from surveyapp.evidence.inputs import Inputs
+
+Value = str | int | float | None
+HIDDEN = "hidden (small group)"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A titled table: column names, rows, and kinds of cell per column for formatting
+    (text, count, share, number)."""
+
+    key: str
+    title: str
+    columns: tuple[str, ...]
+    kinds: tuple[str, ...]
+    rows: list[tuple[Value, ...]]
+    note: str = ""
+    intro: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Build:
+    """Who built a pack, when, and which version it is."""
+
+    version: int
+    built_at: datetime
+    actor: str
+    as_of: date
+    scope: str
+
+
+def scope_table(inputs: Inputs, build: Build) -> Table:
+    """Scope and method: what the pack covers and how its figures are made."""
+    waves = ", ".join(f"{w.name} (figures to {w.on.isoformat()})" for w in inputs.waves)
+    needs = "; ".join(
+        f"{tier}: {need.min_level} or above for {round(need.target_share * 100)}% of "
+        f"respondents, measures {', '.join(KIND_NAMES[k] for k in need.measures) or 'none'}"
+        for tier, need in inputs.requirements.tiers.items()
+    )
+    rows: list[tuple[Value, ...]] = [
+        ("Scope", build.scope),
+        ("Evidence as of", build.as_of.isoformat()),
+        ("Version", build.version),
+        ("Built", build.built_at.strftime("%Y-%m-%d %H:%M UTC")),
+        ("Built by", build.actor),
+        ("Survey waves", waves or "none with a published result release"),
+        ("Minimum group size (k)", inputs.k),
+        ("Required literacy per risk tier", needs),
+        (
+            "Coverage target",
+            f"{round(inputs.requirements.coverage_target * 100)}% of the people using a "
+            "system complete each required measure",
+        ),
+        (
+            "Method",
+            "Literacy levels come from each wave's latest result release, with its "
+            "suppression. Coverage counts people on the roster who use a system of the tier "
+            "(by unit, function and level) and completed a measure of the required kind "
+            "for that tier or system. Completions are never linked to survey answers.",
+        ),
+    ]
+    return Table("scope", "Scope and method", ("item", "value"), ("text", "text"), rows)
+
+
+def systems_table(inputs: Inputs, evidence: list[UnitEvidence]) -> Table:
+    """AI systems by unit and risk tier, with how many people use them (hidden under k)."""
+    rows: list[tuple[Value, ...]] = []
+    for unit in evidence:
+        for tier, (systems, users) in tier_uses(
+            inputs.organisation, unit.unit, inputs.uses
+        ).items():
+            for system in systems:
+                rows.append(
+                    (
+                        unit.unit,
+                        unit.name,
+                        system,
+                        tier,
+                        inputs.descriptions.get(system, ""),
+                        len(users) if len(users) >= inputs.k else HIDDEN,
+                    )
+                )
+    return Table(
+        "systems",
+        "AI systems by group and risk tier",
+        ("unit", "unit name", "system", "risk tier", "description", "people using this tier"),
+        ("text", "text", "text", "text", "text", "count"),
+        rows,
+        "A unit counts its sub-units. People are counted from the roster.",
+    )
+
+
+def literacy_table(inputs: Inputs, rows: list[list[WaveRow]]) -> Table:
+    """Literacy by unit and wave (aggregates only, as the release shows them)."""
+    body: list[tuple[Value, ...]] = []
+    for wave, wave_rows in zip(inputs.waves, rows, strict=True):
+        organisation = wave.literacy.get("all")
+        for code, name, literacy in [
+            ("all", "Whole organisation", organisation),
+            *((row.unit, row.name, wave.literacy.get(row.unit)) for row in wave_rows),
+        ]:
+            levels = (
+                tuple(literacy.levels.get(level) for level in LITERACY_LEVELS)
+                if literacy
+                else (None,) * 4
+            )
+            body.append(
+                (
+                    code,
+                    name,
+                    wave.name,
+                    wave.on.isoformat(),
+                    literacy.n if literacy else HIDDEN,
+                    literacy.index if literacy else None,
+                    literacy.quiz if literacy else None,
+                    *levels,
+                )
+            )
+    return Table(
+        "literacy",
+        "Literacy by group and wave",
+        (
+            "unit",
+            "unit name",
+            "wave",
+            "figures to",
+            "respondents",
+            "literacy index",
+            "quiz %",
+            *(f"share {level}" for level in LITERACY_LEVELS),
+        ),
+        (
+            "text",
+            "text",
+            "text",
+            "text",
+            "count",
+            "number",
+            "number",
+            "share",
+            "share",
+            "share",
+            "share",
+        ),
+        body,
+        f"Groups under {inputs.k} respondents, or hidden to protect another group, show no figure.",
+    )
+
+
+def measures_table(inputs: Inputs) -> Table:
+    """The measures catalogue, with completions by the pack's day among people in scope."""
+    in_scope = {p.person_id for p in inputs.organisation.people if p.unit in set(inputs.units)}
+    rows: list[tuple[Value, ...]] = []
+    for measure in inputs.measures:
+        done = {
+            d.person_id
+            for d in inputs.completions
+            if d.person_id in in_scope and d.measure == measure.title
+        }
+        rows.append(
+            (
+                measure.title,
+                KIND_NAMES[measure.kind],
+                "; ".join(measure.topics),
+                "; ".join([*measure.tiers, *measure.systems]) or "every tier",
+                len(done) if len(done) >= inputs.k else f"fewer than {inputs.k}",
+            )
+        )
+    return Table(
+        "measures",
+        "Measures catalogue",
+        ("measure", "kind", "topics", "for tiers or systems", "people who completed it"),
+        ("text", "text", "text", "text", "count"),
+        rows,
+    )
+
+
+def coverage_table(evidence: list[UnitEvidence]) -> Table:
+    """Coverage of each required measure per unit and tier."""
+    rows: list[tuple[Value, ...]] = [
+        (
+            unit.unit,
+            unit.name,
+            finding.tier,
+            KIND_NAMES[coverage.kind],
+            coverage.population if coverage.population is not None else HIDDEN,
+            coverage.completed,
+            coverage.rate,
+        )
+        for unit in evidence
+        for finding in unit.findings
+        for coverage in finding.coverage
+    ]
+    return Table(
+        "coverage",
+        "Measures and coverage",
+        (
+            "unit",
+            "unit name",
+            "risk tier",
+            "required measure",
+            "people using the tier",
+            "completed",
+            "coverage",
+        ),
+        ("text", "text", "text", "text", "count", "count", "share"),
+        rows,
+        "Hidden where the group is under k, or where its count could be worked out from "
+        "its siblings'.",
+    )
+
+
+def gaps_table(evidence: list[UnitEvidence]) -> Table:
+    """Each unit against the requirement of every tier it uses, and its summary sentence."""
+    rows: list[tuple[Value, ...]] = [
+        (
+            unit.unit,
+            unit.name,
+            finding.tier,
+            ", ".join(finding.systems),
+            finding.min_level,
+            finding.target_share,
+            finding.literacy_share,
+            min((c.rate for c in finding.coverage if c.rate is not None), default=None),
+            finding.status,
+            unit.sentence if position == 0 else "",
+        )
+        for unit in evidence
+        for position, finding in enumerate(unit.findings)
+    ]
+    return Table(
+        "gaps",
+        "Gaps against requirements",
+        (
+            "unit",
+            "unit name",
+            "risk tier",
+            "systems",
+            "required level",
+            "target share",
+            "share at level",
+            "lowest coverage",
+            "status",
+            "finding",
+        ),
+        ("text", "text", "text", "text", "text", "share", "share", "share", "text", "text"),
+        rows,
+        "status: gap (a shown figure misses its target), met, or unknown (a figure is hidden).",
+    )
+
+
+def effects_table(effects: list[Effect]) -> Table:
+    """Each unit from one wave to the next: literacy change beside coverage before and after."""
+    rows: list[tuple[Value, ...]] = [
+        (
+            e.unit,
+            e.name,
+            f"{e.before.campaign} → {e.after.campaign}",
+            e.before.index,
+            e.after.index,
+            e.change,
+            e.ci95[0] if e.ci95 else None,
+            e.ci95[1] if e.ci95 else None,
+            {True: "yes", False: "no", None: None}[e.significant],
+            e.before.coverage,
+            e.after.coverage,
+            e.verdict,
+        )
+        for e in effects
+    ]
+    return Table(
+        "effect",
+        "Effect across waves",
+        (
+            "unit",
+            "unit name",
+            "waves",
+            "index before",
+            "index after",
+            "change",
+            "95% CI low",
+            "95% CI high",
+            "significant",
+            "coverage before",
+            "coverage after",
+            "verdict",
+        ),
+        (
+            "text",
+            "text",
+            "text",
+            "number",
+            "number",
+            "number",
+            "number",
+            "number",
+            "text",
+            "share",
+            "share",
+            "text",
+        ),
+        rows,
+        "Change and interval from the wave comparison (Welch interval; significance after "
+        "Benjamini-Hochberg across all changes); coverage counted on the day each wave closed "
+        "(the pack's day while a wave is open).",
+    )
+
+
+def changes_table(changes: list[tuple[str, str, str]]) -> Table:
+    """What changed in the inputs since the previous build of the same scope."""
+    return Table(
+        "changes",
+        "Change log",
+        ("input", "status", "checksum (SHA-256)"),
+        ("text", "text", "text"),
+        list(changes),
+    )

@@ -48,6 +48,8 @@ PLAYBOOK_WORDS = (
     N_("next 30 days"),
     N_("next quarter"),
 )
+# Reasons the analysis gives for what it hides, shown in the method section.
+REASON_WORDS = (N_("hidden to protect small groups"),)
 # Cohen's conventions, said in words: the statistic itself stays in the method section.
 GAP_WORDS = ((0.8, N_("a large gap")), (0.5, N_("a clear gap")), (0.2, N_("a small gap")))
 

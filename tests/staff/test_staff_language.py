@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
+from babel.messages.pofile import read_po
 from flask.testing import FlaskClient
 
 from surveyapp.extensions import db
 from surveyapp.models import User
 from tests.briefs.reading import close_wave, readable_text
+from tests.conftest import REPO_DIR
 from tests.staff.conftest import PASSWORD, csrf_token, new_client, sign_in
 from tests.test_cli_analyze import store_wave
 
@@ -171,3 +173,16 @@ def test_a_bad_or_forged_choice_changes_nothing(survey_layout, login_as):
         data={"language": "es", "next": "https://evil.example/", "csrf_token": token},
     )
     assert away.headers["Location"] == "/staff/"
+
+
+def test_every_message_of_the_catalogue_has_a_spanish_text() -> None:
+    """No entry of messages.po is left empty or fuzzy (the staff area's included)."""
+    with (REPO_DIR / "surveyapp/translations/es/LC_MESSAGES/messages.po").open("rb") as source:
+        catalogue = read_po(source, locale="es")
+    entries = [message for message in catalogue if message.id]
+    assert len(entries) > 500
+    for message in entries:
+        strings = [message.string] if isinstance(message.string, str) else message.string
+        assert not message.fuzzy, message.id
+        assert all(text.strip() for text in strings), f"no Spanish text for {message.id!r}"
+    assert catalogue.get("What matters most").string == "Lo más importante"

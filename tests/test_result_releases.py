@@ -85,7 +85,7 @@ def test_one_more_answer_changes_no_figure_until_a_release_adds_k(app, run, logi
     assert "pulse: no new result release; 1 response(s) wait" in waits.output
     assert _read(api, token, dashboard) == (group, page)
     shown = dashboard.get(DASHBOARD).get_data(as_text=True)
-    assert "fewer than 5 answers are not in them yet: a new release (made every day)" in shown
+    assert "Fewer than 5 answers are not in them yet: a new release (made every day)" in shown
 
     _submit(app, setup, setup.people[7:11])  # four more: a step of five in every group
     second = run("results", "release", "pulse")
@@ -102,7 +102,7 @@ def test_one_more_answer_changes_no_figure_until_a_release_adds_k(app, run, logi
     assert "pulse: no new result release; 1 response(s) wait" in closed.output
     assert _read(api, token, dashboard)[0] == later
     page = dashboard.get(DASHBOARD).get_data(as_text=True)
-    assert "fewer than 5 answers are not in them: adding them would have changed some" in page
+    assert "Fewer than 5 answers are not in them: adding them would have changed some" in page
 
 
 def test_a_campaign_closed_without_any_release_publishes_everything(app, run):

@@ -13,7 +13,7 @@ Create Date: 2026-12-06
 from alembic import op
 
 revision = "0017"
-down_revision = "0015"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from surveyapp.briefs.meta import mean_text
+
 LABEL_WIDTH = 250.0
 CHART_WIDTH = 600.0  # user units; pages draw charts full width, so 10-unit text stays readable
 VALUE_WIDTH = 48.0
@@ -197,7 +199,7 @@ def heatmap(
                     "x": label_width + position * cell_width,
                     "fill": fill,
                     "ink": ink,
-                    "text": "" if mean is None else f"{mean:.1f}",
+                    "text": "" if mean is None else mean_text(mean),
                 }
             )
         laid_rows.append({"y": y, "label": label, "cells": cells, "gap": gap, "flagged": flagged})

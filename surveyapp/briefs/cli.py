@@ -19,9 +19,13 @@ def briefs() -> None:
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False))
 @click.option("--unit", help="only this unit's brief")
 @click.option("--workers", type=click.IntRange(min=1), help="worker processes (default: cores)")
+@click.option("--lang", "language", default="en", show_default=True, help="en or es")
 @with_appcontext
-def briefs_build(campaign_slug: str, out_dir: Path, unit: str | None, workers: int | None) -> None:
-    """Write one PDF brief per unit, `<campaign>-<unit>.pdf`, rendered over the cores."""
+def briefs_build(
+    campaign_slug: str, out_dir: Path, unit: str | None, workers: int | None, language: str
+) -> None:
+    """Write one PDF brief per unit, `<campaign>-<unit>.pdf`, rendered over the cores, in
+    English or Spanish (--lang)."""
     from surveyapp.briefs.service import plan_briefs, write_briefs
     from surveyapp.extensions import db
     from surveyapp.services.campaigns import campaign_by_slug
@@ -32,6 +36,7 @@ def briefs_build(campaign_slug: str, out_dir: Path, unit: str | None, workers: i
             campaign_by_slug(db.session, campaign_slug),
             current_app.config["SURVEYAPP_INSTRUMENTS_DIR"],
             unit,
+            language,
         )
         with click.progressbar(length=len(jobs), label="rendering briefs") as bar:
             written = write_briefs(jobs, out_dir, lambda _path: bar.update(1), workers)

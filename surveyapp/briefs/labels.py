@@ -8,50 +8,69 @@ name the barrier point, the profile and the change table all use.
 
 from __future__ import annotations
 
+from surveyapp.briefs.language import N_, _
 from surveyapp.briefs.meta import BriefMeta
 
 ADKAR_INSTRUMENT = "adoption-readiness"
 ADKAR_NAMES = {
-    "awareness": "Awareness",
-    "desire": "Desire",
-    "knowledge": "Knowledge",
-    "ability": "Ability",
-    "reinforcement": "Reinforcement",
+    "awareness": N_("Awareness"),
+    "desire": N_("Desire"),
+    "knowledge": N_("Knowledge"),
+    "ability": N_("Ability"),
+    "reinforcement": N_("Reinforcement"),
 }
 LEVEL_NAMES = {
-    "frontline": "Frontline staff",
-    "manager": "Managers",
-    "senior_leader": "Senior leaders",
+    "frontline": N_("Frontline staff"),
+    "manager": N_("Managers"),
+    "senior_leader": N_("Senior leaders"),
 }
 LITERACY_LEVEL_NAMES = {
-    "foundational": "Foundational",
-    "developing": "Developing",
-    "proficient": "Proficient",
-    "advanced": "Advanced",
+    "foundational": N_("Foundational"),
+    "developing": N_("Developing"),
+    "proficient": N_("Proficient"),
+    "advanced": N_("Advanced"),
 }
-LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
+LANGUAGE_NAMES = {"en": N_("English"), "es": N_("Spanish")}
 INDEX_NAMES = {
-    "readiness_index": "Readiness index",
-    "literacy_index": "AI-literacy index",
-    "quiz_percent": "Quiz, % correct",
+    "readiness_index": N_("Readiness index"),
+    "literacy_index": N_("AI-literacy index"),
+    "quiz_percent": N_("Quiz, percent correct"),
 }
+# The playbook's owners and timings (instruments/playbook.yaml), named for the catalogue.
+PLAYBOOK_WORDS = (
+    N_("unit leader"),
+    N_("change manager"),
+    N_("HR / L&D"),
+    N_("executive sponsor"),
+    N_("AI programme team"),
+    N_("risk & compliance"),
+    N_("next 2 weeks"),
+    N_("next 30 days"),
+    N_("next quarter"),
+)
+# Reasons the analysis gives for what it hides, shown in the method section.
+REASON_WORDS = (N_("hidden to protect small groups"),)
 # Cohen's conventions, said in words: the statistic itself stays in the method section.
-GAP_WORDS = ((0.8, "a large gap"), (0.5, "a clear gap"), (0.2, "a small gap"))
+GAP_WORDS = ((0.8, N_("a large gap")), (0.5, N_("a clear gap")), (0.2, N_("a small gap")))
 
 
 def adkar_name(element: str) -> str:
     """`knowledge` is "Knowledge"."""
-    return ADKAR_NAMES.get(element, element.replace("_", " ").capitalize())
+    return (
+        _(ADKAR_NAMES[element])
+        if element in ADKAR_NAMES
+        else element.replace("_", " ").capitalize()
+    )
 
 
 def scale_label(meta: BriefMeta, key: str) -> str:
     """A scale's one name: the ADKAR element for readiness scales, else the instrument's title
     (`ai-concerns.trust_output` is "Trust in AI output"), else its construct made readable."""
-    instrument, _, construct = key.rpartition(".")
+    instrument, _dot, construct = key.rpartition(".")
     if instrument == ADKAR_INSTRUMENT and construct in ADKAR_NAMES:
-        return ADKAR_NAMES[construct]
+        return _(ADKAR_NAMES[construct])
     if key in INDEX_NAMES:
-        return INDEX_NAMES[key]
+        return _(INDEX_NAMES[key])
     return meta.scale_titles.get(key) or construct.replace("_", " ").capitalize()
 
 
@@ -64,15 +83,25 @@ def construct_label(meta: BriefMeta, construct: str) -> str:
 
 def function_label(meta: BriefMeta, code: str) -> str:
     """A function's name from the functions table, or its code made readable."""
-    return meta.function_names.get(code) or code.replace("-", " ").capitalize()
+    named = meta.function_names.get(code)
+    return _(named) if named else code.replace("-", " ").capitalize()
 
 
 def level_label(code: str) -> str:
     """`senior_leader` is "Senior leaders"."""
-    return LEVEL_NAMES.get(code, code.replace("_", " ").capitalize())
+    return _(LEVEL_NAMES[code]) if code in LEVEL_NAMES else code.replace("_", " ").capitalize()
+
+
+GAP_SIZES = ((0.8, N_("large")), (0.5, N_("clear")), (0.2, N_("small")))
+
+
+def gap_size(d: float | None) -> str:
+    """How large a standardised gap is in one word (English: a key as well as a label)."""
+    size = abs(d or 0.0)
+    return next((words for bound, words in GAP_SIZES if size >= bound), N_("hardly any"))
 
 
 def gap_words(d: float | None) -> str:
     """How large a standardised gap is, in words (Cohen's 0.2 / 0.5 / 0.8)."""
     size = abs(d or 0.0)
-    return next((words for bound, words in GAP_WORDS if size >= bound), "hardly any gap")
+    return _(next((words for bound, words in GAP_WORDS if size >= bound), N_("hardly any gap")))

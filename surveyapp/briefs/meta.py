@@ -6,6 +6,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
+
+from surveyapp.briefs.language import N_, _, current_language
+
 MISSING = "\N{EN DASH}"  # printed where a figure does not exist
 
 
@@ -24,6 +29,7 @@ class BriefMeta:
     scale_titles: dict[str, str] = field(default_factory=dict)
     function_names: dict[str, str] = field(default_factory=dict)
     author: str = "surveyapp"
+    language: str = "en"  # the language the brief is written in (en or es)
 
     def to_dict(self) -> dict[str, Any]:
         """A plain dict for a worker process; `from_dict` rebuilds the meta."""
@@ -38,44 +44,71 @@ class BriefMeta:
 def fieldwork(meta: BriefMeta) -> str:
     """The campaign's dates as the brief prints them (also how tests find them in the text)."""
     if meta.opens and meta.closes:
-        return f"Fieldwork {long_date(meta.opens)} to {long_date(meta.closes)}"
+        return _(
+            "Fieldwork %(opens)s to %(closes)s",
+            opens=long_date(meta.opens),
+            closes=long_date(meta.closes),
+        )
     if meta.opens:
-        return f"Fieldwork from {long_date(meta.opens)}"
+        return _("Fieldwork from %(opens)s", opens=long_date(meta.opens))
     if meta.closes:
-        return f"Fieldwork until {long_date(meta.closes)}"
-    return "Fieldwork dates not set"
+        return _("Fieldwork until %(closes)s", closes=long_date(meta.closes))
+    return _("Fieldwork dates not set")
+
+
+# Each state's sentence with the closing date and rate, with the date only, the rate only,
+# neither; then what it means for the figures.
+FIELDWORK_STATES = {
+    "open": (
+        N_(
+            "Fieldwork is still open until %(closes)s; %(rate)s of those invited have answered "
+            "so far."
+        ),
+        N_("Fieldwork is still open until %(closes)s."),
+        N_("Fieldwork is still open; %(rate)s of those invited have answered so far."),
+        N_("Fieldwork is still open."),
+        N_("These figures may change."),
+    ),
+    "closed": (
+        N_("Fieldwork closed on %(closes)s; %(rate)s of those invited answered."),
+        N_("Fieldwork closed on %(closes)s."),
+        N_("Fieldwork closed; %(rate)s of those invited answered."),
+        N_("Fieldwork closed."),
+        N_("These figures are final."),
+    ),
+}
 
 
 def fieldwork_state(meta: BriefMeta) -> str:
     """Whether the figures are final: open until a date, the response rate so far and a word
     that they may change; or closed on a date."""
-    if meta.status == "open":
-        until = f" until {long_date(meta.closes)}" if meta.closes else ""
-        so_far = (
-            f"; {share_text(meta.response_rate)} of those invited have answered so far"
-            if meta.response_rate is not None
-            else ""
-        )
-        return f"Fieldwork is still open{until}{so_far}. These figures may change."
-    if meta.status == "closed":
-        on = f" on {long_date(meta.closes)}" if meta.closes else ""
-        rate = (
-            f"; {share_text(meta.response_rate)} of those invited answered"
-            if meta.response_rate is not None
-            else ""
-        )
-        return f"Fieldwork closed{on}{rate}. These figures are final."
-    return "Fieldwork has not opened yet. These figures may change."
+    if meta.status not in FIELDWORK_STATES:
+        return " ".join((_("Fieldwork has not opened yet."), _("These figures may change.")))
+    both, dated, rated, bare, meaning = FIELDWORK_STATES[meta.status]
+    values = {
+        "closes": long_date(meta.closes) if meta.closes else None,
+        "rate": None if meta.response_rate is None else share_text(meta.response_rate),
+    }
+    chosen = {(True, True): both, (True, False): dated, (False, True): rated}
+    sentence = chosen.get((bool(values["closes"]), bool(values["rate"])), bare)
+    shown = {key: value for key, value in values.items() if value and f"%({key})s" in sentence}
+    return " ".join((_(sentence, **shown), _(meaning)))
 
 
 def long_date(day: date) -> str:
-    """`3 March 2025`."""
-    return f"{day.day} {day:%B %Y}"
+    """`3 March 2025` (in Spanish `3 de marzo de 2025`)."""
+    if current_language() == "en":
+        return f"{day.day} {day:%B %Y}"
+    return format_date(day, format="long", locale=current_language())
 
 
 def mean_text(value: float | None) -> str:
-    """A mean on a 1-5 scale: one decimal."""
-    return MISSING if value is None else f"{value:.1f}"
+    """A mean on a 1-5 scale: one decimal (a decimal comma in Spanish)."""
+    return (
+        MISSING
+        if value is None
+        else format_decimal(round(value, 1), "0.0", locale=current_language())
+    )
 
 
 def index_text(value: float | None) -> str:
@@ -85,4 +118,24 @@ def index_text(value: float | None) -> str:
 
 def share_text(value: float | None) -> str:
     """A share of people: a whole percent."""
-    return MISSING if value is None else f"{value * 100:.0f}%"
+    if value is None:
+        return MISSING
+    return format_percent(value, "#,##0%", locale=current_language()).replace("\xa0", " ")
+
+
+def signed_text(value: float) -> str:
+    """A change of a whole-number index: `+6`, `-3`, `0`."""
+    return "0" if round(value) == 0 else f"{value:+.0f}"
+
+
+def signed_mean(value: float) -> str:
+    """A change of a 1-5 mean: `+0.3` (`+0,3` in Spanish), `0` for none."""
+    if round(value, 1) == 0:
+        return "0"
+    sign = "+" if value > 0 else "-"
+    return sign + format_decimal(round(abs(value), 1), "0.0", locale=current_language())
+
+
+def statistic_text(value: float) -> str:
+    """A statistic of the method section (alpha, d, R²): two decimals, in the brief's language."""
+    return format_decimal(round(value, 2), "0.00", locale=current_language())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from surveyapp.briefs.labels import (
@@ -14,7 +15,18 @@ from surveyapp.briefs.labels import (
     gap_words,
     scale_label,
 )
-from surveyapp.briefs.meta import MISSING, BriefMeta, index_text, mean_text, share_text
+from surveyapp.briefs.language import N_, _, localized
+from surveyapp.briefs.meta import (
+    MISSING,
+    BriefMeta,
+    index_text,
+    long_date,
+    mean_text,
+    share_text,
+    signed_mean,
+    signed_text,
+    statistic_text,
+)
 from surveyapp.briefs.sections import ADKAR, Group
 from surveyapp.briefs.themes import theme_label
 
@@ -45,28 +57,41 @@ def finding_text(
     kind, key = finding["kind"], finding["key"]
     found = group.get("alignment") or {}
     if kind == "barrier" and key in (group.get("adkar") or {}):
-        return (
-            f"People are held back at {adkar_name(key)}: it scores "
-            f"{mean_text(group['adkar'][key])} of 5, and work on the later ADKAR steps will not "
-            "hold until it is cleared."
+        return _(
+            "People are held back at %(step)s: it scores %(mean)s of 5, and work on the later "
+            "ADKAR steps will not hold until it is cleared.",
+            step=adkar_name(key),
+            mean=mean_text(group["adkar"][key]),
         )
     if kind == "alignment" and key == "function_gap":
         flagged = [g for g in found.get("function_gaps", []) if g.get("flagged")]
         if flagged:
             worst = max(flagged, key=lambda g: g["d"])
-            return (
-                f"{function_label(meta, worst['high'])} and {function_label(meta, worst['low'])} "
-                f"disagree most on {scale_label(meta, worst['construct']).lower()} "
-                f"({mean_text(worst['means'][worst['high']])} against "
-                f"{mean_text(worst['means'][worst['low']])} of 5): {gap_words(worst['d'])}."
+            return _(
+                "%(high)s and %(low)s disagree most on %(scale)s (%(high_mean)s against "
+                "%(low_mean)s of 5): %(gap)s.",
+                high=function_label(meta, worst["high"]),
+                low=function_label(meta, worst["low"]),
+                scale=scale_label(meta, worst["construct"]).lower(),
+                high_mean=mean_text(worst["means"][worst["high"]]),
+                low_mean=mean_text(worst["means"][worst["low"]]),
+                gap=gap_words(worst["d"]),
             )
     if kind == "alignment" and key == "leader_frontline_gap":
         gap = found.get("leader_frontline") or {}
         if gap.get("reportable"):
-            return (
-                f"Leaders rate readiness {index_text(gap['leader_mean'])} of 100 and frontline "
-                f"staff {index_text(gap['frontline_mean'])}: {gap_words(gap.get('d'))}."
+            return _(
+                "Leaders rate readiness %(leaders)s of 100 and frontline staff %(frontline)s: "
+                "%(gap)s.",
+                leaders=index_text(gap["leader_mean"]),
+                frontline=index_text(gap["frontline_mean"]),
+                gap=gap_words(gap.get("d")),
             )
+    if kind == "literacy" and key == "low":
+        return _(
+            "%(share)s of the unit are at foundational or developing AI literacy.",
+            share=share_text(finding["severity"]),
+        )
     if kind == "driver":
         return _driver_text(key, group, organisation, meta) or plain(finding["text"], meta)
     return plain(finding["text"], meta)
@@ -85,14 +110,18 @@ def _driver_text(construct: str, group: Group, organisation: Group, meta: BriefM
     if reference is None or group is organisation:
         compared = ""
     elif round(row["mean"], 1) < round(reference, 1):
-        compared = f", below the organisation's {theirs}"
+        compared = _(", below the organisation's %(mean)s", mean=theirs)
     elif round(row["mean"], 1) > round(reference, 1):
-        compared = f", above the organisation's {theirs}"
+        compared = _(", above the organisation's %(mean)s", mean=theirs)
     else:
-        compared = ", the same as across the organisation"
-    return (
-        f"{construct_label(meta, construct)} weighs most on whether people mean to use AI "
-        f"({share_text(row['share'])} of what explains it) and scores {mine} of 5{compared}."
+        compared = _(", the same as across the organisation")
+    return _(
+        "%(scale)s weighs most on whether people mean to use AI (%(share)s of what explains "
+        "it) and scores %(mean)s of 5%(compared)s.",
+        scale=construct_label(meta, construct),
+        share=share_text(row["share"]),
+        mean=mine,
+        compared=compared,
     )
 
 
@@ -112,28 +141,41 @@ def executive_summary(group: Group, organisation: Group, meta: BriefMeta) -> lis
     fillers = []
     if group.get("readiness_index") is not None and group is not organisation:
         fillers.append(
-            f"Readiness stands at {index_text(group['readiness_index'])} of 100, against "
-            f"{index_text(organisation.get('readiness_index'))} across the organisation."
+            _(
+                "Readiness stands at %(index)s of 100, against %(org)s across the organisation.",
+                index=index_text(group["readiness_index"]),
+                org=index_text(organisation.get("readiness_index")),
+            )
         )
     adkar = {e: v for e, v in (group.get("adkar") or {}).items() if v is not None}
     if adkar and not group.get("barrier_point"):
         weakest = min(adkar, key=adkar.get)
         fillers.append(
-            "No ADKAR step is at or below 3.0 on average; the weakest is "
-            f"{adkar_name(weakest)} ({mean_text(adkar[weakest])} of 5), the place to reinforce "
-            "first."
+            _(
+                "No ADKAR step is at or below 3.0 on average; the weakest is %(step)s (%(mean)s "
+                "of 5), the place to reinforce first.",
+                step=adkar_name(weakest),
+                mean=mean_text(adkar[weakest]),
+            )
         )
     literacy = group.get("literacy") or {}
     if literacy.get("index") is not None:
+        values = {
+            "index": index_text(literacy["index"]),
+            "quiz": index_text(literacy.get("quiz_percent")) + "%",
+            "org": index_text((organisation.get("literacy") or {}).get("index")),
+        }
         fillers.append(
-            f"AI literacy stands at {index_text(literacy['index'])} of 100"
-            + (
-                ""
-                if group is organisation
-                else f", against {index_text((organisation.get('literacy') or {}).get('index'))}"
-                " across the organisation"
+            _(
+                "AI literacy stands at %(index)s of 100; %(quiz)s of quiz answers were right.",
+                **values,
             )
-            + f"; {index_text(literacy.get('quiz_percent'))}% of quiz answers were right."
+            if group is organisation
+            else _(
+                "AI literacy stands at %(index)s of 100, against %(org)s across the "
+                "organisation; %(quiz)s of quiz answers were right.",
+                **values,
+            )
         )
     return (ordered + fillers)[:SUMMARY_LENGTH]
 
@@ -151,10 +193,10 @@ def actions(group: Group, organisation: Group, meta: BriefMeta) -> dict[str, Any
             dict.fromkeys(finding_text(f, group, organisation, meta) for f in r["findings"])
         )
         step = {
-            "title": r["title"]["en"],
-            "action": r["action"]["en"],
-            "owner": r["owner"],
-            "timing": r["timing"],
+            "title": localized(r["title"]),
+            "action": localized(r["action"]),
+            "owner": _(r["owner"]),
+            "timing": _(r["timing"]),
         }
         if triggers in by_reason:
             by_reason[triggers]["with"].append(step)
@@ -174,15 +216,15 @@ def actions(group: Group, organisation: Group, meta: BriefMeta) -> dict[str, Any
 def themes(group: Group) -> dict[str, Any]:
     """The unit's comment themes per language, each named by its most telling phrase, and at
     most three quotes, unless suppressed."""
-    found = group.get("themes") or {"suppressed": True, "reason": "no comment themes"}
+    found = group.get("themes") or {"suppressed": True, "reason": N_("no comment themes")}
     if found.get("suppressed"):
-        return {"suppressed": True, "reason": found.get("reason", "too few comments")}
+        return {"suppressed": True, "reason": _(found.get("reason") or N_("too few comments"))}
     languages, candidates = [], []
     for code, language_themes in found.get("languages", {}).items():
         top = sorted(language_themes, key=lambda t: t["share"], reverse=True)[:THEMES_PER_LANGUAGE]
         languages.append(
             {
-                "name": LANGUAGE_NAMES.get(code, code),
+                "name": _(LANGUAGE_NAMES[code]) if code in LANGUAGE_NAMES else code,
                 "themes": [
                     {
                         "label": theme_label(t["terms"], t["examples"]),
@@ -199,7 +241,7 @@ def themes(group: Group) -> dict[str, Any]:
         text
         if len(text) <= QUOTE_LENGTH
         else text[: QUOTE_LENGTH - 1].rstrip() + "\N{HORIZONTAL ELLIPSIS}"
-        for _, text in sorted(candidates, key=lambda c: c[0], reverse=True)
+        for _count, text in sorted(candidates, key=lambda c: c[0], reverse=True)
     ]
     return {"suppressed": False, "languages": languages, "quotes": quotes[:QUOTES_SHOWN]}
 
@@ -222,20 +264,25 @@ def wave_changes(analysis: dict[str, Any], unit: str, meta: BriefMeta) -> dict[s
         is_index = scale in INDEX_NAMES
         number = index_text if is_index else mean_text
         before, now = number(change["means"][0]), number(change["means"][1])
-        step = "{:+.0f}" if is_index else "{:+.1f}"
+        places = 0 if is_index else 1
+        step = signed_text if is_index else signed_mean
         rows.append(
             {
                 "measure": scale_label(meta, scale),
                 "before": before,
                 "now": now,
-                "change": step.format(float(now) - float(before)).replace("+0.0", "0")
+                "change": step(
+                    round(change["means"][1], places) - round(change["means"][0], places)
+                )
                 if MISSING not in (before, now)
                 else MISSING,
-                "interval": f"{step.format(change['ci95'][0])} to {step.format(change['ci95'][1])}",
+                "interval": _(
+                    "%(low)s to %(high)s", low=step(change["ci95"][0]), high=step(change["ci95"][1])
+                ),
                 "significant": change["significant"],
             }
         )
-    return {"previous": meta.previous_name or "the previous wave", "rows": rows}
+    return {"previous": meta.previous_name or _("the previous wave"), "rows": rows}
 
 
 def method(analysis: dict[str, Any], group: Group, unit: str, meta: BriefMeta) -> dict[str, Any]:
@@ -245,9 +292,9 @@ def method(analysis: dict[str, Any], group: Group, unit: str, meta: BriefMeta) -
     reliability = [
         {
             "scale": scale_label(meta, s["scale"]),
-            "alpha": MISSING if s.get("alpha") is None else f"{s['alpha']:.2f}",
+            "alpha": MISSING if s.get("alpha") is None else statistic_text(s["alpha"]),
             "n": s.get("n_complete"),
-            "flag": "read with care" if s.get("flagged") else "",
+            "flag": _("read with care") if s.get("flagged") else "",
         }
         for s in quality.get("scales", [])
     ]
@@ -257,7 +304,7 @@ def method(analysis: dict[str, Any], group: Group, unit: str, meta: BriefMeta) -
         {
             "key": s["key"].replace("/", " / "),
             "kind": s["kind"].replace("+", " \N{MULTIPLICATION SIGN} "),
-            "reason": s["reason"],
+            "reason": _(s["reason"]),
         }
         for s in analysis.get("suppressed", [])
         if s["key"] == unit or s["key"].startswith(unit + "/")
@@ -267,17 +314,17 @@ def method(analysis: dict[str, Any], group: Group, unit: str, meta: BriefMeta) -
     drivers = group.get("drivers") or {}
 
     def two(value: float | None) -> str | None:
-        return None if value is None else f"{value:.2f}"
+        return None if value is None else statistic_text(value)
 
     return {
         "release": release_note(analysis.get("release"), analysis["min_group_size"]),
         "organisation_n": analysis.get("respondents"),
         "k": analysis["min_group_size"],
         "comment_k": analysis["min_comment_group_size"],
-        "threshold": quality.get("threshold", 0.7),
+        "threshold": statistic_text(quality.get("threshold", 0.7)),
         "reliability": reliability,
         "gaps": [
-            f"{scale_label(meta, g['construct'])} d = {g['d']:.2f}"
+            f"{scale_label(meta, g['construct'])} d = {statistic_text(g['d'])}"
             for g in sorted(gaps, key=lambda g: g["d"], reverse=True)
             if g.get("flagged")
         ],
@@ -303,23 +350,46 @@ def method(analysis: dict[str, Any], group: Group, unit: str, meta: BriefMeta) -
 def release_note(release: dict[str, Any] | None, k: int) -> str:
     """Which result release the figures are, and why answers given are not in them."""
     if not release or release.get("number") is None:
-        return (
+        return _(
             "No results are released yet: figures appear with the first release, made once "
-            f"at least {k} people have answered (every day, and at close)."
+            "at least %(k)s people have answered (every day, and at close).",
+            k=k,
         )
-    note = f"These figures are result release {release['number']} of {release['released_on']}."
+    note = _(
+        "These figures are result release %(number)s of %(day)s.",
+        number=release["number"],
+        day=long_date(date.fromisoformat(release["released_on"]))
+        if release.get("released_on")
+        else MISSING,
+    )
     waiting = release.get("answers_waiting")  # a band: "fewer than 5", "5 to 9"
     if not waiting:
         return note
-    answers = f"{waiting} answers are"
     if release.get("closed"):
-        return (
-            f"{note} {answers} not in them: adding them would "
-            f"have changed some group by fewer than {k} people since the previous release, "
-            "and comparing the two would have shown those people's answers."
+        held = _(
+            "%(band)s answers are not in them: adding them would have changed some group by "
+            "fewer than %(k)s people since the previous release, and comparing the two would "
+            "have shown those people's answers.",
+            band=waiting_band(waiting),
+            k=k,
         )
-    return (
-        f"{note} {answers} not in them yet: a new release (made every day) takes answers "
-        f"in once they change every group by none or at least {k} people, so that no one's "
-        "answers can be worked out by comparing releases."
+        return f"{note} {held}"
+    held = _(
+        "%(band)s answers are not in them yet: a new release (made every day) takes answers in "
+        "once they change every group by none or at least %(k)s people, so that no one's "
+        "answers can be worked out by comparing releases.",
+        band=waiting_band(waiting),
+        k=k,
     )
+    return f"{note} {held}"
+
+
+def waiting_band(band: str | int) -> str:
+    """The band of answers waiting ("fewer than 5", "5 to 9": suppression.count_band), in the
+    brief's language, capitalised to open a sentence."""
+    text = str(band)
+    if found := re.fullmatch(r"fewer than (\d+)", text):
+        return _("Fewer than %(k)s", k=found.group(1))
+    if found := re.fullmatch(r"(\d+) to (\d+)", text):
+        return _("%(low)s to %(high)s", low=found.group(1), high=found.group(2))
+    return text

@@ -16,6 +16,7 @@ import jinja2
 
 from surveyapp.briefs import narrative, sections
 from surveyapp.briefs.labels import adkar_name
+from surveyapp.briefs.language import _, ngettext, writing_in
 from surveyapp.briefs.meta import BriefMeta, fieldwork, fieldwork_state, index_text, share_text
 
 PDF_VARIANT = "pdf/ua-1"
@@ -23,14 +24,18 @@ PDF_VARIANT = "pdf/ua-1"
 
 @cache
 def environment() -> jinja2.Environment:
-    """The brief templates' environment; autoescaping is on for every template."""
-    return jinja2.Environment(
+    """The brief templates' environment; autoescaping is on for every template, and `_`
+    writes in the language of the render (briefs/language.py)."""
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("surveyapp.briefs"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_callables(_, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    return env
 
 
 @cache
@@ -68,7 +73,11 @@ def brief_html(analysis: dict[str, Any], unit: str, meta: BriefMeta) -> str:
         "meta": meta,
         "fieldwork": fieldwork(meta),
         "fieldwork_state": fieldwork_state(meta),
-        "title": f"Change-management brief: {meta.unit_name}, {meta.campaign_name}",
+        "title": _(
+            "Change-management brief: %(unit)s, %(campaign)s",
+            unit=meta.unit_name,
+            campaign=meta.campaign_name,
+        ),
     }
     if group is None or group["suppressed"]:
         return environment().get_template("suppressed.html").render(**common)
@@ -95,7 +104,7 @@ def brief_content(
         "literacy_index": index_text((group.get("literacy") or {}).get("index"))
         if group.get("literacy")
         else None,
-        "barrier": (adkar_name(barrier) if barrier else "No barrier") if measured else None,
+        "barrier": (adkar_name(barrier) if barrier else _("No barrier")) if measured else None,
         "barrier_found": bool(barrier),
         "org_respondents": organisation["n"],
         "org_readiness": index_text(organisation.get("readiness_index")) if measured else None,
@@ -118,12 +127,13 @@ def adkar_lead(group: sections.Group) -> str:
     """One sentence on where the group stands in the ADKAR sequence."""
     barrier = group.get("barrier_point")
     if barrier:
-        return (
-            f"On average people are held back at {adkar_name(barrier)}: the first step in the "
-            "sequence that scores 3.0 or below. Effort on the steps after it will not hold "
-            "until it is addressed."
+        return _(
+            "On average people are held back at %(step)s: the first step in the sequence that "
+            "scores 3.0 or below. Effort on the steps after it will not hold until it is "
+            "addressed.",
+            step=adkar_name(barrier),
         )
-    return (
+    return _(
         "On average no step scores 3.0 or below, so nothing holds the group back as a whole; "
         "the lowest bar is where reinforcement pays off first."
     )
@@ -149,5 +159,6 @@ def pdf_from_html(html: str, fetcher: Any = None) -> bytes:
 
 
 def render_brief(analysis: dict[str, Any], unit: str, meta: BriefMeta) -> bytes:
-    """The PDF brief of `unit` from the campaign's analysis document."""
-    return pdf_from_html(brief_html(analysis, unit, meta))
+    """The PDF brief of `unit` from the campaign's analysis document, in `meta.language`."""
+    with writing_in(meta.language):
+        return pdf_from_html(brief_html(analysis, unit, meta))

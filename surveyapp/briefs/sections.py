@@ -13,10 +13,12 @@ from surveyapp.briefs.labels import (
     LITERACY_LEVEL_NAMES,
     adkar_name,
     function_label,
+    gap_size,
     gap_words,
     level_label,
     scale_label,
 )
+from surveyapp.briefs.language import _, localized
 from surveyapp.briefs.meta import BriefMeta, index_text, mean_text, share_text
 
 ADKAR = ("awareness", "desire", "knowledge", "ability", "reinforcement")
@@ -45,7 +47,7 @@ def participation(analysis: dict[str, Any], unit: str, meta: BriefMeta) -> dict[
             {
                 "name": name(g["key"].split("/", 1)[1]),
                 "n": None if g["suppressed"] else g["n"],
-                "text": "hidden" if g["suppressed"] else str(g["n"]),
+                "text": _("hidden") if g["suppressed"] else str(g["n"]),
             }
             for g in found
         ]
@@ -66,7 +68,9 @@ def adkar_chart(group: Group, organisation: Group) -> charts.BarChart | None:
     barrier = group.get("barrier_point")
     bars = [
         charts.Bar(
-            label=adkar_name(element) + (" (held back here)" if element == barrier else ""),
+            label=_("%(step)s (held back here)", step=adkar_name(element))
+            if element == barrier
+            else adkar_name(element),
             value=group["adkar"].get(element),
             text=mean_text(group["adkar"].get(element)),
             reference=organisation["adkar"].get(element),
@@ -79,9 +83,13 @@ def adkar_chart(group: Group, organisation: Group) -> charts.BarChart | None:
         return None
     profile = charts.spoken(bars)
     return charts.bar_chart(
-        "ADKAR profile",
-        f"Average of each ADKAR step on a 1 to 5 scale: {profile}. "
-        f"People are held back at the first step at or below {BARRIER_THRESHOLD:.1f}.",
+        _("ADKAR profile"),
+        _(
+            "Average of each ADKAR step on a 1 to 5 scale: %(profile)s. People are held back "
+            "at the first step at or below %(threshold)s.",
+            profile=profile,
+            threshold=mean_text(BARRIER_THRESHOLD),
+        ),
         bars,
         (1.0, 5.0),
         [1, 2, 3, 4, 5],
@@ -99,7 +107,7 @@ def barrier_people(group: Group) -> dict[str, Any] | None:
     categories = [*ADKAR, NO_BARRIER]
     bars = [
         charts.Bar(
-            label=adkar_name(c) if c != NO_BARRIER else "Not held back",
+            label=adkar_name(c) if c != NO_BARRIER else _("Not held back"),
             value=(shares.get(c) or 0.0) * 100,
             text=share_text(shares.get(c) or 0.0),
             highlight=c != NO_BARRIER,
@@ -109,14 +117,19 @@ def barrier_people(group: Group) -> dict[str, Any] | None:
     top = max(ADKAR, key=lambda element: shares.get(element) or 0.0)
     top_share = shares.get(top) or 0.0
     lead = (
-        f"{share_text(top_share)} are held back at {adkar_name(top)}, the most common place; "
-        f"{share_text(shares.get(NO_BARRIER) or 0.0)} are not held back at any step."
+        _(
+            "%(share)s are held back at %(step)s, the most common place; %(free)s are not "
+            "held back at any step.",
+            share=share_text(top_share),
+            step=adkar_name(top),
+            free=share_text(shares.get(NO_BARRIER) or 0.0),
+        )
         if top_share > 0
-        else "Nobody is held back at any ADKAR step."
+        else _("Nobody is held back at any ADKAR step.")
     )
     chart = charts.bar_chart(
-        "Where people are held back",
-        "Share of people whose own first ADKAR step at or below 3.0 is each step: "
+        _("Where people are held back"),
+        _("Share of people whose own first ADKAR step at or below 3.0 is each step: ")
         + charts.spoken(bars),
         bars,
         (0.0, 100.0),
@@ -131,17 +144,17 @@ def literacy(group: Group, organisation: Group, meta: BriefMeta) -> dict[str, An
     mine, theirs = group.get("literacy"), organisation.get("literacy")
     if not mine or not mine.get("levels"):
         return None
-    names = list(LITERACY_LEVEL_NAMES.values())
+    names = [_(name) for name in LITERACY_LEVEL_NAMES.values()]
     levels = charts.stacked_bars(
-        "AI-literacy levels",
-        "Share of respondents at each AI-literacy level: "
+        _("AI-literacy levels"),
+        _("Share of respondents at each AI-literacy level: ")
         + ", ".join(
             f"{n} {share_text(mine['levels'].get(lv))}"
             for n, lv in zip(names, LITERACY_LEVELS, strict=True)
         ),
         [
-            ("This group", [mine["levels"].get(level) or 0.0 for level in LITERACY_LEVELS]),
-            ("Organisation", [theirs["levels"].get(level) or 0.0 for level in LITERACY_LEVELS]),
+            (_("This group"), [mine["levels"].get(level) or 0.0 for level in LITERACY_LEVELS]),
+            (_("Organisation"), [theirs["levels"].get(level) or 0.0 for level in LITERACY_LEVELS]),
         ],
         names,
     )
@@ -156,8 +169,8 @@ def literacy(group: Group, organisation: Group, meta: BriefMeta) -> dict[str, An
         for key in dimension_keys
     ]
     dimensions = charts.bar_chart(
-        "AI-literacy dimensions",
-        "Self-assessed AI literacy on a 1 to 5 scale: " + charts.spoken(bars),
+        _("AI-literacy dimensions"),
+        _("Self-assessed AI literacy on a 1 to 5 scale: ") + charts.spoken(bars),
         bars,
         (1.0, 5.0),
         [1, 2, 3, 4, 5],
@@ -179,10 +192,13 @@ def patterns(analysis: dict[str, Any], group: Group, organisation: Group) -> dic
     if not found.get("items"):
         if found.get("reason") in (None, "no scales"):
             return None
-        return {"chart": None, "note": f"No resistance patterns: {found['reason']}."}
+        return {
+            "chart": None,
+            "note": _("No resistance patterns: %(reason)s.", reason=_(found["reason"])),
+        }
     bars = [
         charts.Bar(
-            label=item["label"]["en"],
+            label=localized(item["label"]),
             value=group["pattern_shares"].get(item["id"], 0.0) * 100,
             text=share_text(group["pattern_shares"].get(item["id"], 0.0)),
             reference=organisation["pattern_shares"].get(item["id"], 0.0) * 100,
@@ -192,8 +208,8 @@ def patterns(analysis: dict[str, Any], group: Group, organisation: Group) -> dic
     top = max(50.0, *(b.value for b in bars), *(b.reference for b in bars))
     top = float(-(-top // 25) * 25)
     chart = charts.bar_chart(
-        "Resistance patterns",
-        "Share of the unit in each pattern, with the organisation's share as a marker: "
+        _("Resistance patterns"),
+        _("Share of the unit in each pattern, with the organisation's share as a marker: ")
         + charts.spoken(bars),
         bars,
         (0.0, top),
@@ -203,7 +219,7 @@ def patterns(analysis: dict[str, Any], group: Group, organisation: Group) -> dic
     note = (
         None
         if found.get("distinct")
-        else "The patterns overlap too much to rely on: read the shares as tendencies."
+        else _("The patterns overlap too much to rely on: read the shares as tendencies.")
     )
     return {"chart": chart, "note": note}
 
@@ -211,9 +227,11 @@ def patterns(analysis: dict[str, Any], group: Group, organisation: Group) -> dic
 def _alignment_heatmap(columns: list[str], rows: list) -> charts.Heatmap:
     """Functions side by side on the given topics."""
     return charts.heatmap(
-        "Alignment between functions",
-        "Average score of each function on each topic, 1 to 5; the last column says how "
-        "far apart the most distant functions are.",
+        _("Alignment between functions"),
+        _(
+            "Average score of each function on each topic, 1 to 5; the last column says how "
+            "far apart the most distant functions are."
+        ),
         columns,
         rows,
     )
@@ -228,9 +246,7 @@ def alignment(group: Group, meta: BriefMeta) -> dict[str, Any]:
         (
             scale_label(meta, gap["construct"]),
             [gap["means"].get(code) for code in codes],
-            gap_words(gap.get("d")).removeprefix("a ").removesuffix(" gap")
-            if gap.get("d") is not None
-            else "",
+            gap_size(gap.get("d")) if gap.get("d") is not None else "",
             bool(gap.get("flagged")),
         )
         for gap in gaps
@@ -238,6 +254,8 @@ def alignment(group: Group, meta: BriefMeta) -> dict[str, Any]:
     columns = [function_label(meta, code) for code in codes]
     flagged = [row for row in rows if row[3]]
     focus = flagged or sorted(rows, key=lambda row: GAP_ORDER.index(row[2]))[:FOCUS_ROWS]
+    rows = [(name, means, _(size) if size else "", flag) for name, means, size, flag in rows]
+    focus = [(name, means, _(size) if size else "", flag) for name, means, size, flag in focus]
     chart, focused = (
         (_alignment_heatmap(columns, rows), _alignment_heatmap(columns, focus))
         if len(codes) >= 2 and rows
@@ -248,14 +266,22 @@ def alignment(group: Group, meta: BriefMeta) -> dict[str, Any]:
     if gap.get("reportable"):
         bars = [
             charts.Bar(
-                "Managers and senior leaders", gap["leader_mean"], index_text(gap["leader_mean"])
+                _("Managers and senior leaders"),
+                gap["leader_mean"],
+                index_text(gap["leader_mean"]),
             ),
-            charts.Bar("Frontline staff", gap["frontline_mean"], index_text(gap["frontline_mean"])),
+            charts.Bar(
+                _("Frontline staff"), gap["frontline_mean"], index_text(gap["frontline_mean"])
+            ),
         ]
         leaders = {
             "chart": charts.bar_chart(
-                "Readiness of leaders and frontline",
-                f"Readiness index, 0 to 100: leaders {bars[0].text}, frontline {bars[1].text}.",
+                _("Readiness of leaders and frontline"),
+                _(
+                    "Readiness index, 0 to 100: leaders %(leaders)s, frontline %(frontline)s.",
+                    leaders=bars[0].text,
+                    frontline=bars[1].text,
+                ),
                 bars,
                 (0.0, 100.0),
                 [0, 25, 50, 75, 100],
@@ -269,6 +295,6 @@ def alignment(group: Group, meta: BriefMeta) -> dict[str, Any]:
         "focus": focused,
         "unfocused": len(rows) - len(focus),
         "leaders": leaders,
-        "leaders_reason": None if leaders or not measured else "one of the two sides is hidden",
+        "leaders_reason": None if leaders or not measured else _("one of the two sides is hidden"),
         "measured": measured,
     }

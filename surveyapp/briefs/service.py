@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from surveyapp.briefs.language import LANGUAGES
 from surveyapp.briefs.meta import BriefMeta
 from surveyapp.errors import SurveyappError
 from surveyapp.models import Campaign, Function, Invitation, OrgUnit, Person
@@ -74,10 +75,15 @@ def _invited_per_unit(session: Session, campaign: Campaign) -> dict[str, int]:
 
 
 def campaign_meta(
-    session: Session, campaign: Campaign, analysis: dict[str, Any], unit_name: str
+    session: Session,
+    campaign: Campaign,
+    analysis: dict[str, Any],
+    unit_name: str,
+    language: str = "en",
 ) -> BriefMeta:
     """What every brief and dashboard of the campaign prints besides the document: names of
-    scales, functions and the wave compared with, dates and the state of the fieldwork."""
+    scales (in `language` where the instrument file has it), functions and the wave compared
+    with, dates and the state of the fieldwork."""
     from surveyapp.datasets import campaign_scales
     from surveyapp.services.layout import campaign_layout
 
@@ -92,8 +98,9 @@ def campaign_meta(
         status=campaign.status,
         previous_name=previous
         and session.scalar(sa.select(Campaign.name).where(Campaign.slug == previous)),
-        scale_titles={s.key: s.title.get("en") or s.key for s in scales},
+        scale_titles={s.key: s.title.get(language) or s.title.get("en") or s.key for s in scales},
         function_names=dict(session.execute(sa.select(Function.code, Function.name)).all()),
+        language=language,
     )
 
 
@@ -107,10 +114,14 @@ def plan_briefs(
     campaign: Campaign,
     instruments_dir: Path,
     unit: str | None = None,
+    language: str = "en",
 ) -> list[BriefJob]:
-    """Analyse the campaign once and prepare every unit's brief (or only `unit`'s)."""
+    """Analyse the campaign once and prepare every unit's brief (or only `unit`'s), written in
+    `language` (en or es)."""
     from surveyapp.services.analysis import analyze_campaign, previous_wave
 
+    if language not in LANGUAGES:
+        raise SurveyappError(f"--lang: {language!r} is not one of {', '.join(LANGUAGES)}")
     names = dict(session.execute(sa.select(OrgUnit.code, OrgUnit.name)).all())
     if unit is not None and unit not in names:
         raise SurveyappError(f"--unit: unknown unit code {unit!r}")
@@ -119,7 +130,7 @@ def plan_briefs(
     )
     listed = {g["key"] for g in analysis["groups"] if g["kind"] == "unit"}
     codes = [unit] if unit is not None else sorted(listed | {u.code for u in campaign.units})
-    common = campaign_meta(session, campaign, analysis, "")
+    common = campaign_meta(session, campaign, analysis, "", language)
     invited = _invited_per_unit(session, campaign)
     shown = {g["key"]: g["n"] for g in analysis["groups"] if g["kind"] == "unit"}
     jobs = []

@@ -44,6 +44,8 @@ class User(Base):
     oidc_subject: Mapped[str | None] = mapped_column(sa.String(255))
     role_from: Mapped[str] = mapped_column(sa.String(10), default="admin", server_default="admin")
     break_glass: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # The staff area's language this user chose; None follows the browser.
+    language: Mapped[str | None] = mapped_column(sa.String(5))
 
     units: Mapped[list[OrgUnit]] = relationship(secondary=user_units)
 

@@ -223,3 +223,14 @@ def _changed(
         )
     )
     session.flush()
+
+
+def set_language(
+    session: Session, user_id: int, language: str | None, offered: tuple[str, ...]
+) -> None:
+    """Keep the staff area's language a user chose (None: follow the browser's)."""
+    if language is not None and language not in offered:
+        raise InputError(
+            [Problem("LANGUAGE", "", f"{language!r} is not one of {', '.join(offered)}")]
+        )
+    session.execute(sa.update(User).where(User.id == user_id).values(language=language))

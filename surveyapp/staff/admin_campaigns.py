@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time
 import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import format_datetime, get_locale, gettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -94,7 +95,11 @@ def admin_helpers() -> dict:
     """Time in UTC as the forms take it, and whether another feature's page is installed."""
 
     def moment(value: datetime | None) -> str:
-        return value.strftime("%Y-%m-%d %H:%M UTC") if value else ""
+        if value is None:
+            return ""
+        if str(get_locale()) == "en":
+            return value.strftime("%Y-%m-%d %H:%M UTC")
+        return f"{format_datetime(value, 'd MMM y, HH:mm')} UTC"
 
     return {
         "moment": moment,
@@ -176,9 +181,9 @@ def admin_campaign_new() -> ResponseReturnValue:
         except InputError as error:
             place_problems(form, error.problems, _fields(form), lambda problem: problem.source)
         else:
-            flash(f"Campaign {spec.slug} created as a draft.", "notice")
+            flash(gettext("Campaign %(slug)s created as a draft.", slug=spec.slug), "notice")
             for warning in creation_warnings(created):
-                flash(f"Note: {warning}.", "warning")
+                flash(gettext("Note: %(warning)s.", warning=warning), "warning")
             return redirect(url_for("staff.admin_campaign", slug=spec.slug))
     status = 422 if form.is_submitted() else 200
     return render_template(
@@ -264,7 +269,7 @@ def admin_campaign_edit(slug: str) -> ResponseReturnValue:
         except InputError as error:
             place_problems(form, error.problems, _fields(form), lambda problem: problem.source)
         else:
-            flash(f"Campaign {slug} saved.", "notice")
+            flash(gettext("Campaign %(slug)s saved.", slug=slug), "notice")
             return redirect(url_for("staff.admin_campaign", slug=slug))
     status = 422 if form.is_submitted() else 200
     return render_template(
@@ -287,9 +292,9 @@ def admin_campaign_open(slug: str) -> ResponseReturnValue:
             with atomic():
                 open_campaign(db.session, campaign)
         except SurveyappError as error:
-            flash(f"Not opened: {error}.", "error")
+            flash(gettext("Not opened: %(error)s.", error=error), "error")
         else:
-            flash(f"Campaign {slug} is open.", "notice")
+            flash(gettext("Campaign %(slug)s is open.", slug=slug), "notice")
     return redirect(url_for("staff.admin_campaign", slug=slug))
 
 
@@ -306,12 +311,18 @@ def admin_campaign_close(slug: str) -> ResponseReturnValue:
         with atomic():
             closed = close_campaign(db.session, campaign, Seal.held_responses(current_app.config))
     except SurveyappError as error:
-        flash(f"Not closed: {error}.", "error")
+        flash(gettext("Not closed: %(error)s.", error=error), "error")
     else:
         scrub(db.session)
         flash(
-            f"Campaign {slug} is closed; {closed.drafts_deleted} unsubmitted draft(s) deleted, "
-            f"{closed.answers_released} held answer(s) released. {closed.results.description}.",
+            gettext(
+                "Campaign %(slug)s is closed; %(drafts)s unsubmitted draft(s) deleted, "
+                "%(released)s held answer(s) released. %(results)s.",
+                slug=slug,
+                drafts=closed.drafts_deleted,
+                released=closed.answers_released,
+                results=closed.results.description,
+            ),
             "notice",
         )
     return redirect(url_for("staff.admin_campaign", slug=slug))
@@ -340,12 +351,15 @@ def admin_invitations_issue(slug: str) -> ResponseReturnValue:
                 )
             body = _links_csv(issued.links)
     except SurveyappError as error:
-        flash(f"No invitations issued: {error}.", "error")
+        flash(gettext("No invitations issued: %(error)s.", error=error), "error")
         return redirect(url_for("staff.admin_campaign", slug=slug))
     if not issued.links:
         flash(
-            f"No one new to invite: {issued.already_invited} people already have a link "
-            "(download all personal links to get them again).",
+            gettext(
+                "No one new to invite: %(count)s people already have a link (download all "
+                "personal links to get them again).",
+                count=issued.already_invited,
+            ),
             "notice",
         )
         return redirect(url_for("staff.admin_campaign", slug=slug))
@@ -377,9 +391,11 @@ def admin_invitation_links(slug: str) -> ResponseReturnValue:
             )
     if not rows:
         flash(
-            "There are no personal links to download: issue invitations first "
-            f"({handed.withheld} withheld: people who have started keep their answers to "
-            "themselves).",
+            gettext(
+                "There are no personal links to download: issue invitations first (%(count)s "
+                "withheld: people who have started keep their answers to themselves).",
+                count=handed.withheld,
+            ),
             "notice",
         )
         return redirect(url_for("staff.admin_campaign", slug=slug))

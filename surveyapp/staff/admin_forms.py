@@ -6,6 +6,7 @@ import re
 import unicodedata
 from typing import ClassVar
 
+from flask_babel import gettext, lazy_gettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
@@ -40,10 +41,12 @@ from surveyapp.models.org import CODE_PATTERN
 from surveyapp.services.campaign_words import parse_names_and_descriptions
 from surveyapp.services.campaigns import SLUG_PATTERN
 
-CODE_RULE = "letters, digits, . _ - (up to 40, starting with a letter or digit)"
+CODE_RULE = lazy_gettext("letters, digits, . _ - (up to 40, starting with a letter or digit)")
 MODE_CHOICES = [
-    SelectChoice(PRIVACY_MODES[0], "Anonymous: no answer can be linked to a person"),
-    SelectChoice(PRIVACY_MODES[1], "Confidential: per-person results for those who consent"),
+    SelectChoice(PRIVACY_MODES[0], lazy_gettext("Anonymous: no answer can be linked to a person")),
+    SelectChoice(
+        PRIVACY_MODES[1], lazy_gettext("Confidential: per-person results for those who consent")
+    ),
 ]
 
 
@@ -56,16 +59,16 @@ def single_line(form: FlaskForm, field: Field) -> None:
     """A name is one line of printable text: a control character is a paste gone wrong (and a
     NUL is one PostgreSQL cannot store)."""
     if any(unicodedata.category(char) == "Cc" for char in field.data or ""):
-        raise ValidationError("Use printable characters only, on one line.")
+        raise ValidationError(lazy_gettext("Use printable characters only, on one line."))
 
 
 def _name() -> StringField:
     return StringField(
-        "Name",
+        lazy_gettext("Name"),
         filters=[stripped],
         validators=[
-            DataRequired("Give a name."),
-            Length(max=200, message="200 at most."),
+            DataRequired(lazy_gettext("Give a name.")),
+            Length(max=200, message=lazy_gettext("200 at most.")),
             single_line,
         ],
     )
@@ -76,8 +79,8 @@ def _code(label: str) -> StringField:
         label,
         filters=[stripped],
         validators=[
-            DataRequired("Give a code."),
-            Regexp(CODE_PATTERN, message=f"Use {CODE_RULE}."),
+            DataRequired(lazy_gettext("Give a code.")),
+            Regexp(CODE_PATTERN, message=lazy_gettext("Use %(rule)s.", rule=CODE_RULE)),
         ],
     )
 
@@ -86,16 +89,19 @@ def _parent_code() -> StringField:
     """The parent typed by its code (a list of 100,000 units would be no use); the import
     service then checks that it exists and makes no loop."""
     return StringField(
-        "Parent unit's code",
+        lazy_gettext("Parent unit's code"),
         filters=[stripped],
-        validators=[Optional(), Regexp(CODE_PATTERN, message=f"Use {CODE_RULE}.")],
+        validators=[
+            Optional(),
+            Regexp(CODE_PATTERN, message=lazy_gettext("Use %(rule)s.", rule=CODE_RULE)),
+        ],
     )
 
 
 class UnitForm(FlaskForm):
     """A new unit, or (with `code` fixed by the page) a unit renamed or moved."""
 
-    code = _code("Code")
+    code = _code(lazy_gettext("Code"))
     name = _name()
     parent_code = _parent_code()
 
@@ -111,10 +117,10 @@ class CsvUploadForm(FlaskForm):
     """A CSV file to import: all rows or none."""
 
     file = FileField(
-        "CSV file (UTF-8)",
+        lazy_gettext("CSV file (UTF-8)"),
         validators=[
-            FileRequired("Choose a CSV file."),
-            FileAllowed(["csv"], "Choose a file ending in .csv."),
+            FileRequired(lazy_gettext("Choose a CSV file.")),
+            FileAllowed(["csv"], lazy_gettext("Choose a file ending in .csv.")),
         ],
     )
 
@@ -122,7 +128,7 @@ class CsvUploadForm(FlaskForm):
 class FunctionForm(FlaskForm):
     """A business function that roster files can name by its code."""
 
-    code = _code("Code")
+    code = _code(lazy_gettext("Code"))
     name = _name()
 
 
@@ -135,16 +141,18 @@ def unit_codes(text: str | None) -> list[str]:
 def codes_or_all(units: StringField, all_units: BooleanField, everything: str) -> None:
     """Either unit codes or the tick for all of them, as the CLI's `--units`/`--all-units`."""
     if bool(unit_codes(units.data)) == bool(all_units.data):
-        raise ValidationError(f"Give unit codes or tick {everything} (one of the two).")
+        raise ValidationError(
+            gettext("Give unit codes or tick %(box)s (one of the two).", box=everything)
+        )
 
 
 def _units_field() -> StringField:
     """The target units typed by their codes: a checkbox per unit would make a page of
     100,000 units; the campaign service names each unknown code."""
     return StringField(
-        "Target units' codes",
+        lazy_gettext("Target units' codes"),
         filters=[stripped],
-        validators=[Length(max=40_000, message="40,000 characters at most.")],
+        validators=[Length(max=40_000, message=lazy_gettext("40,000 characters at most."))],
     )
 
 
@@ -166,7 +174,7 @@ def _group(label: str, default: int, required: bool = False) -> IntegerField:
         label,
         default=default,
         validators=[
-            InputRequired("Give a number.") if required else RequiredIfSent(),
+            InputRequired(lazy_gettext("Give a number.")) if required else RequiredIfSent(),
             NumberRange(min=MIN_GROUP_FLOOR, message=f"It cannot be below {MIN_GROUP_FLOOR}."),
         ],
     )
@@ -177,12 +185,12 @@ class CampaignEditForm(FlaskForm):
 
     name = _name()
     names = TextAreaField(
-        "Name in other languages",
-        validators=[Length(max=5_000, message="5,000 characters at most.")],
+        lazy_gettext("Name in other languages"),
+        validators=[Length(max=5_000, message=lazy_gettext("5,000 characters at most."))],
     )
     descriptions = TextAreaField(
-        "Description shown under the welcome, per language",
-        validators=[Length(max=20_000, message="20,000 characters at most.")],
+        lazy_gettext("Description shown under the welcome, per language"),
+        validators=[Length(max=20_000, message=lazy_gettext("20,000 characters at most."))],
     )
 
     def words(self, offered: list[str]) -> dict[str, dict[str, str]]:
@@ -193,47 +201,53 @@ class CampaignEditForm(FlaskForm):
         return parse_names_and_descriptions(names, descriptions, offered)
 
     units = _units_field()
-    mode = RadioField("Privacy mode", choices=MODE_CHOICES, validators=[Optional()])
-    min_group_size = _group("Minimum group size", DEFAULT_MIN_GROUP)
-    min_comment_group_size = _group("Minimum group size for comments", DEFAULT_MIN_COMMENT_GROUP)
-    opens = DateField("Opens on", validators=[Optional()])
-    closes = DateField("Closes on", validators=[Optional()])
+    mode = RadioField(lazy_gettext("Privacy mode"), choices=MODE_CHOICES, validators=[Optional()])
+    min_group_size = _group(lazy_gettext("Minimum group size"), DEFAULT_MIN_GROUP)
+    min_comment_group_size = _group(
+        lazy_gettext("Minimum group size for comments"), DEFAULT_MIN_COMMENT_GROUP
+    )
+    opens = DateField(lazy_gettext("Opens on"), validators=[Optional()])
+    closes = DateField(lazy_gettext("Closes on"), validators=[Optional()])
 
 
 class CampaignForm(CampaignEditForm):
     """A new campaign: its slug and instrument versions too, every privacy field required."""
 
     slug = StringField(
-        "Slug (used in links and file names)",
+        lazy_gettext("Slug (used in links and file names)"),
         filters=[stripped],
         validators=[
-            DataRequired("Give a slug."),
-            Regexp(SLUG_PATTERN, message="Use a-z, 0-9 and -, 2 to 63 characters."),
+            DataRequired(lazy_gettext("Give a slug.")),
+            Regexp(SLUG_PATTERN, message=lazy_gettext("Use a-z, 0-9 and -, 2 to 63 characters.")),
         ],
     )
     instruments = SelectMultipleField(
-        "Instruments", choices=[], validators=[DataRequired("Choose at least one instrument.")]
+        lazy_gettext("Instruments"),
+        choices=[],
+        validators=[DataRequired(lazy_gettext("Choose at least one instrument."))],
     )
     mode = RadioField(
-        "Privacy mode",
+        lazy_gettext("Privacy mode"),
         choices=MODE_CHOICES,
         default=PRIVACY_MODES[0],
-        validators=[DataRequired("Choose a privacy mode.")],
+        validators=[DataRequired(lazy_gettext("Choose a privacy mode."))],
     )
-    min_group_size = _group("Minimum group size", DEFAULT_MIN_GROUP, required=True)
+    min_group_size = _group(lazy_gettext("Minimum group size"), DEFAULT_MIN_GROUP, required=True)
     min_comment_group_size = _group(
-        "Minimum group size for comments", DEFAULT_MIN_COMMENT_GROUP, required=True
+        lazy_gettext("Minimum group size for comments"), DEFAULT_MIN_COMMENT_GROUP, required=True
     )
-    all_units = BooleanField("All units: the whole organisation (leave the codes empty)")
+    all_units = BooleanField(
+        lazy_gettext("All units: the whole organisation (leave the codes empty)")
+    )
 
     def validate_units(self, field: StringField) -> None:
-        codes_or_all(field, self.all_units, "all units")
+        codes_or_all(field, self.all_units, gettext("all units"))
 
     def validate_instruments(self, field: SelectMultipleField) -> None:
         """Two versions of one instrument would ask the same questions twice."""
         slugs = [reference.partition("@")[0] for reference in field.data or []]
         if len(set(slugs)) != len(slugs):
-            raise ValidationError("Choose one version of each instrument.")
+            raise ValidationError(lazy_gettext("Choose one version of each instrument."))
 
 
 class ActionForm(FlaskForm):
@@ -244,37 +258,39 @@ class CloseForm(FlaskForm):
     """Closing deletes unsubmitted drafts, so the admin confirms it."""
 
     confirm = BooleanField(
-        "Close it: people who have not submitted lose their saved answers",
-        validators=[DataRequired("Tick this box to close the campaign.")],
+        lazy_gettext("Close it: people who have not submitted lose their saved answers"),
+        validators=[DataRequired(lazy_gettext("Tick this box to close the campaign."))],
     )
 
 
 class LinksForm(FlaskForm):
     """Download every personal link again, or only those of people who have not submitted."""
 
-    unsubmitted = BooleanField("Only people who have not submitted (for a reminder)")
+    unsubmitted = BooleanField(lazy_gettext("Only people who have not submitted (for a reminder)"))
 
 
 class OpenLinksForm(FlaskForm):
     """Open links for units typed by code, or for every unit the campaign surveys."""
 
     units = StringField(
-        "Units' codes",
+        lazy_gettext("Units' codes"),
         filters=[stripped],
-        validators=[Length(max=40_000, message="40,000 characters at most.")],
+        validators=[Length(max=40_000, message=lazy_gettext("40,000 characters at most."))],
     )
     all_units = BooleanField(
-        "Every unit the campaign surveys, sub-units too (leave the codes empty)"
+        lazy_gettext("Every unit the campaign surveys, sub-units too (leave the codes empty)")
     )
 
     def validate_units(self, field: StringField) -> None:
-        codes_or_all(field, self.all_units, "every unit")
+        codes_or_all(field, self.all_units, gettext("every unit"))
 
 
 class RetireForm(FlaskForm):
     """Retiring stops a poster that may still hang on a wall, so the admin confirms it."""
 
     confirm = BooleanField(
-        "Retire it: the link and its QR code stop taking answers, unfinished answers included",
-        validators=[DataRequired("Tick this box to retire the link.")],
+        lazy_gettext(
+            "Retire it: the link and its QR code stop taking answers, unfinished answers included"
+        ),
+        validators=[DataRequired(lazy_gettext("Tick this box to retire the link."))],
     )

@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import FileStorage
 from wtforms import Field
@@ -193,7 +194,7 @@ def admin_units() -> ResponseReturnValue:
         if db.session.scalar(sa.select(OrgUnit.id).where(OrgUnit.code == code)) is not None:
             form.code.errors = [f"a unit {code!r} already exists; rename or move it from the tree"]
         elif _save_unit(form, code):
-            flash(f"Unit {code} added.", "notice")
+            flash(gettext("Unit %(code)s added.", code=code), "notice")
             return redirect(url_for("staff.admin_units"))
     return _units_page(form=form, status=422)
 
@@ -208,7 +209,7 @@ def admin_unit(code: str) -> ResponseReturnValue:
     form = UnitEditForm(data={"name": unit.name, "parent_code": parent})
     if request.method == "POST":
         if form.validate() and _save_unit(form, unit.code):
-            flash(f"Unit {unit.code} saved.", "notice")
+            flash(gettext("Unit %(code)s saved.", code=unit.code), "notice")
             return redirect(url_for("staff.admin_units"))
         status = 422
     else:
@@ -231,7 +232,10 @@ def admin_units_import() -> ResponseReturnValue:
             summary = import_units(db.session, rows, source)
     except InputError as error:
         return _units_page(upload=upload, problems=error.problems, status=422)
-    flash(f"Units imported from {source}: {summary}.", "notice")
+    flash(
+        gettext("Units imported from %(file)s: %(summary)s.", file=source, summary=summary),
+        "notice",
+    )
     return redirect(url_for("staff.admin_units"))
 
 
@@ -249,7 +253,7 @@ def admin_functions() -> ResponseReturnValue:
         if taken is None:
             with atomic():
                 db.session.add(Function(code=code, name=form.name.data))
-            flash(f"Function {code} added.", "notice")
+            flash(gettext("Function %(code)s added.", code=code), "notice")
             return redirect(url_for("staff.admin_functions"))
         form.code.errors = [*form.code.errors, f"the function {taken!r} already exists"]
     people = dict(
@@ -279,7 +283,12 @@ def admin_roster() -> ResponseReturnValue:
         except InputError as error:
             problems = error.problems
         else:
-            flash(f"Roster imported from {source}: {summary}.", "notice")
+            flash(
+                gettext(
+                    "Roster imported from %(file)s: %(summary)s.", file=source, summary=summary
+                ),
+                "notice",
+            )
             return redirect(url_for("staff.admin_roster"))
     people = db.session.scalar(sa.select(sa.func.count()).select_from(Person))
     units = db.session.scalar(sa.select(sa.func.count(sa.distinct(Person.unit_id))))

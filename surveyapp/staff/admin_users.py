@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext, lazy_gettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
@@ -17,6 +18,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from surveyapp.errors import InputError, SurveyappError
 from surveyapp.extensions import db
+from surveyapp.i18n import ROLE_NAMES
 from surveyapp.models import ROLES, User
 from surveyapp.services.transaction import atomic
 from surveyapp.services.users import (
@@ -41,12 +43,12 @@ class RoleForm(FlaskForm):
     """A role and, for a change manager, the codes of the units they see."""
 
     role = SelectField(
-        "Role", choices=[SelectChoice(role, role.replace("_", " ")) for role in ROLES]
+        lazy_gettext("Role"), choices=[SelectChoice(role, ROLE_NAMES[role]) for role in ROLES]
     )
     units = StringField(
-        "Units (change managers only)",
+        lazy_gettext("Units (change managers only)"),
         filters=[stripped],
-        validators=[Length(max=4000, message="4,000 characters at most.")],
+        validators=[Length(max=4000, message=lazy_gettext("4,000 characters at most."))],
     )
 
 
@@ -58,11 +60,15 @@ class PasswordForm(FlaskForm):
     """A new password, typed twice."""
 
     password = PasswordField(
-        "New password",
-        validators=[DataRequired("Type a password."), Length(max=1024, message="Too long.")],
+        lazy_gettext("New password"),
+        validators=[
+            DataRequired(lazy_gettext("Type a password.")),
+            Length(max=1024, message=lazy_gettext("Too long.")),
+        ],
     )
     confirm = PasswordField(
-        "The same password again", validators=[EqualTo("password", "The two do not match.")]
+        lazy_gettext("The same password again"),
+        validators=[EqualTo("password", lazy_gettext("The two do not match."))],
     )
 
 
@@ -125,7 +131,14 @@ def admin_user_role(user_id: int) -> ResponseReturnValue:
         except SurveyappError as error:
             _refused(form, error)
         else:
-            flash(f"{user.email} is now {user.role.replace('_', ' ')}.", "notice")
+            flash(
+                gettext(
+                    "%(email)s is now %(role)s.",
+                    email=user.email,
+                    role=ROLE_NAMES.get(user.role, user.role),
+                ),
+                "notice",
+            )
             return redirect(url_for("staff.admin_user", user_id=user_id))
     return _user_page(db.get_or_404(User, user_id), role_form=form, status=422)
 
@@ -145,7 +158,12 @@ def admin_user_access(user_id: int) -> ResponseReturnValue:
     except SurveyappError as error:
         return _user_page(db.get_or_404(User, user_id), access_error=str(error), status=422)
     user = db.get_or_404(User, user_id)
-    flash(f"{user.email} {'activated' if user.active else 'deactivated'}.", "notice")
+    flash(
+        gettext("%(email)s activated.", email=user.email)
+        if user.active
+        else gettext("%(email)s deactivated.", email=user.email),
+        "notice",
+    )
     if user.id == current_user.id and not user.active:
         return redirect(url_for("staff.login"))
     return redirect(url_for("staff.admin_user", user_id=user_id))
@@ -165,7 +183,7 @@ def admin_user_password(user_id: int) -> ResponseReturnValue:
         except SurveyappError as error:
             _refused(form, error)
         else:
-            flash("New password set; the user's sessions have ended.", "notice")
+            flash(gettext("New password set; the user's sessions have ended."), "notice")
             return redirect(url_for("staff.admin_user", user_id=user_id))
     return _user_page(db.get_or_404(User, user_id), password_form=form, status=422)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext, lazy_gettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import StringField
@@ -33,7 +34,7 @@ class CreateTokenForm(FlaskForm):
     """A name that says what the token is for, so it can be recognised and revoked later."""
 
     name = StringField(
-        "What the token is for",
+        lazy_gettext("What the token is for"),
         validators=[DataRequired(), Length(max=NAME_LENGTH), single_line],
     )
 
@@ -80,12 +81,12 @@ def api_tokens() -> ResponseReturnValue:
 def revoke_api_token_view(token_id: int) -> ResponseReturnValue:
     """Revoke one of the user's own tokens; anyone else's answers 404."""
     if not RevokeTokenForm().validate_on_submit():
-        abort(400, description="The form has expired; reload the page and try again.")
+        abort(400, description=gettext("The form has expired; reload the page and try again."))
     try:
         with atomic():
             token = revoke_api_token(db.session, token_id, owner_id=current_user.id)
             name = token.name
     except SurveyappError:
         abort(404)
-    flash(f"Token “{name}” revoked: it no longer works.", "notice")
+    flash(gettext("Token “%(name)s” revoked: it no longer works.", name=name), "notice")
     return redirect(url_for("staff.api_tokens"))

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
@@ -31,7 +32,7 @@ from surveyapp.services.users import authenticate
 from surveyapp.staff.blueprint import bp
 from surveyapp.staff.forms import LoginForm, LogoutForm
 
-LOGIN_FAILED = "Email or password is not correct."
+LOGIN_FAILED = lazy_gettext("Email or password is not correct.")
 PER_ADDRESS_LIMIT = "20/minute"  # any account: slows one address trying many
 # Wrong passwords per account *and* address, in windows that grow: a guesser slows to 5 a
 # minute, then 20 an hour, then 50 a day, while the owner elsewhere signs in as usual.
@@ -52,6 +53,7 @@ class StaffUser:
     role: str
     session_id: int
     secret: str
+    language: str | None = None  # the staff area's language the user chose
     is_active: bool = True
     is_authenticated: bool = True
     is_anonymous: bool = False
@@ -72,7 +74,7 @@ def load_user(secret: str) -> StaffUser | None:
     if row is None:
         db.session.rollback()
         return None
-    user = StaffUser(row.user.id, row.user.email, row.user.role, row.id, secret)
+    user = StaffUser(row.user.id, row.user.email, row.user.role, row.id, secret, row.user.language)
     stale = seen_is_stale(row)
     db.session.commit()
     if stale:
@@ -89,7 +91,7 @@ def check_session() -> None:
 
 
 login_manager.login_view = "staff.login"
-login_manager.login_message = "Please sign in to see that page."
+login_manager.login_message = lazy_gettext("Please sign in to see that page.")
 
 
 def safe_next(target: str | None) -> str:

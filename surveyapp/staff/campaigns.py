@@ -4,15 +4,33 @@ from __future__ import annotations
 
 from flask import current_app, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import (
+    format_datetime,
+    format_number,
+    format_percent,
+    get_locale,
+    lazy_gettext,
+)
 from flask_login import current_user, login_required
 
 from surveyapp.extensions import db
+from surveyapp.i18n import (
+    JOB_KIND_NAMES,
+    JOB_STATE_NAMES,
+    MAIL_STATE_NAMES,
+    PHASE_NAMES,
+    PRIVACY_NAMES,
+    ROLE_NAMES,
+    STATUS_NAMES,
+    short_moment,
+)
 from surveyapp.models import Campaign, OrgUnit
 from surveyapp.services.consent import asks_literacy, per_person_results
 from surveyapp.services.result_releases import released_counts
 from surveyapp.staff.blueprint import bp
 from surveyapp.staff.dashboard import campaign_analysis, dashboard, svg_chart
 from surveyapp.staff.forms import LogoutForm
+from surveyapp.staff.language import language_form
 from surveyapp.staff.scope import (
     DASHBOARD_ROLES,
     EXPORT_ROLES,
@@ -25,8 +43,8 @@ from surveyapp.staff.scope import (
 )
 
 EXPORT_LINKS = (  # format, link text, query options
-    ("xlsx", "Excel (XLSX)", {}),
-    ("csv", "CSV for Excel", {"bom": 1}),  # a byte-order mark, so Excel reads the accents
+    ("xlsx", lazy_gettext("Excel (XLSX)"), {}),
+    ("csv", lazy_gettext("CSV for Excel"), {"bom": 1}),  # a byte-order mark: Excel reads accents
     ("csv", "CSV", {}),
     ("sav", "SPSS", {}),
 )
@@ -34,9 +52,23 @@ EXPORT_LINKS = (  # format, link text, query options
 
 @bp.context_processor
 def staff_helpers() -> dict:
-    """What every staff page may use: the logout form, the chart drawer, the role lists."""
+    """What every staff page may use: the logout and language forms, the page's language,
+    the chart drawer, the role lists."""
     return {
         "logout_form": LogoutForm(formdata=None),
+        "language_form": language_form(),
+        "page_locale": str(get_locale()),
+        "role_names": ROLE_NAMES,
+        "status_names": STATUS_NAMES,
+        "phase_names": PHASE_NAMES,
+        "privacy_names": PRIVACY_NAMES,
+        "format_percent": format_percent,
+        "short_moment": short_moment,
+        "job_kinds": JOB_KIND_NAMES,
+        "job_states": JOB_STATE_NAMES,
+        "mail_states": MAIL_STATE_NAMES,
+        "format_number": format_number,
+        "format_datetime": format_datetime,
         "svg_chart": svg_chart,
         "dashboard_roles": DASHBOARD_ROLES,
         "export_roles": EXPORT_ROLES,

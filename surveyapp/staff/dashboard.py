@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from surveyapp.briefs import charts, narrative, render, sections
 from surveyapp.briefs.labels import scale_label
+from surveyapp.briefs.language import _, current_language
 from surveyapp.briefs.meta import BriefMeta, fieldwork_state, mean_text
 from surveyapp.briefs.service import campaign_meta, response_rate, unit_slice
 from surveyapp.models import Campaign, OrgUnit
@@ -101,12 +102,14 @@ def unit_heatmap(analysis: dict, codes: list[str], names: dict[str, str], meta: 
     for measure in measures:
         means = [groups[code].get("scales", {}).get(measure, {}).get("mean") for code in listed]
         shown = [m for m in means if m is not None]
-        spread = f"{max(shown) - min(shown):.1f}" if len(shown) >= 2 else ""
+        spread = mean_text(max(shown) - min(shown)) if len(shown) >= 2 else ""
         rows.append((scale_label(meta, measure), means, spread, False))
     return charts.heatmap(
-        "Your units side by side",
-        "Average of each measure, 1 to 5, per unit in scope. "
-        "The last column is the range between units.",
+        _("Your units side by side"),
+        _(
+            "Average of each measure, 1 to 5, per unit in scope. "
+            "The last column is the range between units."
+        ),
         [names.get(code, code) for code in listed],
         rows,
     )
@@ -157,7 +160,13 @@ def dashboard(
     )
     shown_n = group["n"] if group and not group["suppressed"] else None
     meta = replace(
-        campaign_meta(session, campaign, analysis, unit.name if unit else "Whole organisation"),
+        campaign_meta(
+            session,
+            campaign,
+            analysis,
+            unit.name if unit else _("Whole organisation"),
+            current_language(),
+        ),
         response_rate=response_rate(shown_n, invitations.invited if invitations else None),
     )
     status = release_status(session, campaign)
@@ -169,7 +178,7 @@ def dashboard(
         "nav": shown,
         "heatmap": unit_heatmap(analysis, [c for c in codes if c in names], names, meta),
         "shown": bool(group) and not group["suppressed"] and organisation is not None,
-        "waiting": status.held_band,
+        "waiting": narrative.waiting_band(status.held_band) if status.held_band else None,
         "fieldwork": fieldwork_state(meta),
         "release": narrative.release_note(status.document(), analysis["min_group_size"]),
     }

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import abort, current_app, request, send_file
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_login import current_user
 
 from surveyapp.errors import SurveyappError
@@ -30,14 +31,21 @@ MIMETYPES = {
 @bp.get("/campaigns/<slug>/units/<code>/brief.pdf")
 @role_required(*DASHBOARD_ROLES)
 def unit_brief(slug: str, code: str) -> ResponseReturnValue:
-    """The unit's brief, rendered now from the stored answers, as an attachment."""
+    """The unit's brief, rendered now from the stored answers, as an attachment; in the
+    language asked for (`?lang=es`), else the page's."""
     from surveyapp.briefs.service import plan_briefs, render_job
 
     campaign = campaign_in_scope(db.session, current_user.id, slug)
     unit = unit_in_scope(db.session, current_user.id, campaign, code)
     instruments_dir = current_app.config["SURVEYAPP_INSTRUMENTS_DIR"]
     try:
-        (job,) = plan_briefs(db.session, campaign, instruments_dir, unit.code)
+        (job,) = plan_briefs(
+            db.session,
+            campaign,
+            instruments_dir,
+            unit.code,
+            request.args.get("lang") or str(get_locale()),
+        )
     except SurveyappError as error:
         abort(400, description=str(error))
     pdf = render_job(job)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
@@ -74,21 +75,21 @@ def campaign_mail_queue(slug: str) -> ResponseReturnValue:
     campaign = _campaign(slug)
     form = QueueForm()
     if not form.validate_on_submit():
-        flash("Nothing was queued: the form had expired. Try again.", "error")
+        flash(gettext("Nothing was queued: the form had expired. Try again."), "error")
         return redirect(url_for("staff.campaign_mail", slug=slug))
     try:
         with atomic():
             if form.round.data:
-                what = f"Reminder {form.round.data}"
+                what = gettext("Reminder %(round)s", round=form.round.data)
                 queued = enqueue_reminders(
                     db.session, campaign, int(form.round.data), current_user.email
                 )
             else:
-                what = "Invitation"
+                what = gettext("Invitation")
                 links = PersonalLinks.from_config(current_app.config)
                 queued = enqueue_invitations(db.session, campaign, links, current_user.email)
     except SurveyappError as error:
-        flash(f"Nothing was queued: {error}.", "error")
+        flash(gettext("Nothing was queued: %(error)s.", error=error), "error")
     else:
         flash(_summary(what, queued), "notice")
     return redirect(url_for("staff.campaign_mail", slug=slug))
@@ -96,12 +97,24 @@ def campaign_mail_queue(slug: str) -> ResponseReturnValue:
 
 def _summary(what: str, queued: Queued) -> str:
     """What queuing did, and whom it left out, in a sentence an admin can act on."""
-    parts = [f"{what} emails queued: {queued.queued} ({queued.already} were queued before)."]
+    parts = [
+        gettext(
+            "%(what)s emails queued: %(count)s (%(before)s were queued before).",
+            what=what,
+            count=queued.queued,
+            before=queued.already,
+        )
+    ]
     if queued.without_email:
-        parts.append(f"{queued.without_email} invited people have no email address.")
+        parts.append(
+            gettext("%(count)s invited people have no email address.", count=queued.without_email)
+        )
     if queued.waiting:
         parts.append(
-            f"{queued.waiting} people have not been sent the previous message yet; "
-            "queue this round again once it has gone out."
+            gettext(
+                "%(count)s people have not been sent the previous message yet; queue this round "
+                "again once it has gone out.",
+                count=queued.waiting,
+            )
         )
     return " ".join(parts)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from flask_login import current_user
 
 from surveyapp.errors import InputError, SurveyappError
@@ -93,10 +94,17 @@ def open_links_create(slug: str) -> ResponseReturnValue:
         form.units.errors = [problem.reason for problem in error.problems]
         return _page(campaign, form, 422)
     except SurveyappError as error:
-        flash(f"No open links made: {error}.", "error")
+        flash(gettext("No open links made: %(error)s.", error=error), "error")
         return redirect(url_for("staff.open_links", slug=slug))
     kept = len(made.links) - made.new
-    flash(f"{made.new} open link(s) made; {kept} unit(s) already had one.", "notice")
+    flash(
+        gettext(
+            "%(made)s open link(s) made; %(kept)s unit(s) already had one.",
+            made=made.new,
+            kept=kept,
+        ),
+        "notice",
+    )
     return redirect(url_for("staff.open_links", slug=slug))
 
 
@@ -107,11 +115,22 @@ def open_link_retire(slug: str, code: str) -> ResponseReturnValue:
     """Stop the link taking answers, once the admin has confirmed."""
     campaign, link = _link_in_scope(slug, code)
     if not RetireForm().validate_on_submit():
-        flash(f"Not retired: tick the box to retire the link of {link.unit.code}.", "error")
+        flash(
+            gettext(
+                "Not retired: tick the box to retire the link of %(unit)s.", unit=link.unit.code
+            ),
+            "error",
+        )
         return redirect(url_for("staff.open_links", slug=slug))
     with atomic():
         retire_open_link(db.session, link, current_user.email)
-    flash(f"The open link of {link.unit.code} is retired: it no longer takes answers.", "notice")
+    flash(
+        gettext(
+            "The open link of %(unit)s is retired: it no longer takes answers.",
+            unit=link.unit.code,
+        ),
+        "notice",
+    )
     return redirect(url_for("staff.open_links", slug=campaign.slug))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext, ngettext
 from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
 
@@ -25,7 +26,7 @@ class EndSessionForm(FlaskForm):
 
 def _checked_form() -> None:
     if not EndSessionForm().validate_on_submit():
-        abort(400, description="The form has expired; reload the page and try again.")
+        abort(400, description=gettext("The form has expired; reload the page and try again."))
 
 
 @bp.get("/sessions")
@@ -56,7 +57,7 @@ def end_session_view(session_id: int) -> ResponseReturnValue:
         logout_user()
         session.clear()
         return redirect(url_for("staff.login"))
-    flash("That session has ended: its browser must sign in again.", "notice")
+    flash(gettext("That session has ended: its browser must sign in again."), "notice")
     return redirect(url_for("staff.sessions"))
 
 
@@ -70,5 +71,7 @@ def end_other_sessions() -> ResponseReturnValue:
         count = end_user_sessions(
             db.session, current_user.id, "ended by the user", keep_id=current_user.session_id
         )
-    flash(f"{count} other session(s) ended.", "notice")
+    flash(
+        ngettext("%(num)s other session ended.", "%(num)s other sessions ended.", count), "notice"
+    )
     return redirect(url_for("staff.sessions"))

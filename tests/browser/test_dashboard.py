@@ -73,3 +73,33 @@ def test_the_dashboard_fits_a_phone_with_readable_charts(
     axe.check(page, "the RETAIL dashboard on a phone")
     screenshot(page, "dashboard-phone", full_page=True)
     context.close()
+
+
+OVERFLOWING = """() => Array.from(document.querySelectorAll('main *')).filter(e => {
+    const box = e.getBoundingClientRect();
+    return box.width > 0 && e.scrollWidth > e.clientWidth + 1
+        && getComputedStyle(e).overflowX === 'visible' && !e.closest('svg');
+}).map(e => e.tagName + '.' + e.className + ': ' + e.textContent.trim().slice(0, 40))"""
+
+
+def test_a_change_manager_switches_to_spanish_and_the_dashboard_fits_a_laptop(
+    app, survey_layout, live_server: str, browser: Browser, axe: Axe
+):
+    store_wave(survey_layout, "wave-1", seed=3)
+    add_user(app, MANAGER, "change_manager", ["RETAIL"])
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en-GB")
+    context.set_default_timeout(SLOW_PAGE_MS)
+    page = context.new_page()
+    sign_in(page, live_server)
+    page.goto(f"{live_server}/staff/campaigns/wave-1/units/RETAIL")
+    page.get_by_label("Language").select_option("es")
+    page.get_by_role("button", name="Change language").click()
+    expect(page).to_have_url(f"{live_server}/staff/campaigns/wave-1/units/RETAIL")
+    expect(page.get_by_role("heading", name="Lo más importante")).to_be_visible()
+    expect(page.get_by_role("heading", name="Qué hacer primero")).to_be_visible()
+    assert page.evaluate("document.documentElement.lang") == "es"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    assert page.evaluate(OVERFLOWING) == []
+    axe.check(page, "the RETAIL dashboard in Spanish")
+    screenshot(page, "dashboard-es", full_page=True)
+    context.close()

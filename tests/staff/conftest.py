@@ -6,11 +6,13 @@ import re
 from collections.abc import Callable, Sequence
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
 from surveyapp.extensions import db
-from surveyapp.services.users import create_user
+from surveyapp.models import User
+from surveyapp.services.users import create_user, set_language
 
 PASSWORD = "correct horse battery staple"
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -68,3 +70,12 @@ def login_as(app: Flask) -> Callable[..., FlaskClient]:
         return client
 
     return login
+
+
+def add_user_with_language(app: Flask, email: str, units: Sequence[str], language: str) -> None:
+    """A change manager who chose `language` for the staff area (kept on the account)."""
+    add_user(app, email, "change_manager", units)
+    with app.app_context():
+        user_id = db.session.scalar(sa.select(User.id).where(User.email == email))
+        set_language(db.session, user_id, language, app.config["SURVEYAPP_LOCALES"])
+        db.session.commit()

@@ -210,7 +210,7 @@ def test_the_release_command_and_the_dashboard_say_what_waits(app, run):
     admin = new_client(app)
     assert sign_in(admin, "admin@example.org").status_code == 302
     page = admin.get("/staff/campaigns/wait/").get_data(as_text=True)
-    assert "fewer than 5 answers waiting to be released" in page
+    assert "Fewer than 5 answers waiting to be released" in page
     with app.app_context():
         people = db.session.scalars(sa.select(Person.employee_id)).all()
         assert len(people) == 3

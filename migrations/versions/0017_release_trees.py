@@ -6,7 +6,7 @@ released before this revision has no copy yet: it gets today's tree, the one its
 release was read in until now.
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-06
 """
 

@@ -13,6 +13,7 @@ from surveyapp.staff import (
     mail,
     oidc,
     open_links,
+    outcomes,
     sessions,
 )
 from surveyapp.staff.blueprint import bp, root
@@ -31,6 +32,7 @@ __all__ = [
     "mail",
     "oidc",
     "open_links",
+    "outcomes",
     "root",
     "sessions",
 ]

@@ -1,5 +1,13 @@
 """Outcome files the CLI and upload tests share: a good one and one with a bad row of each kind."""
 
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from surveyapp.extensions import db
+from surveyapp.models import OutcomeValue
+from tests import factories
+
 HEADER = "unit,metric,period_start,period_end,value\n"
 GOOD = HEADER + (
     "OPS,weekly_active_users,2026-01-05,2026-01-11,41\n"
@@ -26,3 +34,20 @@ BAD_ROWS = [
     ("row 7, column 'value'", "'lots' is not a number (use a dot for decimals)"),
     ("row 8", "the same unit, metric and period as row 2"),
 ]
+
+
+def make_units(app) -> None:
+    """Units OPS and RET, committed."""
+    with app.app_context():
+        factories.unit(db.session, "OPS")
+        factories.unit(db.session, "RET")
+        db.session.commit()
+
+
+def stored(app) -> list[tuple]:
+    """Every stored outcome value as (metric, period start, value), in that order."""
+    with app.app_context():
+        query = sa.select(OutcomeValue.metric, OutcomeValue.period_start, OutcomeValue.value)
+        return db.session.execute(
+            query.order_by(OutcomeValue.metric, OutcomeValue.period_start)
+        ).all()

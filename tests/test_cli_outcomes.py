@@ -5,29 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
-from surveyapp.extensions import db
-from surveyapp.models import OutcomeValue
-from tests import factories
-from tests.outcome_samples import BAD, BAD_ROWS, GOOD, HEADER
+from tests.outcome_samples import BAD, BAD_ROWS, GOOD, HEADER, make_units, stored
 
 
 @pytest.fixture
 def units(app):
-    with app.app_context():
-        factories.unit(db.session, "OPS")
-        factories.unit(db.session, "RET")
-        db.session.commit()
-
-
-def stored(app) -> list[tuple]:
-    with app.app_context():
-        return db.session.execute(
-            sa.select(OutcomeValue.metric, OutcomeValue.period_start, OutcomeValue.value).order_by(
-                OutcomeValue.metric, OutcomeValue.period_start
-            )
-        ).all()
+    make_units(app)
 
 
 def test_the_command_imports_values_and_replaces_a_period_imported_again(app, run, units, tmp_path):

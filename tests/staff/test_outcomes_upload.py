@@ -6,32 +6,16 @@ import io
 import re
 
 import pytest
-import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from surveyapp.extensions import db
-from surveyapp.models import OutcomeValue
-from tests import factories
-from tests.outcome_samples import BAD, BAD_ROWS, GOOD
+from tests.outcome_samples import BAD, BAD_ROWS, GOOD, make_units, stored
 from tests.staff.conftest import csrf_token
 
 
 @pytest.fixture
 def units(app):
-    with app.app_context():
-        factories.unit(db.session, "OPS")
-        factories.unit(db.session, "RET")
-        db.session.commit()
-
-
-def stored(app) -> list[tuple]:
-    with app.app_context():
-        return db.session.execute(
-            sa.select(OutcomeValue.metric, OutcomeValue.period_start, OutcomeValue.value).order_by(
-                OutcomeValue.metric, OutcomeValue.period_start
-            )
-        ).all()
+    make_units(app)
 
 
 def upload(client, text: str, name: str = "outcomes.csv"):

@@ -16,18 +16,6 @@ from dataclasses import dataclass
 from scipy import stats
 
 QUADRANTS = ("ready_and_using", "say_not_do", "do_not_say", "neither")
-SENTENCES = {
-    "ready_and_using": "say they are ready and use it: keep going and let them show others.",
-    "say_not_do": (
-        "say they are ready but do not use it: look for what stops them (access, time, a tool "
-        "that does not fit the work)."
-    ),
-    "do_not_say": (
-        "use it without saying they are ready: a risk; check training, safeguards and whether "
-        "the use is sustainable."
-    ),
-    "neither": "neither say they are ready nor use it: start with why the change matters.",
-}
 MIN_UNITS = 4  # a correlation's interval needs n - 3 > 0
 
 

@@ -248,3 +248,16 @@ def overdue(actions: list[Action], today: date) -> list[Action]:
 def status_counts(actions: list[Action]) -> Mapping[str, int]:
     """How many actions are in each status, every status listed."""
     return {status: sum(a.status == status for a in actions) for status in ACTION_STATUSES}
+
+
+def eligible_owners(session: Session, unit: OrgUnit) -> list[str]:
+    """Emails of the active staff who can own an action of `unit` (admins and the change
+    managers whose units include it), alphabetically."""
+    users = session.scalars(
+        sa.select(User).where(User.active, User.role.in_(ACTION_ROLES)).order_by(User.email)
+    )
+    chosen = []
+    for user in users:
+        if user.role == "admin" or unit.id in unit_subtree_ids(session, [u.id for u in user.units]):
+            chosen.append(user.email)
+    return chosen

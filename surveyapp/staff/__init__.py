@@ -1,6 +1,8 @@
 """The staff area: sign-in, admin pages, the campaigns a user may see, dashboards, downloads."""
 
 from surveyapp.staff import (
+    action_effects,
+    actions,
     admin_campaigns,
     admin_org,
     admin_users,
@@ -19,6 +21,8 @@ from surveyapp.staff import (
 from surveyapp.staff.blueprint import bp, root
 
 __all__ = [
+    "action_effects",
+    "actions",
     "admin_campaigns",
     "admin_org",
     "admin_users",

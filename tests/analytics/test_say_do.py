@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from surveyapp.analytics.say_do import SENTENCES, correlation, say_do
+from surveyapp.analytics.say_do import QUADRANTS, correlation, say_do
 
 SAY = {"A": 4.2, "B": 4.0, "C": 3.9, "D": 2.1, "E": 2.4, "F": 2.0, "G": 2.2, "H": 3.6}
 DO = {"A": 80.0, "B": 75.0, "C": 20.0, "D": 70.0, "E": 15.0, "F": 10.0, "G": 12.0, "H": 90.0}
@@ -14,7 +14,7 @@ DO = {"A": 80.0, "B": 75.0, "C": 20.0, "D": 70.0, "E": 15.0, "F": 10.0, "G": 12.
 
 def test_each_planted_unit_lands_in_its_quadrant():
     result = say_do(SAY, DO | {"ONLY-DO": 50.0}, say_cut=3.0, do_cut=50.0)
-    assert {q: [p.code for p in result.in_quadrant(q)] for q in SENTENCES} == {
+    assert {q: [p.code for p in result.in_quadrant(q)] for q in QUADRANTS} == {
         "ready_and_using": ["A", "B", "H"],
         "say_not_do": ["C"],
         "do_not_say": ["D"],

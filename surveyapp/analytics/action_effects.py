@@ -9,6 +9,7 @@ have moved its figures.
 from __future__ import annotations
 
 import math
+import statistics
 from collections.abc import Mapping, Set
 from dataclasses import dataclass
 
@@ -87,9 +88,9 @@ def _interval(
     se = s_C · sqrt(1/n_T + 1/n_C), df = n_C - 1.
     """
     n_t, n_c = len(treated), len(comparison)
-    var_c = stats.tvar(comparison) if n_c > 1 else 0.0
+    var_c = statistics.variance(comparison) if n_c > 1 else 0.0
     if n_t >= 2:
-        var_t = stats.tvar(treated)
+        var_t = statistics.variance(treated)
         a, b = var_t / n_t, var_c / n_c
         se = math.sqrt(a + b)
         denominator = (a * a / (n_t - 1)) + (b * b / (n_c - 1))

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from surveyapp.models import Action, Campaign, OrgUnit
 from surveyapp.services.actions import ActionFields
+from surveyapp.services.analysis import previous_wave
 
 TIMING_DAYS = {"next 2 weeks": 14, "next 30 days": 30, "next quarter": 91}
 DEFAULT_DAYS = 30
@@ -102,11 +103,14 @@ def units_without_plan(
     ]
 
 
-def since_last_wave(session: Session, campaign: Campaign, previous: Campaign | None) -> datetime:
-    """Where "since the last wave" starts: when the earlier wave opened (or was made)."""
+def since_last_wave(session: Session, campaign_id: int, unit_id: int) -> list[tuple[str, str]]:
+    """What a campaign's first page tells a unit's respondents was done since the last wave
+    (the latest earlier campaign of the same questions): nothing when there was none."""
+    campaign = session.get(Campaign, campaign_id)
+    previous = previous_wave(session, campaign) if campaign is not None else None
     if previous is None:
-        return campaign.created_at - timedelta(days=365)
-    return previous.opens_at or previous.created_at
+        return []
+    return you_said_we_did(session, unit_id, previous.opens_at or previous.created_at)
 
 
 def you_said_we_did(session: Session, unit_id: int, since: datetime) -> list[tuple[str, str]]:
@@ -128,3 +132,26 @@ def you_said_we_did(session: Session, unit_id: int, since: datetime) -> list[tup
         .order_by(Action.status != "done", Action.id)
     )
     return [(title, status) for title, status in rows]
+
+
+def plan_since(session: Session, unit_code: str, since: datetime) -> list[dict[str, Any]]:
+    """The unit's action plan since `since`, as the next brief prints it ("What we said,
+    what we did"): the finding answered, what was done, by whom, and how far it got."""
+    unit_id = session.scalar(sa.select(OrgUnit.id).where(OrgUnit.code == unit_code))
+    rows = session.scalars(
+        sa.select(Action)
+        .where(Action.unit_id == unit_id, Action.created_at >= since)
+        .order_by(Action.id)
+    )
+    return [
+        {
+            "title": a.title,
+            "finding": a.finding,
+            "owner_role": a.owner_role,
+            "status": a.status,
+            "due_on": a.due_on.isoformat(),
+            "done_on": a.done_on.isoformat() if a.done_on else None,
+            "late": a.status in ("planned", "in_progress") and a.due_on < date.today(),
+        }
+        for a in rows
+    ]

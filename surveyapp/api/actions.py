@@ -172,18 +172,7 @@ def update_action(action_id: int) -> ResponseReturnValue:
         raise ApiError(400, "an action cannot move to another unit; write a new one there")
     _write()
     action = _action(actor, action_id)
-    current = actions.ActionFields(
-        title=action.title,
-        owner=action.owner.email,
-        due_on=action.due_on,
-        finding=action.finding,
-        construct=action.construct,
-        owner_role=action.owner_role,
-        timing=action.timing,
-        status=action.status,
-        notes=action.notes,
-    )
-    fields = _fields(body, current)
+    fields = _fields(body, actions.ActionFields.of(action))
     try:
         with atomic():
             actions.update_action(db.session, actor, action, fields, date.today())

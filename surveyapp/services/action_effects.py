@@ -40,6 +40,36 @@ def unit_means(analysis: dict[str, Any], measure: str) -> dict[str, float]:
     return means
 
 
+@dataclass(frozen=True)
+class UnitTree:
+    """Codes and ids of the units, and which are leaves (units with no unit below them).
+
+    Comparisons and the say-do scatter use leaf units only: a parent's figures contain its
+    children's respondents, so comparing a unit with its own parent would compare it with
+    itself. An action taken on a parent counts for every leaf below it.
+    """
+
+    codes: dict[int, str]
+    leaves: frozenset[str]
+    below: dict[str, frozenset[str]]
+
+    @classmethod
+    def read(cls, session: Session) -> UnitTree:
+        rows = session.execute(sa.select(OrgUnit.id, OrgUnit.code, OrgUnit.parent_id)).all()
+        codes = {unit_id: code for unit_id, code, _ in rows}
+        parents = {unit_id: parent for unit_id, _, parent in rows}
+        leaves = frozenset(codes[u] for u in codes if u not in set(parents.values()))
+        below: dict[str, set[str]] = defaultdict(set)
+        for unit_id, code in codes.items():
+            if code not in leaves:
+                continue
+            current: int | None = unit_id
+            while current is not None:
+                below[codes[current]].add(code)
+                current = parents.get(current)
+        return cls(codes, leaves, {code: frozenset(found) for code, found in below.items()})
+
+
 def wave_day(campaign: Campaign) -> date:
     """The day a wave starts: when it opened, or when it was made if it never opened."""
     return (campaign.opens_at or campaign.created_at).date()
@@ -92,21 +122,22 @@ def action_effects(
     treated unit in `scope` (None: every unit) are returned.
     """
     start, end = wave_day(earlier), wave_day(later)
+    tree = UnitTree.read(session)
     taken = [a for a in _taken_between(session, start, end) if a.started_on >= start]
     on_measure: dict[str, set[str]] = defaultdict(set)
     for action in taken:
-        on_measure[action.construct or ""].add(action.unit.code)
+        on_measure[action.construct or ""] |= tree.below.get(action.unit.code, frozenset())
     groups: dict[tuple[str, str], list[Action]] = defaultdict(list)
     for action in taken:
         if action.status == "done" and action.done_on is not None and action.done_on < end:
             key = (action.intervention or action.title.lower(), action.construct or "")
             groups[key].append(action)
-    shown = set(shown_units(before)) & set(shown_units(after))
+    shown = set(shown_units(before)) & set(shown_units(after)) & tree.leaves
     results = []
     for (_, construct), done in sorted(groups.items(), key=lambda item: item[1][0].id):
         if scope is not None and not any(a.unit_id in scope for a in done):
             continue
-        treated = {a.unit.code for a in done}
+        treated = {leaf for a in done for leaf in tree.below.get(a.unit.code, frozenset())}
         candidates = shown - on_measure[construct]
         survey = difference_in_differences(
             unit_means(before, construct), unit_means(after, construct), treated, candidates
@@ -149,14 +180,15 @@ def say_do_gap(
     scope: set[int] | None,
     say_cut: float | None = None,
 ) -> SayDo:
-    """Units in scope placed by what they say (`measure` in the campaign's release) and do
+    """Leaf units in scope placed by what they say (`measure` in the campaign's release) and do
     (`metric` over the outcome periods within four weeks of the fieldwork)."""
     start = wave_day(campaign) - SAY_DO_MARGIN
     end = (campaign.closes_at.date() if campaign.closes_at else wave_day(campaign)) + SAY_DO_MARGIN
-    ids = dict(session.execute(sa.select(OrgUnit.code, OrgUnit.id)).all())
+    tree = UnitTree.read(session)
+    ids = {code: unit_id for unit_id, code in tree.codes.items()}
     say = {
         code: mean
         for code, mean in unit_means(analysis, measure).items()
-        if scope is None or ids.get(code) in scope
+        if code in tree.leaves and (scope is None or ids.get(code) in scope)
     }
     return say_do(say, metric_means(session, metric, start, end, scope), say_cut=say_cut)

@@ -23,6 +23,7 @@ ACTION_ROLES = ("admin", "change_manager")
 OPEN_STATUSES = ("planned", "in_progress")
 TEXT_LIMITS = {"title": 200, "finding": 1000, "owner_role": 60, "timing": 60, "notes": 10_000}
 UPDATE_LIMIT = 2000
+MAX_ID = 2**31 - 1  # the largest id either database stores; a larger one names nothing
 
 
 class OutOfScope(SurveyappError):
@@ -61,6 +62,21 @@ class ActionFields:
     status: str = "planned"
     notes: str = ""
 
+    @classmethod
+    def of(cls, action: Action) -> ActionFields:
+        """The fields of an action as stored, to change some and save them back."""
+        return cls(
+            title=action.title,
+            owner=action.owner.email,
+            due_on=action.due_on,
+            finding=action.finding,
+            construct=action.construct,
+            owner_role=action.owner_role,
+            timing=action.timing,
+            status=action.status,
+            notes=action.notes,
+        )
+
 
 def check_unit(actor: Actor, unit: OrgUnit | None) -> OrgUnit:
     """The unit, if the actor manages it; OutOfScope otherwise."""
@@ -71,7 +87,7 @@ def check_unit(actor: Actor, unit: OrgUnit | None) -> OrgUnit:
 
 def get_action(session: Session, actor: Actor, action_id: int) -> Action:
     """The action `action_id` if the actor manages its unit; OutOfScope otherwise."""
-    action = session.get(Action, action_id)
+    action = session.get(Action, action_id) if 0 < action_id <= MAX_ID else None
     if action is None or not actor.manages(action.unit_id):
         raise OutOfScope()
     return action

@@ -6,6 +6,7 @@ anything else is answered 404, as the dashboards answer a unit out of scope.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -94,8 +95,7 @@ def _fields(form: ActionForm) -> actions.ActionFields:
 
 def _action_data(action: Action) -> dict[str, Any]:
     """The action's fields as the form shows them."""
-    names = ("title", "finding", "due_on", "status", "notes", "construct", "owner_role", "timing")
-    return {name: getattr(action, name) for name in names} | {"owner": action.owner.email}
+    return asdict(actions.ActionFields.of(action))
 
 
 def _place(form: ActionForm, error: InputError) -> None:

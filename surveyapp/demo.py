@@ -9,6 +9,7 @@ benchmarks use the same generator at other sizes.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -175,13 +176,23 @@ def _comments(
 
 
 def synthesize(
-    layout: CampaignLayout, units: list[UnitPlan], seed: int, shift: float = 0.0
+    layout: CampaignLayout,
+    units: list[UnitPlan],
+    seed: int,
+    shift: float = 0.0,
+    lifts: Mapping[str, Mapping[str, float]] | None = None,
 ) -> SyntheticWave:
-    """Generate one wave of answers to the campaign's questions; `shift` lifts readiness."""
+    """Generate one wave of answers to the campaign's questions; `shift` lifts readiness, and
+    `lifts` (unit code → construct → z units) lifts some constructs of some units more, as an
+    action that worked would."""
     rng = np.random.default_rng(seed)
     respondents, archetypes = _respondents(units, rng)
     constructs = sorted({q.item.scale.key for q in layout.questions if q.item.scale is not None})
     latents = _latents(respondents, archetypes, constructs, shift, rng)
+    for code, by_construct in (lifts or {}).items():
+        mine = (respondents["unit"] == code).to_numpy()
+        for construct, lift in by_construct.items():
+            latents[construct][mine] += lift
     unsure = np.random.default_rng(seed + 1)  # its own stream: the other answers stay as they were
     values: dict[str, np.ndarray] = {}
     for question in layout.questions:

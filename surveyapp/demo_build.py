@@ -1,7 +1,8 @@
 """`surveyapp demo build`: a whole demo organisation in an empty database, through the services.
 
 Units, roster, staff accounts, two quarterly waves of an anonymous campaign (the second with
-readiness lifted), a confidential literacy campaign with consent, invitations marked as the
+readiness lifted), actions some units took between them and an outcome series (demo_actions),
+a confidential literacy campaign with consent, invitations marked as the
 answers came in, and every unit's brief. Everything goes through the same service functions
 as real data, so the demo shows what the product does, not a special path.
 """
@@ -18,7 +19,7 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from surveyapp import demo
+from surveyapp import demo, demo_actions
 from surveyapp.briefs.service import build_briefs
 from surveyapp.catalog.loading import load_instruments
 from surveyapp.demo_profiles import FUNCTIONS, LEVEL_SHARES
@@ -122,13 +123,15 @@ def _anonymous_wave(
     shift: float,
     links: PersonalLinks,
     ids: tuple[dict[str, int], dict[str, int]],
+    lifts: dict[str, dict[str, float]] | None = None,
 ) -> tuple[Campaign, int]:
-    """One wave of the anonymous pulse, answered by the planned number of people per unit."""
+    """One wave of the anonymous pulse, answered by the planned number of people per unit
+    (`lifts`: constructs some units' actions moved since the wave before)."""
     rng = np.random.default_rng(seed)
     campaign = create_campaign(session, spec)
     issue_invitations(session, campaign, links)
     layout = campaign_layout(campaign)
-    wave = demo.synthesize(layout, units, seed=seed, shift=shift)
+    wave = demo.synthesize(layout, units, seed=seed, shift=shift, lifts=lifts)
     submissions = demo.to_submissions(wave, layout, *ids)
     for submission in submissions:
         submission.submitted_on = (spec.opens_at + timedelta(days=int(rng.integers(0, 14)))).date()
@@ -236,7 +239,10 @@ def build_demo(
             opens_at=opens,
             closes_at=opens + timedelta(days=21),
         )
-        campaign, count = _anonymous_wave(session, spec, units, seed + index, shift, links, ids)
+        lifts = demo_actions.SECOND_WAVE_LIFTS if index else None
+        campaign, count = _anonymous_wave(
+            session, spec, units, seed + index, shift, links, ids, lifts
+        )
         campaign.status = "closed" if index < len(WAVES) - 1 else "open"
         campaigns.append(campaign)
         answered += count
@@ -249,6 +255,9 @@ def build_demo(
     progress("briefs")
     session.flush()
     publish_waiting(session)
+    progress("actions and outcomes")
+    demo_actions.plan_actions(session, campaigns[0], campaigns[1], instruments_dir)
+    demo_actions.outcome_series(session, campaigns[0], campaigns[1], instruments_dir, seed)
     briefs = build_briefs(session, campaigns[-1], instruments_dir, briefs_dir)
     return DemoSummary(
         campaigns=[c.slug for c in campaigns] + ["literacy-check"],

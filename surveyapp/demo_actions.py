@@ -35,6 +35,7 @@ PERIOD_DAYS = 28
 PERIODS = 8
 HIGH_USE, LOW_USE, SPREAD = 62.0, 24.0, 12.0  # % of staff using the assistant weekly
 RISE = 18.0  # points of weekly use the training adds
+NOISE = 0.4  # period-to-period wobble of a unit's weekly use
 ADMIN = "admin@demo.example"
 MANAGER = "change.manager@demo.example"
 
@@ -160,7 +161,7 @@ def outcome_series(
         level = levels.get(code, LOW_USE) + rng.uniform(0, SPREAD)
         for k in range(PERIODS):
             start = end - timedelta(days=PERIOD_DAYS * (k + 1))
-            value = level - 0.5 * k + rng.normal(0, 1.0)
+            value = level - 0.5 * k + rng.normal(0, NOISE)
             if code in WORKED and start < finished:
                 value -= RISE
             rows.append(_row(len(rows) + 2, code, start, round(max(value, 0.0), 1)))

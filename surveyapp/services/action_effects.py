@@ -91,13 +91,13 @@ class ActionEffect:
 
 
 def _taken_between(session: Session, start: date, end: date) -> list[Action]:
-    """Actions not dropped that were started before `end` and addressed a measure."""
+    """Actions under way or done that were started between the two waves' starts."""
     return list(
         session.scalars(
             sa.select(Action)
             .where(
-                Action.status != "dropped",
-                Action.construct.is_not(None),
+                Action.status.in_(("in_progress", "done")),
+                Action.started_on >= start,
                 Action.started_on < end,
             )
             .order_by(Action.id)
@@ -118,18 +118,17 @@ def action_effects(
     intervention, else title) and the measure it addressed, with its DiD estimate.
 
     Treated: units with such a done action; comparison candidates: units shown in both waves
-    that took no action (of any status but dropped) on the same measure. Only groups with a
-    treated unit in `scope` (None: every unit) are returned.
+    that had no action of their own under way or done in between (whatever its measure, so
+    that another action's effect is not counted as no effect). Only groups with a treated
+    unit in `scope` (None: every unit) are returned.
     """
     start, end = wave_day(earlier), wave_day(later)
     tree = UnitTree.read(session)
-    taken = [a for a in _taken_between(session, start, end) if a.started_on >= start]
-    on_measure: dict[str, set[str]] = defaultdict(set)
-    for action in taken:
-        on_measure[action.construct or ""] |= tree.below.get(action.unit.code, frozenset())
+    taken = _taken_between(session, start, end)
+    acted = {leaf for a in taken for leaf in tree.below.get(a.unit.code, frozenset())}
     groups: dict[tuple[str, str], list[Action]] = defaultdict(list)
     for action in taken:
-        if action.status == "done" and action.done_on is not None and action.done_on < end:
+        if action.construct and action.status == "done" and action.done_on and action.done_on < end:
             key = (action.intervention or action.title.lower(), action.construct or "")
             groups[key].append(action)
     shown = set(shown_units(before)) & set(shown_units(after)) & tree.leaves
@@ -138,7 +137,7 @@ def action_effects(
         if scope is not None and not any(a.unit_id in scope for a in done):
             continue
         treated = {leaf for a in done for leaf in tree.below.get(a.unit.code, frozenset())}
-        candidates = shown - on_measure[construct]
+        candidates = shown - acted
         survey = difference_in_differences(
             unit_means(before, construct), unit_means(after, construct), treated, candidates
         )

@@ -40,7 +40,13 @@ VERDICTS = {
     "worse": _l("did not work"),
     "unclear": _l("no clear effect"),
 }
-SENTENCES = {  # the analytics' sentences, marked for translation
+CORNER_NAMES = {
+    "ready_and_using": _l("say ready, use it"),
+    "say_not_do": _l("say ready, do not use it"),
+    "do_not_say": _l("use it, do not say ready"),
+    "neither": _l("neither"),
+}
+SENTENCES = {  # a sentence per quadrant, marked for translation
     "ready_and_using": _l("say they are ready and use it: keep going and let them show others."),
     "say_not_do": _l(
         "say they are ready but do not use it: look for what stops them (access, time, a tool "
@@ -165,6 +171,7 @@ def say_do_page() -> ResponseReturnValue:
                 [(names[p.code], p.say, p.do, p.quadrant) for p in result.points],
                 result.say_cut,
                 result.do_cut,
+                {q: str(name) for q, name in CORNER_NAMES.items()},
             )
     return render_template(
         "staff/actions/say_do.html",

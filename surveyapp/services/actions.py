@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from surveyapp.errors import InputError, Problem, SurveyappError
 from surveyapp.models import ACTION_STATUSES, Action, ActionUpdate, AuditEvent, OrgUnit, User
+from surveyapp.models.base import utcnow
 from surveyapp.services.org import unit_subtree_ids
 
 ACTION_ROLES = ("admin", "change_manager")
@@ -236,6 +237,8 @@ def add_update(
     if problems:
         raise InputError(problems)
     update = ActionUpdate(author=actor.email, status=status, text=text.strip())
+    if today < utcnow().date():  # an update recorded after the fact keeps its own day
+        update.written_at = datetime.combine(today, time(9), UTC)
     action.updates.append(update)
     if status is not None:
         action.status = status

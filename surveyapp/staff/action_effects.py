@@ -33,7 +33,7 @@ from surveyapp.staff.actions import current_actor
 from surveyapp.staff.actions import latest_campaign as newest_campaign
 from surveyapp.staff.blueprint import bp
 from surveyapp.staff.dashboard import campaign_analysis as analysis_of
-from surveyapp.staff.scope import campaign_in_scope, role_required
+from surveyapp.staff.scope import role_required, visible_campaigns
 
 VERDICTS = {
     "better": _l("worked"),
@@ -61,11 +61,8 @@ SENTENCES = {  # a sentence per quadrant, marked for translation
 
 
 def _campaign() -> Campaign:
-    """The campaign named by `?campaign=`, else the newest the user sees; 404 if none."""
-    slug = request.args.get("campaign")
-    campaign = (
-        campaign_in_scope(db.session, current_user.id, slug) if slug else newest_campaign(None)
-    )
+    """The campaign named by `?campaign=`, else the newest wave the user sees; 404 if none."""
+    campaign = newest_campaign(None, request.args.get("campaign"))
     if campaign is None:
         abort(404)
     return campaign
@@ -120,6 +117,7 @@ def action_effects_page() -> ResponseReturnValue:
     return render_template(
         "staff/actions/effects.html",
         campaign=campaign,
+        campaigns=visible_campaigns(db.session, current_user.id),
         previous=previous,
         rows=rows,
         metrics=metrics,
@@ -176,6 +174,7 @@ def say_do_page() -> ResponseReturnValue:
     return render_template(
         "staff/actions/say_do.html",
         campaign=campaign,
+        campaigns=visible_campaigns(db.session, current_user.id),
         metrics=metrics,
         metric=metric,
         measures=[(m, scale_label(meta, m)) for m in choices],

@@ -19,6 +19,7 @@ from surveyapp.errors import InputError
 from surveyapp.extensions import db
 from surveyapp.models import Action, Campaign, OrgUnit
 from surveyapp.services import action_plans, actions
+from surveyapp.services.analysis import previous_wave
 from surveyapp.services.transaction import atomic
 from surveyapp.staff.action_forms import (
     STATUS_LABELS,
@@ -55,12 +56,19 @@ def _analysis(campaign: Campaign) -> dict[str, Any]:
     return campaign_analysis(db.session, campaign, current_app.config["SURVEYAPP_INSTRUMENTS_DIR"])
 
 
-def latest_campaign(unit: OrgUnit | None) -> Campaign | None:
-    """The newest campaign the user sees that surveys `unit` (any unit, for None)."""
-    for campaign in visible_campaigns(db.session, current_user.id):
-        if unit is None or unit.id in campaign_unit_ids(db.session, campaign):
-            return campaign
-    return None
+def latest_campaign(unit: OrgUnit | None, chosen: str | None = None) -> Campaign | None:
+    """The campaign `chosen` (by slug) if the user sees it, else the newest one the user
+    sees that surveys `unit` (any unit, for None), a later wave of a series first: plans are
+    made between waves, and a one-off check is seldom what they answer."""
+    surveying = [
+        c
+        for c in visible_campaigns(db.session, current_user.id)
+        if unit is None or unit.id in campaign_unit_ids(db.session, c)
+    ]
+    if chosen is not None:
+        return next((c for c in surveying if c.slug == chosen), None)
+    waves = [c for c in surveying if previous_wave(db.session, c) is not None]
+    return (waves or surveying or [None])[0]
 
 
 def _unit(code: str) -> OrgUnit:
@@ -114,7 +122,7 @@ def actions_overview() -> ResponseReturnValue:
     """Every action in the user's units, the overdue ones, and units with findings but no plan."""
     actor = current_actor()
     listed = actions.unit_actions(db.session, None if actor.scope is None else set(actor.scope))
-    campaign = latest_campaign(None)
+    campaign = latest_campaign(None, request.args.get("campaign"))
     without = (
         action_plans.units_without_plan(
             db.session, _analysis(campaign), None if actor.scope is None else set(actor.scope)
@@ -129,6 +137,7 @@ def actions_overview() -> ResponseReturnValue:
         counts=actions.status_counts(listed),
         without=without,
         campaign=campaign,
+        campaigns=visible_campaigns(db.session, current_user.id),
         labels=STATUS_LABELS,
         today=today(),
     )
@@ -136,7 +145,7 @@ def actions_overview() -> ResponseReturnValue:
 
 def _plan_page(unit: OrgUnit, form: ActionForm, status: int = 200) -> ResponseReturnValue:
     """A unit's plan: its actions, the recommended actions not yet in it, the add form."""
-    campaign = latest_campaign(unit)
+    campaign = latest_campaign(unit, request.args.get("campaign"))
     recommended: list[dict] = []
     if campaign is not None:
         group = action_plans.shown_units(_analysis(campaign)).get(unit.code)
@@ -149,6 +158,7 @@ def _plan_page(unit: OrgUnit, form: ActionForm, status: int = 200) -> ResponseRe
         unit=unit,
         actions=unit_actions(unit),
         campaign=campaign,
+        campaigns=visible_campaigns(db.session, current_user.id),
         recommended=recommended,
         form=form,
         one_click=FromRecommendationForm(formdata=None),
@@ -191,9 +201,11 @@ def action_from_recommendation(code: str) -> ResponseReturnValue:
     timing; the user who clicked owns it until they reassign it."""
     unit = _unit(code)
     form = FromRecommendationForm()
-    campaign = latest_campaign(unit)
-    if not form.validate() or campaign is None or campaign.slug != form.campaign.data:
+    if not form.validate():
         abort(400)
+    campaign = latest_campaign(unit, form.campaign.data)
+    if campaign is None:
+        abort(404)
     analysis = _analysis(campaign)
     found = action_plans.recommendation(analysis, unit.code, form.intervention.data)
     if found is None:

@@ -47,12 +47,18 @@ def test_the_first_page_lists_the_units_actions_since_the_last_wave_escaped(app,
     plan(app, "RET", "Another unit's plan", "planned")
     second = make_campaign(app, run, slug="pulse-2", open_now=True)
 
-    for path in (second.path(second.people[-1]), f"/o/{second.open_codes['OPS-N']}"):
-        html = client.get(path).get_data(as_text=True)
+    personal = second.path(second.people[-1])
+    opened = f"/o/{second.open_codes['OPS-N']}"
+    for path, language, heading, in_progress, done in (
+        (personal, "es", "Lo que nos dijeron", "(en curso)", "(hecha)"),
+        (opened, "en", "You said, we did", "(in progress)", "(done)"),
+    ):
+        html = client.get(path, headers={"Accept-Language": language}).get_data(as_text=True)
         said = html.split('id="you-said-title"')[1].split("</section>")[0]
+        assert heading in said
         assert "Team briefing &lt;script&gt;alert(1)&lt;/script&gt; " in said
         assert "<script>alert(1)" not in html
-        assert "(in progress)" in said and "Quick-reference guides" in said and "(done)" in said
+        assert in_progress in said and "Quick-reference guides" in said and done in said
         assert "Abandoned idea" not in html and "Another unit" not in html
         assert "internal note" not in html
 

@@ -22,6 +22,7 @@ from surveyapp.commands.jobs import jobs, worker
 from surveyapp.commands.mail import mail
 from surveyapp.commands.open_links import openlinks
 from surveyapp.commands.org import roster, units
+from surveyapp.commands.outcomes import outcomes
 from surveyapp.commands.results import results
 from surveyapp.commands.users import users
 from surveyapp.exports.cli import export
@@ -54,5 +55,6 @@ for command in (
     aisystems,
     measures,
     evidence,
+    outcomes,
 ):
     cli.add_command(command)

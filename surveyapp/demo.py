@@ -175,23 +175,32 @@ def _comments(
     return texts
 
 
+def literacy_lifts(by_unit: Mapping[str, float]) -> dict[str, dict[str, float]]:
+    """`synthesize`'s lifts that raise every literacy dimension of some units by z units."""
+    return {
+        code: dict.fromkeys(("_literacy", *LITERACY_DIMENSIONS), lift)
+        for code, lift in by_unit.items()
+    }
+
+
 def synthesize(
     layout: CampaignLayout,
     units: list[UnitPlan],
     seed: int,
     shift: float = 0.0,
-    literacy_lift: Mapping[str, float] | None = None,
+    lifts: Mapping[str, Mapping[str, float]] | None = None,
 ) -> SyntheticWave:
-    """Generate one wave of answers to the campaign's questions; `shift` lifts readiness,
-    `literacy_lift` (unit code → z) lifts literacy where measures were delivered."""
+    """Generate one wave of answers to the campaign's questions; `shift` lifts readiness, and
+    `lifts` (unit code → construct → z units) lifts some constructs of some units more, as an
+    action that worked or literacy measures delivered would (`literacy_lifts`)."""
     rng = np.random.default_rng(seed)
     respondents, archetypes = _respondents(units, rng)
     constructs = sorted({q.item.scale.key for q in layout.questions if q.item.scale is not None})
     latents = _latents(respondents, archetypes, constructs, shift, rng)
-    if literacy_lift:
-        lift = respondents["unit"].map(literacy_lift).fillna(0.0).to_numpy(dtype=float)
-        for key in ("_literacy", *LITERACY_DIMENSIONS):
-            latents[key] = latents[key] + lift
+    for code, by_construct in (lifts or {}).items():
+        mine = (respondents["unit"] == code).to_numpy()
+        for construct, lift in by_construct.items():
+            latents[construct] = latents[construct] + np.where(mine, lift, 0.0)
     unsure = np.random.default_rng(seed + 1)  # its own stream: the other answers stay as they were
     values: dict[str, np.ndarray] = {}
     for question in layout.questions:

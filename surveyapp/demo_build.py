@@ -1,7 +1,8 @@
 """`surveyapp demo build`: a whole demo organisation in an empty database, through the services.
 
 Units, roster, staff accounts, two quarterly waves of an anonymous campaign (the second with
-readiness lifted), a confidential literacy campaign with consent, invitations marked as the
+readiness lifted), actions some units took between them and an outcome series (demo_actions),
+a confidential literacy campaign with consent, invitations marked as the
 answers came in, and every unit's brief. Everything goes through the same service functions
 as real data, so the demo shows what the product does, not a special path.
 """
@@ -18,7 +19,7 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from surveyapp import demo
+from surveyapp import demo, demo_actions
 from surveyapp.briefs.service import build_briefs
 from surveyapp.catalog.loading import load_instruments
 from surveyapp.demo_evidence import LITERACY_LIFT, add_literacy_evidence
@@ -49,6 +50,15 @@ DEMO_USERS = (
 )
 PARTICIPATION = (0.55, 0.85)  # each unit's response rate is drawn from this range
 CONSENT_SHARE = 0.8
+# The second pulse's lifts: where an action worked (demo_actions) and where literacy measures
+# were delivered between the waves (demo_evidence).
+SECOND_WAVE_LIFTS = {
+    code: {
+        **demo_actions.SECOND_WAVE_LIFTS.get(code, {}),
+        **demo.literacy_lifts(LITERACY_LIFT).get(code, {}),
+    }
+    for code in demo_actions.SECOND_WAVE_LIFTS.keys() | LITERACY_LIFT.keys()
+}
 WAVES = (
     ("ai-pulse-q2", "AI adoption pulse, Q2", 0.0),
     ("ai-pulse-q3", "AI adoption pulse, Q3", 0.2),
@@ -123,14 +133,15 @@ def _anonymous_wave(
     shift: float,
     links: PersonalLinks,
     ids: tuple[dict[str, int], dict[str, int]],
-    literacy_lift: dict[str, float] | None = None,
+    lifts: dict[str, dict[str, float]] | None = None,
 ) -> tuple[Campaign, int]:
-    """One wave of the anonymous pulse, answered by the planned number of people per unit."""
+    """One wave of the anonymous pulse, answered by the planned number of people per unit
+    (`lifts`: constructs some units' actions moved since the wave before)."""
     rng = np.random.default_rng(seed)
     campaign = create_campaign(session, spec)
     issue_invitations(session, campaign, links)
     layout = campaign_layout(campaign)
-    wave = demo.synthesize(layout, units, seed=seed, shift=shift, literacy_lift=literacy_lift)
+    wave = demo.synthesize(layout, units, seed=seed, shift=shift, lifts=lifts)
     submissions = demo.to_submissions(wave, layout, *ids)
     for submission in submissions:
         submission.submitted_on = (spec.opens_at + timedelta(days=int(rng.integers(0, 14)))).date()
@@ -164,7 +175,7 @@ def _confidential_literacy(
     campaign.status = "open"
     issue_invitations(session, campaign, links)
     layout = campaign_layout(campaign)
-    wave = demo.synthesize(layout, units, seed=seed, literacy_lift=LITERACY_LIFT)
+    wave = demo.synthesize(layout, units, seed=seed, lifts=demo.literacy_lifts(LITERACY_LIFT))
     submissions = demo.to_submissions(wave, layout, *ids)
     invitations = {
         invitation.person_id: invitation
@@ -239,9 +250,9 @@ def build_demo(
             opens_at=opens,
             closes_at=opens + timedelta(days=21),
         )
-        lift = LITERACY_LIFT if index else None
+        lifts = SECOND_WAVE_LIFTS if index else None
         campaign, count = _anonymous_wave(
-            session, spec, units, seed + index, shift, links, ids, lift
+            session, spec, units, seed + index, shift, links, ids, lifts
         )
         campaign.status = "closed" if index < len(WAVES) - 1 else "open"
         campaigns.append(campaign)
@@ -258,6 +269,9 @@ def build_demo(
     progress("briefs")
     session.flush()
     publish_waiting(session)
+    progress("actions and outcomes")
+    demo_actions.plan_actions(session, campaigns[0], campaigns[1], instruments_dir)
+    demo_actions.outcome_series(session, campaigns[0], campaigns[1], instruments_dir, seed)
     briefs = build_briefs(session, campaigns[-1], instruments_dir, briefs_dir)
     return DemoSummary(
         campaigns=[c.slug for c in campaigns] + ["literacy-check"],

@@ -15,6 +15,7 @@ from surveyapp.extensions import db
 from surveyapp.models import Campaign, Invitation, Response
 from tests.staff.conftest import new_client, sign_in
 
+VERDICT = re.compile(r'<h2 id="effect-\d+">([^<]+): <span class="verdict (\w+)">')
 LOGINS = re.compile(r"\(password '([^']+)'\) as:\n((?:  \S+@\S+ +\w+\n)+)")
 
 
@@ -35,6 +36,25 @@ def sign_in_with_the_printed_logins(app: Flask, output: str) -> list[str]:
         assert "ai-pulse-q3" in home.get_data(as_text=True), email
         roles.append(role)
     return roles
+
+
+def the_loop_is_closed(app: Flask, output: str) -> None:
+    """The admin sees one action that worked, one that did not, and every say-do quadrant."""
+    found = LOGINS.search(output)
+    assert found
+    client = new_client(app)
+    assert sign_in(client, "admin@demo.example", found.group(1)).status_code == 302
+    effects = client.get("/staff/actions/effects?campaign=ai-pulse-q3").get_data(as_text=True)
+    verdicts = dict(
+        re.findall(r'<h2 id="effect-\d+">([^<]+): <span class="verdict (\w+)">', effects)
+    )
+    assert verdicts["Role-based, hands-on AI training"] == "better", verdicts
+    assert verdicts["Team briefing on why AI is coming"] != "better", verdicts
+    say_do = client.get("/staff/actions/say-do?campaign=ai-pulse-q3").get_data(as_text=True)
+    counts = re.findall(r"<strong>(\d+) units?</strong>", say_do)
+    assert len(counts) == 4 and all(int(count) > 0 for count in counts), counts
+    brief = client.get("/staff/actions/units/BR-NORTH").get_data(as_text=True)
+    assert "Role-based, hands-on AI training" in brief
 
 
 def test_demo_build_makes_waves_units_briefs_and_logins(app, run, tmp_path: Path):
@@ -78,6 +98,7 @@ def test_demo_build_makes_waves_units_briefs_and_logins(app, run, tmp_path: Path
     verdicts = {row[0]: row[-1] for row in workbook["effect"].iter_rows(values_only=True)}
     assert verdicts["CONTACT"] == "gap closed"  # briefed between the waves
     assert verdicts["LENDING"] == "gap not closing"  # trained too few
+    the_loop_is_closed(app, result.output)
 
     printed = re.findall(r"http://127\.0\.0\.1:5000(/[so]/\S+)", result.output)
     assert len(printed) == 3  # a personal link, an open link and its kiosk form

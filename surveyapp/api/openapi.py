@@ -14,10 +14,12 @@ from flask import jsonify
 from flask.typing import ResponseReturnValue
 
 from surveyapp.api.access import SLUG
+from surveyapp.api.action_docs import action_paths, action_schemas
 from surveyapp.api.blueprint import bp
 from surveyapp.api.literacy import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET
 from surveyapp.api.schemas import ref, schemas
 from surveyapp.models.org import CODE_PATTERN
+from surveyapp.services.actions import MAX_ID
 
 REFUSALS = {400: "BadRequest", 409: "Conflict"}  # the errors only some resources give
 
@@ -68,9 +70,10 @@ def openapi_document() -> dict[str, Any]:
             "title": "surveyapp API",
             "version": "1.0.0",
             "description": (
-                "Read-only access to campaigns, unit results, literacy aggregates and "
-                "per-person literacy, scoped by the token's user (role and units). Anything "
-                "outside that scope answers 404. See docs/api.md."
+                "Read access to campaigns, unit results, literacy aggregates and "
+                "per-person literacy, and read and write access to action plans, scoped by "
+                "the token's user (role and units). Anything outside that scope answers 404. "
+                "See docs/api.md."
             ),
         },
         "servers": [{"url": "/api/v1"}],
@@ -142,6 +145,7 @@ def openapi_document() -> dict[str, Any]:
                     (400, 409),
                 )
             },
+            **action_paths(),
         },
         "components": {
             "securitySchemes": {
@@ -176,6 +180,12 @@ def openapi_document() -> dict[str, Any]:
                         "default": DEFAULT_LIMIT,
                     },
                 },
+                "action_id": {
+                    "name": "action_id",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                },
                 "offset": {
                     "name": "offset",
                     "in": "query",
@@ -189,7 +199,8 @@ def openapi_document() -> dict[str, Any]:
                 },
             },
             "responses": {
-                "BadRequest": error("a query parameter is out of range"),
+                "BadRequest": error("a query parameter is out of range, or a body is malformed"),
+                "Invalid": error("the action's fields are refused; the message names each"),
                 "Unauthorized": {
                     **error("no token, or an unknown, revoked or deactivated one"),
                     "headers": {
@@ -200,7 +211,7 @@ def openapi_document() -> dict[str, Any]:
                 "Conflict": error("the campaign does not have these results"),
                 "TooManyRequests": error("the token's rate limit is spent; wait a minute"),
             },
-            "schemas": schemas(),
+            "schemas": schemas() | action_schemas(),
         },
     }
 

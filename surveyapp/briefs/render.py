@@ -119,6 +119,7 @@ def brief_content(
         "themes": narrative.themes(group),
         "actions": narrative.actions(group, organisation, meta),
         "waves": narrative.wave_changes(analysis, unit, meta),
+        "said_and_done": analysis.get("said_and_done"),
         "method": narrative.method(analysis, group, unit, meta),
     }
 

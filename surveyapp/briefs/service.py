@@ -118,6 +118,7 @@ def plan_briefs(
 ) -> list[BriefJob]:
     """Analyse the campaign once and prepare every unit's brief (or only `unit`'s), written in
     `language` (en or es)."""
+    from surveyapp.services.action_plans import plan_since
     from surveyapp.services.analysis import analyze_campaign, previous_wave
 
     if language not in LANGUAGES:
@@ -125,9 +126,8 @@ def plan_briefs(
     names = dict(session.execute(sa.select(OrgUnit.code, OrgUnit.name)).all())
     if unit is not None and unit not in names:
         raise SurveyappError(f"--unit: unknown unit code {unit!r}")
-    analysis = analyze_campaign(
-        session, campaign, instruments_dir, previous=previous_wave(session, campaign)
-    )
+    previous = previous_wave(session, campaign)
+    analysis = analyze_campaign(session, campaign, instruments_dir, previous=previous)
     listed = {g["key"] for g in analysis["groups"] if g["kind"] == "unit"}
     codes = [unit] if unit is not None else sorted(listed | {u.code for u in campaign.units})
     common = campaign_meta(session, campaign, analysis, "", language)
@@ -137,11 +137,12 @@ def plan_briefs(
     for code in codes:
         rate = response_rate(shown.get(code), invited.get(code))
         meta = replace(common, unit_name=names[code], response_rate=rate)
-        jobs.append(
-            BriefJob(
-                code, f"{campaign.slug}-{code}.pdf", unit_slice(analysis, code), meta.to_dict()
+        sliced = unit_slice(analysis, code)
+        if previous is not None:  # the plan made since the last wave, for the next brief
+            sliced["said_and_done"] = plan_since(
+                session, code, previous.opens_at or previous.created_at
             )
-        )
+        jobs.append(BriefJob(code, f"{campaign.slug}-{code}.pdf", sliced, meta.to_dict()))
     return jobs
 
 

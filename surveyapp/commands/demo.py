@@ -65,11 +65,13 @@ def demo_build(respondents: int, seed: int, briefs_dir: Path | None) -> None:
     for email, role in summary.users:
         click.echo(f"  {email:32} {role}")
     click.echo(
-        "\nThree things to try:\n"
+        "\nFour things to try:\n"
         "  1. As the change manager, open the Q3 pulse for Retail banking and its branches:\n"
         "     barrier points, resistance patterns, the actions recommended, the PDF brief.\n"
         f"  2. Open a brief: {out}/ai-pulse-q3-CONTACT.pdf (and the one-page brief of SMALLBIZ).\n"
-        "  3. As hr, download the literacy results by unit and per consenting person."
+        "  3. As hr, download the literacy results by unit and per consenting person.\n"
+        "  4. As the admin, open Action plans (/staff/actions): overdue actions, whether the\n"
+        "     Q2 actions worked, and where units say one thing and do another."
     )
     click.echo("\nAnswer the open Q3 pulse yourself (a phone-sized window shows it best):")
     for label, link in summary.respondent_links:

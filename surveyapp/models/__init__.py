@@ -1,5 +1,6 @@
 """All models, re-exported so Alembic and the services see one metadata."""
 
+from surveyapp.models.actions import ACTION_STATUSES, Action, ActionUpdate, OutcomeValue
 from surveyapp.models.audit import AuditEvent
 from surveyapp.models.base import Base
 from surveyapp.models.campaigns import (
@@ -33,9 +34,12 @@ from surveyapp.models.survey import Draft, OpenLink
 from surveyapp.models.users import ROLE_FROM, ROLES, ApiToken, StaffSession, User, user_units
 
 __all__ = [
+    "ACTION_STATUSES",
     "LEVELS",
     "ROLES",
     "ROLE_FROM",
+    "Action",
+    "ActionUpdate",
     "AiSystem",
     "AiSystemUse",
     "Answer",
@@ -59,6 +63,7 @@ __all__ = [
     "OpenLink",
     "OrgUnit",
     "OutboxMessage",
+    "OutcomeValue",
     "Person",
     "Response",
     "ResponseScale",

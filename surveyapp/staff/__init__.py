@@ -1,6 +1,8 @@
 """The staff area: sign-in, admin pages, the campaigns a user may see, dashboards, downloads."""
 
 from surveyapp.staff import (
+    action_effects,
+    actions,
     admin_campaigns,
     admin_org,
     admin_users,
@@ -15,11 +17,14 @@ from surveyapp.staff import (
     mail,
     oidc,
     open_links,
+    outcomes,
     sessions,
 )
 from surveyapp.staff.blueprint import bp, root
 
 __all__ = [
+    "action_effects",
+    "actions",
     "admin_campaigns",
     "admin_org",
     "admin_users",
@@ -35,6 +40,7 @@ __all__ = [
     "mail",
     "oidc",
     "open_links",
+    "outcomes",
     "root",
     "sessions",
 ]

@@ -27,6 +27,7 @@ from surveyapp.i18n import (
 from surveyapp.models import Campaign, OrgUnit
 from surveyapp.services.consent import asks_literacy, per_person_results
 from surveyapp.services.result_releases import released_counts
+from surveyapp.staff.actions import dashboard_actions
 from surveyapp.staff.blueprint import bp
 from surveyapp.staff.dashboard import campaign_analysis, dashboard, svg_chart
 from surveyapp.staff.forms import LogoutForm
@@ -120,4 +121,9 @@ def _render(campaign: Campaign, unit: OrgUnit | None) -> ResponseReturnValue:
         db.session, campaign, current_app.config["SURVEYAPP_INSTRUMENTS_DIR"]
     )
     page = dashboard(db.session, campaign, analysis, unit, visible)
-    return render_template("staff/dashboard.html", campaign=campaign, page=page)
+    return render_template(
+        "staff/dashboard.html",
+        campaign=campaign,
+        page=page,
+        plan=dashboard_actions(unit, visible),
+    )

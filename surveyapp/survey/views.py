@@ -23,6 +23,7 @@ from surveyapp.models import Function
 from surveyapp.rate_limits import count
 from surveyapp.services import device_drafts, open_guard, respondents, visits
 from surveyapp.services import kiosk as kiosk_device
+from surveyapp.services.action_plans import since_last_wave
 from surveyapp.services.consent import consent_asked, literacy_questions
 from surveyapp.services.kiosk import DEVICE_COOKIE
 from surveyapp.services.sealing import Seal
@@ -144,6 +145,9 @@ def start(token: str) -> Page:
         literacy=literacy_questions(_pages(visit)),
         questions=sum(len(page.questions) for page in _pages(visit)),
         minutes=estimated_minutes(_pages(visit)),
+        said_and_done=since_last_wave(db.session, visit.campaign.id, person.unit_id)
+        if person
+        else [],
     )
 
 
@@ -337,6 +341,7 @@ def open_start(code: str) -> Page:
         level_names=LEVEL_NAMES,
         kiosk=kiosk,
         finished=request.args.get("done") == "1",
+        said_and_done=since_last_wave(db.session, link.campaign_id, link.unit_id),
     )
     return _with_device(current_app.make_response((page_html, status)), device)
 

@@ -73,7 +73,7 @@ def test_the_api_answers_as_its_document_says(app, api_data):
         operation = result.ok()
         _run(operation.as_strategy(), GENERATED_EXAMPLES, headers)
         names = {p.name for p in operation.path_parameters}
-        if not names:
+        if not names or not names <= set(REAL[0]):  # action ids: the generated ones only
             continue
         if operation.path.endswith("brief.pdf"):  # rendering takes seconds: one hidden unit's
             _run(operation.as_strategy(path_parameters=REAL[1]), 1, headers)

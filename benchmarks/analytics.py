@@ -32,10 +32,10 @@ from surveyapp.analytics.patterns import REG_COVAR
 from surveyapp.analytics.release_audit import NextRelease, next_release
 from surveyapp.analytics.release_rule import figure_masks
 from surveyapp.analytics.report import analyze
-from surveyapp.datasets import load_campaign_data
 from surveyapp.extensions import db
 from surveyapp.models import Function, OrgUnit, Response
 from surveyapp.services.analysis import library_from
+from surveyapp.services.datasets import load_campaign_data
 from surveyapp.services.layout import campaign_layout
 from surveyapp.services.result_releases import publish
 

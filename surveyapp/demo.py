@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 
 from surveyapp.analytics.frames import CampaignData, split_declined
-from surveyapp.datasets import campaign_scales, item_levels
 from surveyapp.demo_comments import COMMENTS
 from surveyapp.demo_profiles import (
     ADKAR_EFFECTS,
@@ -39,6 +38,7 @@ from surveyapp.demo_profiles import (
     UnitPlan,
     scaled_units,
 )
+from surveyapp.services.datasets import campaign_scales, item_levels
 from surveyapp.services.layout import DECLINED, DONT_KNOW, CampaignLayout, Question
 from surveyapp.services.responses import Submission
 

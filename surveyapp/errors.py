@@ -31,3 +31,9 @@ class InputError(SurveyappError):
         count = len(problems)
         heading = "1 problem" if count == 1 else f"{count} problems"
         super().__init__("\n".join([f"{heading}, nothing was changed:", *map(str, problems)]))
+
+
+class NotFound(Exception):
+    """Something that does not exist, or that the user may not know exists: both look alike.
+
+    The staff area answers it with its 404 page, the API with its JSON 404."""

@@ -11,7 +11,8 @@ from surveyapp import demo
 from surveyapp.demo_build import ALL_INSTRUMENTS
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Function, OrgUnit, Response
-from surveyapp.services.campaigns import CampaignSpec, campaign_by_slug, create_campaign
+from surveyapp.services.campaign_state import campaign_by_slug
+from surveyapp.services.campaigns import CampaignSpec, create_campaign
 from surveyapp.services.layout import campaign_layout
 from surveyapp.services.responses import record_responses
 from surveyapp.services.result_releases import publish
@@ -48,7 +49,7 @@ def stored_wave(app, run):
 
 
 def test_loaded_answers_equal_the_generated_ones(app, stored_wave):
-    from surveyapp.datasets import load_campaign_data
+    from surveyapp.services.datasets import load_campaign_data
 
     wave, layout = stored_wave
     parents = {plan.code: plan.parent for plan in UNITS}
@@ -94,7 +95,7 @@ def test_the_answer_vector_holds_quiz_answers_as_right_or_wrong(app, stored_wave
     wave, layout = stored_wave
     quiz = next(q for q in layout.vector_questions if q.item.type == "knowledge")
     generated_right = int(np.sum(wave.values[quiz.column] == quiz.item.answer))
-    from surveyapp.datasets import load_campaign_data
+    from surveyapp.services.datasets import load_campaign_data
 
     with app.app_context():
         loaded = load_campaign_data(db.session, campaign_by_slug(db.session, "wave-1"))

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from surveyapp.extensions import db
 from surveyapp.models import LEVELS, Answer, Function, OrgUnit, Person, Response
 from surveyapp.models.org import CODE_PATTERN, LOCALE_PATTERN
-from surveyapp.services.campaigns import campaign_by_slug
+from surveyapp.services.campaign_state import campaign_by_slug
 from surveyapp.services.layout import campaign_layout
 from surveyapp.services.org import (
     EMAIL_PATTERN,

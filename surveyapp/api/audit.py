@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from surveyapp.api.auth import caller
-from surveyapp.exports.audit import record_export
 from surveyapp.extensions import db
 from surveyapp.models import Campaign
+from surveyapp.services.audit import record_export
 from surveyapp.services.transaction import atomic, begin_writing
 
 PEOPLE_READ = "api.literacy.people"

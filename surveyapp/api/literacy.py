@@ -30,9 +30,9 @@ from surveyapp.exports.service import (
 from surveyapp.exports.table import Cell
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, OrgUnit
+from surveyapp.services.access import EXPORT_ROLES
+from surveyapp.services.analysis import campaign_analysis
 from surveyapp.services.org import unit_subtree_ids
-from surveyapp.staff.dashboard import campaign_analysis
-from surveyapp.staff.scope import EXPORT_ROLES
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000

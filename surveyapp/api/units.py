@@ -24,8 +24,8 @@ from surveyapp.briefs.sections import find_group
 from surveyapp.errors import SurveyappError
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, OrgUnit
-from surveyapp.staff.dashboard import campaign_analysis
-from surveyapp.staff.scope import DASHBOARD_ROLES, visible_unit_ids
+from surveyapp.services.access import DASHBOARD_ROLES, visible_unit_ids
+from surveyapp.services.analysis import campaign_analysis
 
 HIDDEN_KEYS = ("kind", "key", "n", "suppressed", "reason")
 

@@ -24,7 +24,7 @@ def briefs_build(campaign_slug: str, out_dir: Path, unit: str | None, workers: i
     """Write one PDF brief per unit, `<campaign>-<unit>.pdf`, rendered over the cores."""
     from surveyapp.briefs.service import plan_briefs, write_briefs
     from surveyapp.extensions import db
-    from surveyapp.services.campaigns import campaign_by_slug
+    from surveyapp.services.campaign_state import campaign_by_slug
 
     with reported():
         jobs = plan_briefs(

@@ -78,7 +78,7 @@ def campaign_meta(
 ) -> BriefMeta:
     """What every brief and dashboard of the campaign prints besides the document: names of
     scales, functions and the wave compared with, dates and the state of the fieldwork."""
-    from surveyapp.datasets import campaign_scales
+    from surveyapp.services.datasets import campaign_scales
     from surveyapp.services.layout import campaign_layout
 
     scales, _ = campaign_scales(campaign_layout(campaign))
@@ -143,7 +143,7 @@ def render_job(job: BriefJob) -> bytes:
 
 def _warm_up() -> None:
     """Load WeasyPrint, the stylesheet and the fonts once per worker, before its first brief."""
-    from surveyapp.briefs.render import stylesheet
+    from surveyapp.briefs.pdf import stylesheet
 
     stylesheet()
 

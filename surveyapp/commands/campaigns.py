@@ -11,7 +11,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from surveyapp.commands.common import code_list, in_transaction, iso_datetime, reported
-from surveyapp.exports.audit import INVITATION_LINKS, INVITATIONS_ISSUED
+from surveyapp.services.audit import INVITATION_LINKS, INVITATIONS_ISSUED
 
 if TYPE_CHECKING:
     from surveyapp.models import Campaign
@@ -115,7 +115,8 @@ def campaign_create(
 def campaign_open(slug: str) -> None:
     """Open a draft campaign now (its privacy mode and group sizes are then fixed)."""
     from surveyapp.extensions import db
-    from surveyapp.services.campaigns import campaign_by_slug, open_campaign
+    from surveyapp.services.campaign_state import campaign_by_slug
+    from surveyapp.services.campaigns import open_campaign
 
     in_transaction(lambda: open_campaign(db.session, campaign_by_slug(db.session, slug)))
     click.echo(f"opened campaign {slug}")
@@ -128,7 +129,8 @@ def campaign_close(slug: str) -> None:
     """Close a campaign now; unsubmitted drafts are deleted, held answers released, and the
     closing result release is made."""
     from surveyapp.extensions import db
-    from surveyapp.services.campaigns import campaign_by_slug, close_campaign
+    from surveyapp.services.campaign_state import campaign_by_slug
+    from surveyapp.services.campaigns import close_campaign
     from surveyapp.services.holding import scrub
     from surveyapp.services.sealing import Seal
 
@@ -188,7 +190,8 @@ def invitations_issue(campaign_slug: str, out_file: Path) -> None:
     """
     from surveyapp.extensions import db
     from surveyapp.files import written_into_place
-    from surveyapp.services.campaigns import campaign_by_slug, issue_invitations
+    from surveyapp.services.campaign_state import campaign_by_slug
+    from surveyapp.services.campaigns import issue_invitations
     from surveyapp.services.tokens import PersonalLinks
     from surveyapp.services.transaction import atomic
 
@@ -215,7 +218,8 @@ def invitations_links(campaign_slug: str, out_file: Path, unsubmitted: bool) -> 
     """Write personal links again (`employee_id,link`), never of people who have started."""
     from surveyapp.extensions import db
     from surveyapp.files import written_into_place
-    from surveyapp.services.campaigns import campaign_by_slug, invitation_links
+    from surveyapp.services.campaign_state import campaign_by_slug
+    from surveyapp.services.campaigns import invitation_links
     from surveyapp.services.tokens import PersonalLinks
     from surveyapp.services.transaction import atomic
 
@@ -238,8 +242,8 @@ def invitations_links(campaign_slug: str, out_file: Path, unsubmitted: bool) -> 
 
 def _audit_links(campaign: Campaign, action: str, detail: dict[str, Any], count: int) -> None:
     """Record a file of personal links written by the CLI, as the admin pages do."""
-    from surveyapp.exports.audit import cli_actor, record_export
     from surveyapp.extensions import db
+    from surveyapp.services.audit import cli_actor, record_export
 
     record_export(
         db.session,
@@ -276,7 +280,7 @@ def responses_import(campaign_slug: str, file: Path) -> None:
 
     The import then makes the result release the rule allows, like any other arrival."""
     from surveyapp.extensions import db
-    from surveyapp.services.campaigns import campaign_by_slug
+    from surveyapp.services.campaign_state import campaign_by_slug
     from surveyapp.services.csv_input import read_csv_file
     from surveyapp.services.responses import import_responses, response_columns
     from surveyapp.services.result_releases import Published, publish
@@ -341,7 +345,7 @@ def analyze_command(
 
     from surveyapp.extensions import db
     from surveyapp.services.analysis import analyze_campaign, previous_wave
-    from surveyapp.services.campaigns import campaign_by_slug
+    from surveyapp.services.campaign_state import campaign_by_slug
 
     with reported():
         campaign = campaign_by_slug(db.session, campaign_slug)

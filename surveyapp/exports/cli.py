@@ -35,11 +35,11 @@ def export_literacy_command(
     The export is recorded in the audit trail with its row count; the file appears only once
     it is complete.
     """
-    from surveyapp.exports.audit import cli_actor
     from surveyapp.exports.service import LiteracyExport, export_literacy
     from surveyapp.extensions import db
     from surveyapp.files import written_into_place
-    from surveyapp.services.campaigns import campaign_by_slug
+    from surveyapp.services.audit import cli_actor
+    from surveyapp.services.campaign_state import campaign_by_slug
     from surveyapp.services.transaction import atomic
 
     request = LiteracyExport(fmt, per_person, unit, bom)

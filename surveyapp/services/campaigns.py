@@ -27,6 +27,7 @@ from surveyapp.models.campaigns import (
     MIN_GROUP_FLOOR,
     PRIVACY_MODES,
 )
+from surveyapp.services.campaign_state import campaign_phase
 from surveyapp.services.identifying import mode_change_problems
 from surveyapp.services.org import unit_subtree_ids, units_by_code
 from surveyapp.services.result_releases import Published, publish
@@ -202,14 +203,6 @@ def close_campaign(session: Session, campaign: Campaign, seal: Seal) -> Closed:
     return Closed(drafts, released, publish(session, campaign))
 
 
-def campaign_by_slug(session: Session, slug: str) -> Campaign:
-    """The campaign named `slug`, or an error that says so."""
-    campaign = session.scalar(sa.select(Campaign).where(Campaign.slug == slug))
-    if campaign is None:
-        raise SurveyappError(f"no campaign {slug!r}")
-    return campaign
-
-
 @dataclass(frozen=True)
 class IssuedLinks:
     """Links created now (employee id, link), and how many people already had one."""
@@ -301,15 +294,11 @@ class CampaignChanges:
 def settings_fixed(campaign: Campaign) -> bool:
     """Whether the campaign has opened (by hand or by date): its privacy mode, group sizes and
     opening date are then fixed, since answers were given under them."""
-    from surveyapp.services.survey_pages import campaign_phase
-
     return campaign_phase(campaign) != "not_open"
 
 
 def _locked_problems(campaign: Campaign, changes: CampaignChanges) -> list[Problem]:
     """Changes the campaign's phase forbids: privacy once open, all but the name once closed."""
-    from surveyapp.services.survey_pages import campaign_phase
-
     phase = campaign_phase(campaign)
     problems: list[Problem] = []
     if phase == "not_open":

@@ -23,7 +23,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
 from surveyapp.errors import SurveyappError
-from surveyapp.exports.audit import record_export
 from surveyapp.mail import (
     FALLBACK_LOCALE,
     MailContent,
@@ -36,12 +35,13 @@ from surveyapp.mail import (
 from surveyapp.models import Campaign, Invitation, OutboxMessage, Person
 from surveyapp.models.base import utcnow
 from surveyapp.models.mail import MESSAGE_KINDS, MESSAGE_STATUSES
+from surveyapp.services.audit import record_export
+from surveyapp.services.campaign_state import campaign_phase
 from surveyapp.services.campaign_words import name_in
 from surveyapp.services.campaigns import issue_invitations
 from surveyapp.services.survey_pages import (
     SurveyPlan,
     campaign_locales,
-    campaign_phase,
     estimated_minutes,
     survey_plan,
 )

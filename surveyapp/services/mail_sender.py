@@ -37,6 +37,7 @@ from surveyapp.database import WRITER_OPTION
 from surveyapp.mail import MailContent, RenderedMail, render_mail
 from surveyapp.models import Campaign, Invitation, OutboxMessage, Person
 from surveyapp.models.base import utcnow
+from surveyapp.services.campaign_state import campaign_phase
 from surveyapp.services.campaign_words import name_in
 from surveyapp.services.mail import (
     MailError,
@@ -44,7 +45,7 @@ from surveyapp.services.mail import (
     reminder_round,
     stuck_messages,
 )
-from surveyapp.services.survey_pages import campaign_phase, survey_plan
+from surveyapp.services.survey_pages import survey_plan
 from surveyapp.services.tokens import PersonalLinks
 
 MAX_ATTEMPTS = 5

@@ -30,25 +30,11 @@ from sqlalchemy.orm import Session
 from surveyapp.analytics.release_audit import next_release
 from surveyapp.analytics.release_rule import figure_masks
 from surveyapp.models import Campaign, Response, ResultRelease
+from surveyapp.services.campaign_state import campaign_phase
+from surveyapp.services.datasets import latest_release, load_campaign_data, withheld_groups
 from surveyapp.services.holding import waiting_count
-from surveyapp.services.survey_pages import campaign_phase
 
 UPDATE_CHUNK = 500  # response ids per UPDATE when a release marks its responses
-
-
-def latest_release(session: Session, campaign_id: int) -> ResultRelease | None:
-    """The campaign's newest release, the one every output reads."""
-    return session.scalars(
-        sa.select(ResultRelease)
-        .where(ResultRelease.campaign_id == campaign_id)
-        .order_by(ResultRelease.number.desc())
-        .limit(1)
-    ).first()
-
-
-def withheld_groups(release: ResultRelease | None) -> frozenset[tuple[str, str]]:
-    """The groups a release's audit against the one before it hid, as (kind, key)."""
-    return frozenset() if release is None else frozenset(tuple(g) for g in release.withheld)
 
 
 def released_counts(session: Session, campaign_ids: list[int]) -> dict[int, int]:
@@ -153,8 +139,6 @@ def _chunks(ids: list[uuid.UUID]) -> Iterator[list[uuid.UUID]]:
 
 def publish(session: Session, campaign: Campaign, today: date | None = None) -> Published:
     """Make the campaign's next release, in the caller's transaction, if the rule allows one."""
-    from surveyapp.datasets import load_campaign_data
-
     data = load_campaign_data(session, campaign, unreleased=True)
     released = set(
         map(
@@ -203,7 +187,7 @@ def publish(session: Session, campaign: Campaign, today: date | None = None) -> 
 
 def publish_waiting(session: Session, slug: str | None = None) -> list[Published]:
     """Try a release of every campaign with responses in no release (or of the one named)."""
-    from surveyapp.services.campaigns import campaign_by_slug
+    from surveyapp.services.campaign_state import campaign_by_slug
 
     if slug is not None:
         return [publish(session, campaign_by_slug(session, slug))]

@@ -18,10 +18,17 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from surveyapp.errors import InputError, SurveyappError
-from surveyapp.exports.audit import INVITATION_LINKS, INVITATIONS_ISSUED, record_export
 from surveyapp.extensions import db
 from surveyapp.i18n import LEVEL_NAMES
 from surveyapp.models import Campaign, Instrument, InstrumentVersion
+from surveyapp.services.access import (
+    DASHBOARD_ROLES,
+    campaign_in_scope,
+    campaign_unit_ids,
+    visible_unit_ids,
+)
+from surveyapp.services.audit import INVITATION_LINKS, INVITATIONS_ISSUED, record_export
+from surveyapp.services.campaign_state import campaign_phase
 from surveyapp.services.campaign_words import words_lines
 from surveyapp.services.campaigns import (
     CampaignChanges,
@@ -45,12 +52,7 @@ from surveyapp.services.participation import (
     roster_size,
 )
 from surveyapp.services.sealing import Seal
-from surveyapp.services.survey_pages import (
-    campaign_phase,
-    instrument_lengths,
-    level_lengths,
-    survey_plan,
-)
+from surveyapp.services.survey_pages import instrument_lengths, level_lengths, survey_plan
 from surveyapp.services.tokens import PersonalLinks
 from surveyapp.services.transaction import atomic
 from surveyapp.staff.admin_forms import (
@@ -64,13 +66,7 @@ from surveyapp.staff.admin_forms import (
 from surveyapp.staff.admin_org import ADMIN_ROLES, place_problems, writes
 from surveyapp.staff.blueprint import bp
 from surveyapp.staff.paging import paging
-from surveyapp.staff.scope import (
-    DASHBOARD_ROLES,
-    campaign_in_scope,
-    campaign_unit_ids,
-    role_required,
-    visible_unit_ids,
-)
+from surveyapp.staff.shared import role_required
 
 PARTICIPATION_PAGE = 100  # units a page: a campaign may survey 100,000
 OPTION_FIELDS = {  # where a service's problem belongs on the form

@@ -34,7 +34,7 @@ from surveyapp.services.transaction import atomic, begin_writing
 from surveyapp.staff.admin_forms import CsvUploadForm, FunctionForm, UnitEditForm, UnitForm
 from surveyapp.staff.blueprint import bp
 from surveyapp.staff.paging import Paging, paging
-from surveyapp.staff.scope import role_required
+from surveyapp.staff.shared import role_required
 
 ADMIN_ROLES = ("admin",)
 UPLOAD_OVERHEAD = 64 * 1024  # the form's other fields and multipart headers

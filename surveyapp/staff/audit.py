@@ -11,7 +11,7 @@ from surveyapp.extensions import db
 from surveyapp.models import AuditEvent, Campaign
 from surveyapp.staff.blueprint import bp
 from surveyapp.staff.paging import paging
-from surveyapp.staff.scope import role_required
+from surveyapp.staff.shared import role_required
 
 AUDIT_ROLES = ("admin",)
 PAGE_SIZE = 50

@@ -8,21 +8,22 @@ from flask_login import current_user, login_required
 
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, OrgUnit
-from surveyapp.services.consent import asks_literacy, per_person_results
-from surveyapp.services.result_releases import released_counts
-from surveyapp.staff.blueprint import bp
-from surveyapp.staff.dashboard import campaign_analysis, dashboard, svg_chart
-from surveyapp.staff.forms import LogoutForm
-from surveyapp.staff.scope import (
+from surveyapp.services.access import (
     DASHBOARD_ROLES,
     EXPORT_ROLES,
     campaign_in_scope,
     landing_unit,
-    role_required,
     unit_in_scope,
     visible_campaigns,
     visible_unit_ids,
 )
+from surveyapp.services.analysis import campaign_analysis
+from surveyapp.services.consent import asks_literacy, per_person_results
+from surveyapp.services.result_releases import released_counts
+from surveyapp.staff.blueprint import bp
+from surveyapp.staff.dashboard import dashboard, svg_chart
+from surveyapp.staff.forms import LogoutForm
+from surveyapp.staff.shared import role_required
 
 EXPORT_LINKS = (  # format, link text, query options
     ("xlsx", "Excel (XLSX)", {}),

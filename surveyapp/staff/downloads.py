@@ -11,14 +11,14 @@ from flask_login import current_user
 
 from surveyapp.errors import SurveyappError
 from surveyapp.extensions import db
-from surveyapp.staff.blueprint import bp
-from surveyapp.staff.scope import (
+from surveyapp.services.access import (
     DASHBOARD_ROLES,
     EXPORT_ROLES,
     campaign_in_scope,
-    role_required,
     unit_in_scope,
 )
+from surveyapp.staff.blueprint import bp
+from surveyapp.staff.shared import role_required
 
 MIMETYPES = {
     "csv": "text/csv",

@@ -17,6 +17,7 @@ from surveyapp.errors import SurveyappError
 from surveyapp.extensions import db
 from surveyapp.models import Campaign
 from surveyapp.models.mail import MESSAGE_STATUSES
+from surveyapp.services.campaign_state import campaign_phase
 from surveyapp.services.mail import (
     MAX_REMINDERS,
     PREVIEW_TOKEN,
@@ -26,12 +27,11 @@ from surveyapp.services.mail import (
     outbox_counts,
     preview_messages,
 )
-from surveyapp.services.survey_pages import campaign_phase
 from surveyapp.services.tokens import PersonalLinks
 from surveyapp.services.transaction import atomic
 from surveyapp.staff.admin_org import writes
 from surveyapp.staff.blueprint import bp
-from surveyapp.staff.scope import role_required
+from surveyapp.staff.shared import role_required
 
 ROUNDS = [str(number) for number in range(1, MAX_REMINDERS + 1)]
 

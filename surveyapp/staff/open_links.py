@@ -15,6 +15,9 @@ from flask_login import current_user
 from surveyapp.errors import InputError, SurveyappError
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, OpenLink
+from surveyapp.posters import poster_of, qr_png, qr_svg, render_poster
+from surveyapp.services.access import DASHBOARD_ROLES, campaign_in_scope, visible_unit_ids
+from surveyapp.services.campaign_state import campaign_phase
 from surveyapp.services.open_links import (
     campaign_open_links,
     make_open_links,
@@ -22,18 +25,11 @@ from surveyapp.services.open_links import (
     open_link_url,
     retire_open_link,
 )
-from surveyapp.services.qr_posters import poster_of, qr_png, qr_svg, render_poster
-from surveyapp.services.survey_pages import campaign_phase
 from surveyapp.services.transaction import atomic
 from surveyapp.staff.admin_forms import OpenLinksForm, RetireForm, unit_codes
 from surveyapp.staff.admin_org import ADMIN_ROLES, writes
 from surveyapp.staff.blueprint import bp
-from surveyapp.staff.scope import (
-    DASHBOARD_ROLES,
-    campaign_in_scope,
-    role_required,
-    visible_unit_ids,
-)
+from surveyapp.staff.shared import role_required
 
 
 @bp.get("/campaigns/<slug>/open-links")

@@ -21,10 +21,10 @@ from werkzeug.test import TestResponse
 from surveyapp import demo
 from surveyapp.demo_build import ALL_INSTRUMENTS
 from surveyapp.extensions import db
+from surveyapp.jobs import request_job
 from surveyapp.models import Campaign, Function, OrgUnit
 from surveyapp.services.api_tokens import create_api_token
 from surveyapp.services.campaigns import CampaignSpec, create_campaign
-from surveyapp.services.jobs import request_job
 from surveyapp.services.layout import campaign_layout
 from surveyapp.services.responses import record_responses
 from surveyapp.services.result_releases import publish

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from surveyapp import demo
 from surveyapp.briefs.fetcher import RefusedURL, StaticAssetFetcher
-from surveyapp.briefs.render import environment, pdf_from_html
+from surveyapp.briefs.pdf import environment, pdf_from_html
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, Function, OrgUnit
 from surveyapp.services.responses import record_responses

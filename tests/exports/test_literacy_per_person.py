@@ -9,10 +9,10 @@ import pyreadstat
 import sqlalchemy as sa
 
 from surveyapp.analytics.scoring import respondent_scores
-from surveyapp.datasets import load_campaign_data
 from surveyapp.exports.tracks import suggest_track
 from surveyapp.extensions import db
 from surveyapp.models import AuditEvent
+from surveyapp.services.datasets import load_campaign_data
 from tests.exports.conftest import store_small_wave
 
 DIMENSIONS = ("understanding", "use", "evaluation", "ethics")

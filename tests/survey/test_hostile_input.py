@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from surveyapp.extensions import db
 from surveyapp.models import Answer, HeldResponse
 from surveyapp.services import visits
-from surveyapp.services.campaigns import campaign_by_slug
+from surveyapp.services.campaign_state import campaign_by_slug
 from surveyapp.services.layout import campaign_layout
 from tests.survey.conftest import begin, form_token, radio_answers, saved_answers
 

@@ -8,11 +8,11 @@ import pytest
 import sqlalchemy as sa
 from scipy.stats import spearmanr
 
-from surveyapp.datasets import load_campaign_data
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Draft, Invitation, Response
 from surveyapp.services import respondents, visits
-from surveyapp.services.campaigns import campaign_by_slug
+from surveyapp.services.campaign_state import campaign_by_slug
+from surveyapp.services.datasets import load_campaign_data
 from surveyapp.services.holding import RELEASE_BATCH
 from surveyapp.services.sealing import Seal
 from surveyapp.services.survey_pages import survey_plan

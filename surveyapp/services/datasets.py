@@ -1,4 +1,4 @@
-"""Turning a campaign's stored responses into the frames the analytics read.
+"""Turning the responses of a campaign's latest result release into the frames analytics read.
 
 One query reads a row per response (its groups and its packed answer vector), a second the
 free-text answers; nothing reads the answer rows of Likert or quiz items one by one.
@@ -12,10 +12,24 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from surveyapp.analytics.frames import CampaignData, QuizSpec, ScaleSpec, split_declined
-from surveyapp.models import LEVELS, Answer, Campaign, Function, Person, Response
+from surveyapp.models import LEVELS, Answer, Campaign, Function, Person, Response, ResultRelease
 from surveyapp.services.layout import DECLINED, CampaignLayout, campaign_layout
-from surveyapp.services.result_releases import latest_release, withheld_groups
 from surveyapp.services.unit_snapshots import reporting_tree
+
+
+def latest_release(session: Session, campaign_id: int) -> ResultRelease | None:
+    """The campaign's newest release, the one every output reads."""
+    return session.scalars(
+        sa.select(ResultRelease)
+        .where(ResultRelease.campaign_id == campaign_id)
+        .order_by(ResultRelease.number.desc())
+        .limit(1)
+    ).first()
+
+
+def withheld_groups(release: ResultRelease | None) -> frozenset[tuple[str, str]]:
+    """The groups a release's audit against the one before it hid, as (kind, key)."""
+    return frozenset() if release is None else frozenset(tuple(g) for g in release.withheld)
 
 
 def _union(levels: tuple[str, ...] | None, more: tuple[str, ...] | None) -> tuple[str, ...] | None:

@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from surveyapp.briefs.service import plan_briefs, write_briefs
 from surveyapp.errors import SurveyappError
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, Job, Response
 from surveyapp.models.jobs import JOB_KINDS
-from surveyapp.services.result_releases import latest_release
+from surveyapp.services.analysis import analyze_campaign, previous_wave, release_number
 
 if TYPE_CHECKING:
     from rq import Queue
@@ -98,8 +99,6 @@ def _briefs(
     session: Session, job: Job, campaign: Campaign, instruments_dir: Path, briefs_root: Path
 ) -> dict[str, Any]:
     """Every unit's brief, into `<briefs root>/<campaign>/job-<id>/`."""
-    from surveyapp.briefs.service import plan_briefs, write_briefs
-
     plans = plan_briefs(session, campaign, instruments_dir)
     if not plans or response_count(session, campaign) == 0:
         raise SurveyappError(f"campaign {campaign.slug!r} has no responses yet: no brief to build")
@@ -119,8 +118,6 @@ def _analysis(
     session: Session, job: Job, campaign: Campaign, instruments_dir: Path, _briefs_root: Path
 ) -> dict[str, Any]:
     """The campaign's analysis document, kept with the result release it was computed on."""
-    from surveyapp.services.analysis import analyze_campaign, previous_wave
-
     release = release_number(session, campaign)
     previous = previous_wave(session, campaign)
     document = analyze_campaign(session, campaign, instruments_dir, previous=previous)
@@ -135,27 +132,6 @@ def response_count(session: Session, campaign: Campaign) -> int:
     return session.scalar(
         sa.select(sa.func.count()).select_from(Response).where(Response.campaign_id == campaign.id)
     )
-
-
-def release_number(session: Session, campaign: Campaign) -> int | None:
-    """The number of the campaign's latest result release, the one every output reads."""
-    latest = latest_release(session, campaign.id)
-    return None if latest is None else latest.number
-
-
-def cached_analysis(session: Session, campaign: Campaign, previous: Campaign | None) -> dict | None:
-    """The document of the newest finished analysis job, if it read the latest release."""
-    job = session.scalars(
-        sa.select(Job)
-        .where(Job.campaign_id == campaign.id, Job.kind == "analysis", Job.status == "done")
-        .order_by(Job.id.desc())
-        .limit(1)
-    ).first()
-    if job is None or job.result is None:
-        return None
-    fresh = "release" in job.result and job.result["release"] == release_number(session, campaign)
-    same_wave = job.result.get("previous") == (previous.slug if previous else None)
-    return job.result["document"] if fresh and same_wave else None
 
 
 RUNNERS: dict[str, Callable[..., dict[str, Any]]] = {"briefs": _briefs, "analysis": _analysis}

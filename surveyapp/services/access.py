@@ -1,20 +1,16 @@
-"""Who may see what: a user's units, read from the database on every request (security.md C10).
+"""Who may see what: a user's units, read from the database on every request.
 
-Anything out of scope is answered as if it did not exist (404), so a change manager cannot
-even learn which campaigns or units exist outside their own.
+Anything out of scope is reported as NotFound, exactly like something that does not exist, so
+a change manager cannot even learn which campaigns or units exist outside their own. The staff
+area answers it with its 404 page, the API with its JSON 404.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
 import sqlalchemy as sa
-from flask import abort
-from flask_login import current_user, login_required
 from sqlalchemy.orm import Session, selectinload
 
+from surveyapp.errors import NotFound
 from surveyapp.models import Campaign, OrgUnit, User, user_units
 from surveyapp.services.org import unit_subtree_ids
 
@@ -77,18 +73,18 @@ def visible_campaigns(session: Session, user_id: int) -> list[Campaign]:
 
 
 def campaign_in_scope(session: Session, user_id: int, slug: str) -> Campaign:
-    """The campaign named `slug` if the user may see any of it; 404 otherwise."""
+    """The campaign named `slug` if the user may see any of it; NotFound otherwise."""
     campaign = session.scalar(sa.select(Campaign).where(Campaign.slug == slug))
     if campaign is None or not visible_unit_ids(session, user_id, campaign):
-        abort(404)
+        raise NotFound
     return campaign
 
 
 def unit_in_scope(session: Session, user_id: int, campaign: Campaign, code: str) -> OrgUnit:
-    """The unit `code` if the campaign surveys it and the user may see it; 404 otherwise."""
+    """The unit `code` if the campaign surveys it and the user may see it; NotFound otherwise."""
     unit = session.scalar(sa.select(OrgUnit).where(OrgUnit.code == code))
     if unit is None or unit.id not in visible_unit_ids(session, user_id, campaign):
-        abort(404)
+        raise NotFound
     return unit
 
 
@@ -98,21 +94,5 @@ def landing_unit(session: Session, user_id: int, campaign: Campaign) -> OrgUnit:
     units = session.scalars(sa.select(OrgUnit).where(OrgUnit.id.in_(sorted(visible))))
     tops = [u for u in units if u.parent_id not in visible]
     if not tops:
-        abort(404)
+        raise NotFound
     return min(tops, key=lambda unit: unit.code)
-
-
-def role_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Signed-in users of these roles only; other roles get 404, visitors the login page."""
-
-    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
-        @wraps(view)
-        @login_required
-        def guarded(*args: Any, **kwargs: Any) -> Any:
-            if current_user.role not in roles:
-                abort(404)
-            return view(*args, **kwargs)
-
-        return guarded
-
-    return decorate

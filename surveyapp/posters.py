@@ -1,6 +1,6 @@
 """QR codes and A4 posters of open links, as bytes the staff pages and the CLI both hand out.
 
-The poster goes through the brief's renderer (surveyapp.briefs.render): its autoescaping
+The poster goes through the briefs' PDF environment (surveyapp.briefs.pdf): its autoescaping
 templates, its static-only fetcher and its hardened WeasyPrint options. The QR code enters the
 poster as an inline SVG drawn here by segno, so the renderer never fetches anything for it.
 """
@@ -14,6 +14,7 @@ import segno
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
+from surveyapp.briefs.pdf import environment, pdf_from_html
 from surveyapp.models import OpenLink
 from surveyapp.services.open_links import open_link_url
 from surveyapp.services.survey_pages import level_lengths, survey_plan
@@ -90,8 +91,6 @@ def poster_of(session: Session, link: OpenLink, base_url: str) -> Poster:
 
 def poster_html(poster: Poster) -> str:
     """The poster as HTML, in the brief templates' autoescaping environment."""
-    from surveyapp.briefs.render import environment
-
     return (
         environment()
         .get_template("poster.html")
@@ -101,6 +100,4 @@ def poster_html(poster: Poster) -> str:
 
 def render_poster(poster: Poster) -> bytes:
     """The poster as a one-page A4 PDF, rendered with the brief's safe settings."""
-    from surveyapp.briefs.render import pdf_from_html
-
     return pdf_from_html(poster_html(poster))

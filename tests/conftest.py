@@ -20,8 +20,8 @@ from flask import Flask
 from flask.testing import FlaskCliRunner
 
 from surveyapp import create_app
+from surveyapp.catalog import ALL_INSTRUMENTS
 from surveyapp.cli import cli
-from surveyapp.demo_build import ALL_INSTRUMENTS
 from surveyapp.extensions import db
 
 TESTS_DIR = Path(__file__).resolve().parent

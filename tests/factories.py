@@ -8,7 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from surveyapp import demo
+from surveyapp.demo import synthetic as demo
 from surveyapp.models import Campaign, Function, Invitation, OrgUnit, Person, Response
 from surveyapp.services.tokens import hash_token, new_token
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Flask
 
-from surveyapp.demo_build import DEMO_PASSWORD
+from surveyapp.demo.build import DEMO_PASSWORD
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, Invitation, Response
 from tests.staff.conftest import new_client, sign_in

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisDown
 
-from surveyapp.demo_build import ALL_INSTRUMENTS
+from surveyapp.catalog import ALL_INSTRUMENTS
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, Job
 from surveyapp.services.analysis import cached_analysis

@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from surveyapp import demo
 from surveyapp.analytics import invariance, mgcfa
 from surveyapp.analytics.frames import CampaignData, ScaleSpec
 from surveyapp.analytics.invariance_simulation import Scenario, check
 from surveyapp.analytics.report import _invariance, analyze
+from surveyapp.demo import synthetic as demo
 from surveyapp.services.analysis import library_from
 from tests.conftest import REPO_DIR
 

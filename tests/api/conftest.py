@@ -18,8 +18,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from surveyapp import demo
-from surveyapp.demo_build import ALL_INSTRUMENTS
+from surveyapp.catalog import ALL_INSTRUMENTS
+from surveyapp.demo import synthetic as demo
 from surveyapp.extensions import db
 from surveyapp.jobs import request_job
 from surveyapp.models import Campaign, Function, OrgUnit

@@ -7,8 +7,8 @@ import re
 
 import sqlalchemy as sa
 
-from surveyapp import demo
 from surveyapp.briefs.meta import BriefMeta, fieldwork
+from surveyapp.demo import synthetic as demo
 from surveyapp.extensions import db
 from surveyapp.models import Function
 from tests.briefs.helpers import embedded_files, pdf_text, read_pdf

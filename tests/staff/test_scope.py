@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from surveyapp.demo_build import ALL_INSTRUMENTS
+from surveyapp.catalog import ALL_INSTRUMENTS
 from surveyapp.extensions import db
 from surveyapp.models import AuditEvent
 from surveyapp.services.campaigns import CampaignSpec, create_campaign

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from surveyapp.analytics.frames import CampaignData, split_declined
-from surveyapp.demo_comments import COMMENTS
-from surveyapp.demo_profiles import (
+from surveyapp.demo.comments import COMMENTS
+from surveyapp.demo.profiles import (
     ADKAR_EFFECTS,
     ARCHETYPES,
     COMMENT_SHARE,

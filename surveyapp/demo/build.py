@@ -18,10 +18,11 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from surveyapp import demo
 from surveyapp.briefs.service import build_briefs
+from surveyapp.catalog import ALL_INSTRUMENTS
 from surveyapp.catalog.loading import load_instruments
-from surveyapp.demo_profiles import FUNCTIONS, LEVEL_SHARES
+from surveyapp.demo import synthetic as demo
+from surveyapp.demo.profiles import FUNCTIONS, LEVEL_SHARES
 from surveyapp.errors import SurveyappError
 from surveyapp.models import Campaign, Function, Invitation, OrgUnit, Person
 from surveyapp.services.campaigns import (
@@ -39,7 +40,6 @@ from surveyapp.services.result_releases import publish_waiting
 from surveyapp.services.tokens import PersonalLinks
 from surveyapp.services.users import create_user
 
-ALL_INSTRUMENTS = ["ai-literacy", "adoption-readiness", "ai-concerns", "stakeholder-alignment"]
 DEMO_PASSWORD = "surveyapp-demo"  # printed with the logins; a demo database only
 DEMO_USERS = (
     ("admin@demo.example", "admin", []),

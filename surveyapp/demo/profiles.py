@@ -1,6 +1,6 @@
 """The synthetic organisation's make-up: its units, archetypes and how each shapes answers.
 
-Data for `surveyapp.demo`, kept apart from the generator so the story the demo tells (which
+Data for `surveyapp.demo.synthetic`, kept apart from the generator so the story the demo tells (which
 unit resists how, which function sees what) can be read and changed in one place.
 """
 

@@ -1,7 +1,7 @@
 """The synthetic organisation's make-up: its units, archetypes and how each shapes answers.
 
-Data for `surveyapp.demo.synthetic`, kept apart from the generator so the story the demo tells (which
-unit resists how, which function sees what) can be read and changed in one place.
+Data for `surveyapp.demo.synthetic`, kept apart from the generator so the story the demo tells
+(which unit resists how, which function sees what) can be read and changed in one place.
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from surveyapp.api.auth import caller
 from surveyapp.api.blueprint import bp
 from surveyapp.api.errors import ApiError
 from surveyapp.briefs.sections import find_group
+from surveyapp.downloads import private_download
 from surveyapp.errors import SurveyappError
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, OrgUnit
@@ -94,18 +95,15 @@ def unit_results(slug: str, code: str) -> ResponseReturnValue:
 @bp.get("/campaigns/<slug>/units/<code>/brief.pdf")
 def unit_brief(slug: str, code: str) -> ResponseReturnValue:
     """The unit's PDF brief, rendered now as the staff download is, and recorded."""
-    from surveyapp.briefs.service import plan_briefs, render_job
+    from surveyapp.briefs.service import unit_brief_pdf
 
     require_role(*DASHBOARD_ROLES)
     campaign = campaign_for(slug)
     unit = unit_for(campaign, code)
     instruments_dir = current_app.config["SURVEYAPP_INSTRUMENTS_DIR"]
     try:
-        (job,) = plan_briefs(db.session, campaign, instruments_dir, unit.code)
+        pdf, filename = unit_brief_pdf(db.session, campaign, instruments_dir, unit.code)
     except SurveyappError as error:
         raise ApiError(409, str(error)) from None
-    pdf = render_job(job)
     record_read(campaign, BRIEF_READ, 1, unit=code, format="pdf")
-    response = current_app.response_class(pdf, mimetype="application/pdf")
-    response.headers.set("Content-Disposition", "attachment", filename=job.path_name)
-    return response
+    return private_download(pdf, "application/pdf", filename)

@@ -134,6 +134,15 @@ def plan_briefs(
     return jobs
 
 
+def unit_brief_pdf(
+    session: Session, campaign: Campaign, instruments_dir: Path, unit: str
+) -> tuple[bytes, str]:
+    """One unit's brief rendered now, for a download: the PDF and its file name. The staff
+    area and the API both hand it out; an error says why there is no brief to make."""
+    (job,) = plan_briefs(session, campaign, instruments_dir, unit)
+    return render_job(job), job.path_name
+
+
 def render_job(job: BriefJob) -> bytes:
     """A worker's task: one brief's PDF."""
     from surveyapp.briefs.render import render_brief

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -101,10 +100,7 @@ def _audit_links(campaign: Campaign, action: str, detail: dict[str, Any], count:
 
 def _write_links(partial: Path, rows: list[tuple[str, str]]) -> None:
     """The mail-merge file, readable by its owner only: each line is a way into a survey."""
-    from surveyapp.files import create_private
+    from surveyapp.files import create_private, links_csv
 
     create_private(partial)
-    with partial.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["employee_id", "link"])
-        writer.writerows(rows)
+    partial.write_text(links_csv(rows), encoding="utf-8", newline="")

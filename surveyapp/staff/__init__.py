@@ -1,9 +1,7 @@
 """The staff area: sign-in, admin pages, the campaigns a user may see, dashboards, downloads."""
 
 from surveyapp.staff import (
-    admin_campaigns,
-    admin_org,
-    admin_users,
+    admin,
     api_tokens,
     audit,
     auth,
@@ -13,14 +11,13 @@ from surveyapp.staff import (
     mail,
     oidc,
     open_links,
+    participation,
     sessions,
 )
 from surveyapp.staff.blueprint import bp, root
 
 __all__ = [
-    "admin_campaigns",
-    "admin_org",
-    "admin_users",
+    "admin",
     "api_tokens",
     "audit",
     "auth",
@@ -31,6 +28,7 @@ __all__ = [
     "mail",
     "oidc",
     "open_links",
+    "participation",
     "root",
     "sessions",
 ]

@@ -9,6 +9,7 @@ from flask import abort, current_app, request, send_file
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from surveyapp.downloads import private_download
 from surveyapp.errors import SurveyappError
 from surveyapp.extensions import db
 from surveyapp.services.access import (
@@ -31,19 +32,16 @@ MIMETYPES = {
 @role_required(*DASHBOARD_ROLES)
 def unit_brief(slug: str, code: str) -> ResponseReturnValue:
     """The unit's brief, rendered now from the stored answers, as an attachment."""
-    from surveyapp.briefs.service import plan_briefs, render_job
+    from surveyapp.briefs.service import unit_brief_pdf
 
     campaign = campaign_in_scope(db.session, current_user.id, slug)
     unit = unit_in_scope(db.session, current_user.id, campaign, code)
     instruments_dir = current_app.config["SURVEYAPP_INSTRUMENTS_DIR"]
     try:
-        (job,) = plan_briefs(db.session, campaign, instruments_dir, unit.code)
+        pdf, filename = unit_brief_pdf(db.session, campaign, instruments_dir, unit.code)
     except SurveyappError as error:
         abort(400, description=str(error))
-    pdf = render_job(job)
-    response = current_app.response_class(pdf, mimetype="application/pdf")
-    response.headers.set("Content-Disposition", "attachment", filename=job.path_name)
-    return response
+    return private_download(pdf, "application/pdf", filename)
 
 
 @bp.get("/campaigns/<slug>/exports/literacy.<fmt>")

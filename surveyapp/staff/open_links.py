@@ -12,6 +12,7 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from surveyapp.downloads import private_download
 from surveyapp.errors import InputError, SurveyappError
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, OpenLink
@@ -26,10 +27,9 @@ from surveyapp.services.open_links import (
     retire_open_link,
 )
 from surveyapp.services.transaction import atomic
-from surveyapp.staff.admin_forms import OpenLinksForm, RetireForm, unit_codes
-from surveyapp.staff.admin_org import ADMIN_ROLES, writes
+from surveyapp.staff.admin.forms import OpenLinksForm, RetireForm, unit_codes
 from surveyapp.staff.blueprint import bp
-from surveyapp.staff.shared import role_required
+from surveyapp.staff.shared import ADMIN_ROLES, role_required, writes
 
 
 @bp.get("/campaigns/<slug>/open-links")
@@ -117,7 +117,7 @@ def open_link_svg(slug: str, code: str) -> ResponseReturnValue:
     """The link's QR code as an SVG file."""
     campaign, link = _link_in_scope(slug, code, live=True)
     svg = qr_svg(open_link_url(current_app.config["SURVEYAPP_BASE_URL"], link))
-    return _attachment(svg, "image/svg+xml", f"{campaign.slug}-{link.unit.code}-qr.svg")
+    return private_download(svg, "image/svg+xml", f"{campaign.slug}-{link.unit.code}-qr.svg")
 
 
 @bp.get("/campaigns/<slug>/open-links/<code>.png")
@@ -126,7 +126,7 @@ def open_link_png(slug: str, code: str) -> ResponseReturnValue:
     """The link's QR code as a PNG file."""
     campaign, link = _link_in_scope(slug, code, live=True)
     png = qr_png(open_link_url(current_app.config["SURVEYAPP_BASE_URL"], link))
-    return _attachment(png, "image/png", f"{campaign.slug}-{link.unit.code}-qr.png")
+    return private_download(png, "image/png", f"{campaign.slug}-{link.unit.code}-qr.png")
 
 
 @bp.get("/campaigns/<slug>/open-links/<code>/poster.pdf")
@@ -135,7 +135,7 @@ def open_link_poster(slug: str, code: str) -> ResponseReturnValue:
     """The link's printable A4 poster."""
     campaign, link = _link_in_scope(slug, code, live=True)
     pdf = render_poster(poster_of(db.session, link, current_app.config["SURVEYAPP_BASE_URL"]))
-    return _attachment(pdf, "application/pdf", f"{campaign.slug}-{link.unit.code}-poster.pdf")
+    return private_download(pdf, "application/pdf", f"{campaign.slug}-{link.unit.code}-poster.pdf")
 
 
 def _link_in_scope(slug: str, code: str, live: bool = False) -> tuple[Campaign, OpenLink]:
@@ -148,10 +148,3 @@ def _link_in_scope(slug: str, code: str, live: bool = False) -> tuple[Campaign, 
     if live and link.retired_at is not None:
         abort(404)
     return campaign, link
-
-
-def _attachment(data: bytes, mimetype: str, filename: str) -> ResponseReturnValue:
-    """A download (kept out of caches, as every staff response: the code opens the survey)."""
-    response = current_app.response_class(data, mimetype=mimetype)
-    response.headers.set("Content-Disposition", "attachment", filename=filename)
-    return response

@@ -1,4 +1,4 @@
-"""Admin pages for campaigns: create, edit, open and close, invitations, and participation.
+"""Admin pages for campaigns: create, edit, open and close, and invitations.
 
 A file of personal links is a set of keys to the survey, so every such download is recorded
 in the audit trail, in the transaction that made it.
@@ -6,8 +6,6 @@ in the audit trail, in the transaction that made it.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import replace
 from datetime import UTC, date, datetime, time
 
@@ -17,15 +15,14 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from surveyapp.downloads import private_download
 from surveyapp.errors import InputError, SurveyappError
 from surveyapp.extensions import db
+from surveyapp.files import links_csv
 from surveyapp.i18n import LEVEL_NAMES
 from surveyapp.models import Campaign, Instrument, InstrumentVersion
 from surveyapp.services.access import (
-    DASHBOARD_ROLES,
-    campaign_in_scope,
     campaign_unit_ids,
-    visible_unit_ids,
 )
 from surveyapp.services.audit import INVITATION_LINKS, INVITATIONS_ISSUED, record_export
 from surveyapp.services.campaign_state import campaign_phase
@@ -44,18 +41,15 @@ from surveyapp.services.campaigns import (
 from surveyapp.services.consent import creation_warnings
 from surveyapp.services.holding import scrub
 from surveyapp.services.participation import (
-    LOW_PARTICIPATION,
-    RATE_BANDS,
     Counts,
     invitation_counts,
-    participation_by_unit,
     roster_size,
 )
 from surveyapp.services.sealing import Seal
 from surveyapp.services.survey_pages import instrument_lengths, level_lengths, survey_plan
 from surveyapp.services.tokens import PersonalLinks
 from surveyapp.services.transaction import atomic
-from surveyapp.staff.admin_forms import (
+from surveyapp.staff.admin.forms import (
     ActionForm,
     CampaignEditForm,
     CampaignForm,
@@ -63,12 +57,15 @@ from surveyapp.staff.admin_forms import (
     LinksForm,
     unit_codes,
 )
-from surveyapp.staff.admin_org import ADMIN_ROLES, place_problems, writes
 from surveyapp.staff.blueprint import bp
-from surveyapp.staff.paging import paging
-from surveyapp.staff.shared import role_required
+from surveyapp.staff.shared import (
+    ADMIN_ROLES,
+    campaign_or_404,
+    place_problems,
+    role_required,
+    writes,
+)
 
-PARTICIPATION_PAGE = 100  # units a page: a campaign may survey 100,000
 OPTION_FIELDS = {  # where a service's problem belongs on the form
     "SLUG": "slug",
     "--name": "name",
@@ -83,25 +80,6 @@ OPTION_FIELDS = {  # where a service's problem belongs on the form
     "--name-in": "names",
     "--description": "descriptions",
 }
-
-
-@bp.context_processor
-def admin_helpers() -> dict:
-    """Time in UTC as the forms take it, and whether another feature's page is installed."""
-
-    def moment(value: datetime | None) -> str:
-        return value.strftime("%Y-%m-%d %H:%M UTC") if value else ""
-
-    return {
-        "moment": moment,
-        "low_participation": LOW_PARTICIPATION,
-        "rate_bands": RATE_BANDS,
-    }
-
-
-def _campaign(slug: str) -> Campaign:
-    """Any campaign, for an admin; 404 when there is none of that name."""
-    return db.first_or_404(sa.select(Campaign).where(Campaign.slug == slug))
 
 
 def _fill_choices(form: CampaignForm) -> None:
@@ -190,7 +168,7 @@ def admin_campaign_new() -> ResponseReturnValue:
 @role_required(*ADMIN_ROLES)
 def admin_campaign(slug: str) -> ResponseReturnValue:
     """One campaign: its settings, the open and close buttons, its invitations."""
-    return _campaign_page(_campaign(slug))
+    return _campaign_page(campaign_or_404(slug))
 
 
 def _campaign_page(
@@ -220,7 +198,7 @@ def _campaign_page(
 @role_required(*ADMIN_ROLES)
 def admin_campaign_edit(slug: str) -> ResponseReturnValue:
     """Change name, dates and units; privacy mode and group sizes only until it opens."""
-    campaign = _campaign(slug)
+    campaign = campaign_or_404(slug)
     form = CampaignEditForm(
         data={
             "name": campaign.name,
@@ -277,7 +255,7 @@ def admin_campaign_edit(slug: str) -> ResponseReturnValue:
 @role_required(*ADMIN_ROLES)
 def admin_campaign_open(slug: str) -> ResponseReturnValue:
     """Open the campaign now; from here its privacy settings are fixed."""
-    campaign = _campaign(slug)
+    campaign = campaign_or_404(slug)
     if ActionForm().validate_on_submit():
         try:
             with atomic():
@@ -294,7 +272,7 @@ def admin_campaign_open(slug: str) -> ResponseReturnValue:
 @role_required(*ADMIN_ROLES)
 def admin_campaign_close(slug: str) -> ResponseReturnValue:
     """Close the campaign now, once the admin has confirmed; unsubmitted drafts go."""
-    campaign = _campaign(slug)
+    campaign = campaign_or_404(slug)
     form = CloseForm()
     if not form.validate_on_submit():
         return _campaign_page(campaign, close_form=form, status=422)
@@ -318,7 +296,7 @@ def admin_campaign_close(slug: str) -> ResponseReturnValue:
 @role_required(*ADMIN_ROLES)
 def admin_invitations_issue(slug: str) -> ResponseReturnValue:
     """Invite everyone in the campaign's units who has no link yet; answer with their links."""
-    campaign = _campaign(slug)
+    campaign = campaign_or_404(slug)
     if not ActionForm().validate_on_submit():
         return redirect(url_for("staff.admin_campaign", slug=slug))
     links = PersonalLinks.from_config(current_app.config)
@@ -334,7 +312,7 @@ def admin_invitations_issue(slug: str) -> ResponseReturnValue:
                     detail={"already_invited": issued.already_invited},
                     row_count=len(issued.links),
                 )
-            body = _links_csv(issued.links)
+            body = links_csv(issued.links).encode("utf-8")
     except SurveyappError as error:
         flash(f"No invitations issued: {error}.", "error")
         return redirect(url_for("staff.admin_campaign", slug=slug))
@@ -345,7 +323,7 @@ def admin_invitations_issue(slug: str) -> ResponseReturnValue:
             "notice",
         )
         return redirect(url_for("staff.admin_campaign", slug=slug))
-    return _attachment(body, f"{slug}-new-invitations.csv")
+    return private_download(body, "text/csv", f"{slug}-new-invitations.csv")
 
 
 @bp.post("/admin/campaigns/<slug>/links")
@@ -353,7 +331,7 @@ def admin_invitations_issue(slug: str) -> ResponseReturnValue:
 @role_required(*ADMIN_ROLES)
 def admin_invitation_links(slug: str) -> ResponseReturnValue:
     """Every personal link again (or those not yet submitted), e.g. for a reminder."""
-    campaign = _campaign(slug)
+    campaign = campaign_or_404(slug)
     form = LinksForm()
     if not form.validate_on_submit():
         return redirect(url_for("staff.admin_campaign", slug=slug))
@@ -380,39 +358,4 @@ def admin_invitation_links(slug: str) -> ResponseReturnValue:
         )
         return redirect(url_for("staff.admin_campaign", slug=slug))
     kind = "unsubmitted-links" if unsubmitted else "links"
-    return _attachment(_links_csv(rows), f"{slug}-{kind}.csv")
-
-
-def _links_csv(rows: list[tuple[str, str]]) -> bytes:
-    """`employee_id,link` as the CLI writes it, for a mail merge."""
-    text = io.StringIO()
-    writer = csv.writer(text)
-    writer.writerow(["employee_id", "link"])
-    writer.writerows(rows)
-    return text.getvalue().encode("utf-8")
-
-
-def _attachment(body: bytes, filename: str) -> ResponseReturnValue:
-    """A CSV download (kept out of every cache, as every staff response): each line opens
-    someone's survey."""
-    response = current_app.response_class(body, mimetype="text/csv")
-    response.headers.set("Content-Disposition", "attachment", filename=filename)
-    return response
-
-
-@bp.get("/campaigns/<slug>/participation")
-@role_required(*DASHBOARD_ROLES)
-def campaign_participation(slug: str) -> ResponseReturnValue:
-    """Invited, started and submitted per unit in the user's scope; low rates flagged."""
-    campaign = campaign_in_scope(db.session, current_user.id, slug)
-    participation = participation_by_unit(
-        db.session, campaign, visible_unit_ids(db.session, current_user.id, campaign)
-    )
-    shown = paging(len(participation.order), PARTICIPATION_PAGE)
-    return render_template(
-        "staff/admin/participation.html",
-        campaign=campaign,
-        rows=participation.rows(db.session, shown.offset, shown.size),
-        shown=shown,
-        total=participation.total,
-    )
+    return private_download(links_csv(rows).encode("utf-8"), "text/csv", f"{slug}-{kind}.csv")

@@ -7,111 +7,44 @@ file is taken whole or not at all, and every bad row is shown with its place and
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
-from werkzeug.datastructures import FileStorage
-from wtforms import Field
 
 from surveyapp.errors import InputError, Problem
-from surveyapp.extensions import csrf, db
+from surveyapp.extensions import db
 from surveyapp.models import LEVELS, Function, OrgUnit, Person
-from surveyapp.services.csv_input import MAX_BYTES, CsvRow, read_csv_text, too_large
+from surveyapp.services.csv_input import CsvRow
 from surveyapp.services.org import (
     ROSTER_COLUMNS,
     UNIT_COLUMNS,
     import_roster,
     import_units,
-    tree_order,
+    unit_outline,
 )
-from surveyapp.services.transaction import atomic, begin_writing
-from surveyapp.staff.admin_forms import CsvUploadForm, FunctionForm, UnitEditForm, UnitForm
+from surveyapp.services.transaction import atomic
+from surveyapp.staff.admin.forms import CsvUploadForm, FunctionForm, UnitEditForm, UnitForm
 from surveyapp.staff.blueprint import bp
 from surveyapp.staff.paging import Paging, paging
-from surveyapp.staff.shared import role_required
+from surveyapp.staff.shared import (
+    ADMIN_ROLES,
+    place_problems,
+    read_upload,
+    role_required,
+    uploads,
+    writes,
+)
 
-ADMIN_ROLES = ("admin",)
-UPLOAD_OVERHEAD = 64 * 1024  # the form's other fields and multipart headers
 UNITS_PAGE_SIZE = 100
 UNIT_FORM_COLUMNS = re.compile(r"column '(\w+)'")
 
 
-def writes(view: Callable[..., Any]) -> Callable[..., Any]:
-    """A POST to `view` writes: on SQLite it takes the write lock before its first query."""
-
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if request.method == "POST":
-            begin_writing()
-        return view(*args, **kwargs)
-
-    return wrapped
-
-
-def uploads(view: Callable[..., Any]) -> Callable[..., Any]:
-    """`view` takes a file larger than the app's 1 MB body limit.
-
-    The app-wide CSRF check reads the body before any view could raise the limit, so it is
-    skipped here; the view's own form checks the same token before it reads the file.
-    """
-
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        request.max_content_length = MAX_BYTES + UPLOAD_OVERHEAD
-        return view(*args, **kwargs)
-
-    return csrf.exempt(wrapped)
-
-
-def place_problems(
-    form: FlaskForm, problems: list[Problem], fields: dict[str, Field], key: Callable
-) -> None:
-    """Show each problem a service found next to the field `key(problem)` names, else on top."""
-    for problem in problems:
-        field = fields.get(key(problem))
-        if field is None:
-            form.form_errors.append(problem.reason)
-        else:
-            field.errors = [*field.errors, problem.reason]
-
-
-def read_upload(upload: FileStorage, columns: tuple[str, ...]) -> tuple[str, list[CsvRow]]:
-    """The uploaded file's name and rows; an error names the file and what is wrong with it."""
-    source = (upload.filename or "upload.csv")[:120]
-    data = upload.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise InputError([Problem(source, "", too_large(MAX_BYTES))])
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise InputError(
-            [Problem(source, "", f"not UTF-8 text (byte {error.start}); save it as CSV UTF-8")]
-        ) from None
-    return source, read_csv_text(text, source, columns)
-
-
-def unit_outline() -> list[tuple[int, int]]:
-    """Every unit's id and depth in tree order: parents before their units, siblings by code.
-
-    Only ids are read, so a page of the tree costs a fraction of a second even with 100,000
-    units; the page then loads the units it shows.
-    """
-    rows = db.session.execute(sa.select(OrgUnit.id, OrgUnit.parent_id).order_by(OrgUnit.code))
-    children: dict[int | None, list[int]] = defaultdict(list)
-    for unit_id, parent_id in rows:
-        children[parent_id].append(unit_id)
-    return tree_order(children)
-
-
 def _outline_page() -> tuple[list[dict[str, Any]], Paging]:
     """One page of the unit tree: each unit, its depth, parent's code and number of people."""
-    outline = unit_outline()
+    outline = unit_outline(db.session)
     shown = paging(len(outline), UNITS_PAGE_SIZE)
     page = outline[shown.offset : shown.offset + UNITS_PAGE_SIZE]
     ids = [unit_id for unit_id, _ in page]

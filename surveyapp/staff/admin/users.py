@@ -27,11 +27,10 @@ from surveyapp.services.users import (
     reset_password,
     set_role,
 )
-from surveyapp.staff.admin_forms import stripped, unit_codes
-from surveyapp.staff.admin_org import ADMIN_ROLES, place_problems, writes
+from surveyapp.staff.admin.forms import stripped, unit_codes
 from surveyapp.staff.blueprint import bp
 from surveyapp.staff.paging import paging
-from surveyapp.staff.shared import role_required
+from surveyapp.staff.shared import ADMIN_ROLES, place_problems, role_required, writes
 
 PAGE_SIZE = 50
 USER_ID = "<int(max=2147483647):user_id>"  # ids fit an INTEGER column; larger ones are 404

@@ -31,9 +31,8 @@ def mode_change_problems(session: Session, campaign: Campaign) -> list[Problem]:
     held = ", ".join(f"{count} {what}" for count, what in kinds if count)
     return [
         Problem(
-            "--mode",
-            "",
-            f"the privacy mode cannot change while the campaign holds {invitations + naming} "
-            f"row(s) that identify people ({held})",
+            field="mode",
+            reason="the privacy mode cannot change while the campaign holds "
+            f"{invitations + naming} row(s) that identify people ({held})",
         )
     ]

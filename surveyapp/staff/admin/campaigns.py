@@ -66,20 +66,7 @@ from surveyapp.staff.shared import (
     writes,
 )
 
-OPTION_FIELDS = {  # where a service's problem belongs on the form
-    "SLUG": "slug",
-    "--name": "name",
-    "--instruments": "instruments",
-    "--units": "units",
-    "--all-units": "all_units",
-    "--mode": "mode",
-    "--min-group": "min_group_size",
-    "--min-comment-group": "min_comment_group_size",
-    "--opens": "opens",
-    "--closes": "closes",
-    "--name-in": "names",
-    "--description": "descriptions",
-}
+PROBLEM_FIELDS = {"opens": "opens_at", "closes": "closes_at"}  # form field → problem field
 
 
 def _fill_choices(form: CampaignForm) -> None:
@@ -96,8 +83,8 @@ def _fill_choices(form: CampaignForm) -> None:
 
 
 def _fields(form: CampaignEditForm) -> dict:
-    """The form's fields by the option names the campaign services give their problems."""
-    return {key: getattr(form, name) for key, name in OPTION_FIELDS.items() if hasattr(form, name)}
+    """The form's fields by the names the campaign services give their problems' fields."""
+    return {PROBLEM_FIELDS.get(field.name, field.name): field for field in form}
 
 
 def _day(value: datetime | None) -> date | None:
@@ -148,7 +135,7 @@ def admin_campaign_new() -> ResponseReturnValue:
             with atomic():
                 created = create_campaign(db.session, spec)
         except InputError as error:
-            place_problems(form, error.problems, _fields(form), lambda problem: problem.source)
+            place_problems(form, error.problems, _fields(form), lambda problem: problem.field)
         else:
             flash(f"Campaign {spec.slug} created as a draft.", "notice")
             for warning in creation_warnings(created):
@@ -236,7 +223,7 @@ def admin_campaign_edit(slug: str) -> ResponseReturnValue:
             with atomic():
                 update_campaign(db.session, campaign, changes)
         except InputError as error:
-            place_problems(form, error.problems, _fields(form), lambda problem: problem.source)
+            place_problems(form, error.problems, _fields(form), lambda problem: problem.field)
         else:
             flash(f"Campaign {slug} saved.", "notice")
             return redirect(url_for("staff.admin_campaign", slug=slug))

@@ -103,9 +103,9 @@ def admin_user(user_id: int) -> ResponseReturnValue:
 def _refused(form: FlaskForm, error: SurveyappError) -> None:
     """Put a service's refusal next to the field it names, or on top of the form."""
     if isinstance(error, InputError):
-        fields = {"--role": form["role"], "--units": form["units"]} if "role" in form else {}
+        fields = {"role": form["role"], "units": form["units"]} if "role" in form else {}
         fields |= {"password": form["password"]} if "password" in form else {}
-        place_problems(form, error.problems, fields, lambda problem: problem.source)
+        place_problems(form, error.problems, fields, lambda problem: problem.field)
     else:
         form.form_errors.append(str(error))
 

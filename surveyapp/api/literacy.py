@@ -17,9 +17,9 @@ from flask.typing import ResponseReturnValue
 
 from surveyapp.analytics.suppression import ORGANISATION
 from surveyapp.api.access import campaign_for, int_parameter, require_role, unit_parameter
-from surveyapp.api.audit import PEOPLE_READ, record_read
 from surveyapp.api.blueprint import bp
 from surveyapp.api.errors import ApiError
+from surveyapp.api.read_audit import PEOPLE_READ, record_read
 from surveyapp.exports.service import (
     LiteracyExport,
     literacy_table,

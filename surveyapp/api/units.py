@@ -16,10 +16,10 @@ from flask.typing import ResponseReturnValue
 
 from surveyapp.analytics.suppression import HIDDEN_REASON
 from surveyapp.api.access import campaign_for, require_role, unit_for
-from surveyapp.api.audit import BRIEF_READ, record_read
 from surveyapp.api.auth import caller
 from surveyapp.api.blueprint import bp
 from surveyapp.api.errors import ApiError
+from surveyapp.api.read_audit import BRIEF_READ, record_read
 from surveyapp.briefs.sections import find_group
 from surveyapp.downloads import private_download
 from surveyapp.errors import SurveyappError

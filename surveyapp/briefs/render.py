@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from surveyapp.analytics.suppression import ORGANISATION, ORGANISATION_KEY
 from surveyapp.briefs import narrative, sections
 from surveyapp.briefs.labels import adkar_name
 from surveyapp.briefs.meta import BriefMeta, fieldwork, fieldwork_state, index_text, share_text
@@ -37,7 +38,7 @@ def brief_content(
 ) -> dict[str, Any]:
     """Everything brief.html (and the dashboard) shows for a group the document shows; a
     section the campaign's instruments do not feed is None and is left out."""
-    organisation = sections.find_group(analysis, "organisation", "all")
+    organisation = sections.find_group(analysis, ORGANISATION, ORGANISATION_KEY)
     barrier = group.get("barrier_point")
     measured = bool(group.get("adkar"))
     return {

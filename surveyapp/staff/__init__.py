@@ -3,7 +3,7 @@
 from surveyapp.staff import (
     admin,
     api_tokens,
-    audit,
+    audit_trail,
     auth,
     campaigns,
     downloads,
@@ -19,7 +19,7 @@ from surveyapp.staff.blueprint import bp, root
 __all__ = [
     "admin",
     "api_tokens",
-    "audit",
+    "audit_trail",
     "auth",
     "bp",
     "campaigns",

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
+from surveyapp.analytics.suppression import ORGANISATION_KEY
 from surveyapp.briefs import charts, narrative, render, sections
 from surveyapp.briefs.labels import scale_label
 from surveyapp.briefs.meta import BriefMeta, fieldwork_state, mean_text
@@ -25,7 +26,6 @@ from surveyapp.services.participation import invitation_counts
 from surveyapp.services.result_releases import release_status
 from surveyapp.staff.paging import paging
 
-ORGANISATION = "all"
 NAV_PAGE = 100  # units listed a page in the dashboard's navigation
 ADKAR_MEASURES = tuple(f"adoption-readiness.{element}" for element in sections.ADKAR)
 CHART_MACROS = {"bar": "bar_chart", "stacked": "stacked", "heatmap": "heatmap"}
@@ -104,13 +104,13 @@ def _organisation_waves(analysis: dict, meta: BriefMeta) -> dict[str, Any] | Non
     if not waves:
         return None
     changes = [{**c, "kind": "unit"} for c in waves["changes"] if c["kind"] == "organisation"]
-    return narrative.wave_changes({"waves": {**waves, "changes": changes}}, ORGANISATION, meta)
+    return narrative.wave_changes({"waves": {**waves, "changes": changes}}, ORGANISATION_KEY, meta)
 
 
 def _as_crossings(analysis: dict) -> dict:
     """Function and level groups keyed as crossings of the organisation, for the brief's reader."""
     crossings = [
-        {**g, "kind": f"unit+{g['kind']}", "key": f"{ORGANISATION}/{g['key']}"}
+        {**g, "kind": f"unit+{g['kind']}", "key": f"{ORGANISATION_KEY}/{g['key']}"}
         for g in analysis["groups"]
         if g["kind"] in ("function", "level")
     ]
@@ -135,8 +135,8 @@ def dashboard(
             sa.select(OrgUnit.code, OrgUnit.name).where(OrgUnit.code.in_(listed + in_heatmap))
         ).all()
     )
-    organisation = sections.find_group(analysis, "organisation", ORGANISATION)
-    key = unit.code if unit is not None else ORGANISATION
+    organisation = sections.find_group(analysis, "organisation", ORGANISATION_KEY)
+    key = unit.code if unit is not None else ORGANISATION_KEY
     group = organisation if unit is None else sections.find_group(analysis, "unit", key)
     invitations = invitation_counts(
         session, campaign, visible if unit is None else unit_subtree_ids(session, [unit.id])

@@ -16,7 +16,7 @@ from surveyapp.errors import SurveyappError
 from surveyapp.extensions import db
 from surveyapp.models.mail import MESSAGE_STATUSES
 from surveyapp.services.campaign_state import campaign_phase
-from surveyapp.services.mail import (
+from surveyapp.services.outbox import (
     MAX_REMINDERS,
     PREVIEW_TOKEN,
     Queued,

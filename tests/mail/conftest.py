@@ -22,7 +22,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from flask import Flask
 
 from surveyapp.extensions import db
-from surveyapp.services.mail_sender import SendReport, SmtpSettings, send_pending
+from surveyapp.services.outbox_sender import SendReport, SmtpSettings, send_pending
 from surveyapp.services.tokens import PersonalLinks
 from tests.conftest import TEST_INSTRUMENTS
 from tests.servers import free_port

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from surveyapp.services.mail_sender import FIRST_RETRY
+from surveyapp.services.outbox_sender import FIRST_RETRY
 from tests.clock import advance
 from tests.mail.conftest import outbox, send
 

@@ -1,4 +1,4 @@
-"""The outbox: invitations and reminders queued as rows, for `mail_sender` to send.
+"""The outbox: invitations and reminders queued as rows, for `outbox_sender` to send.
 
 Rendered at send time. A queued row holds the recipient, language and subject but no body:
 the body, with the personal link, is rendered from the templates as the message goes out,
@@ -11,7 +11,7 @@ what an admin who fixed a typo wants anyway.
 Each person gets at most one message of each kind (the outbox's unique constraint). Reminder
 N goes only to people who have not submitted and were sent the message before it; the
 sender also drops a queued message whose person submitted, or whose campaign closed, in the
-meantime. Stuck messages (see mail_sender) are put back only by `requeue`, an admin's call.
+meantime. Stuck messages (see outbox_sender) are put back only by `requeue`, an admin's call.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, aliased
 from surveyapp.errors import SurveyappError
 from surveyapp.mail import (
     FALLBACK_LOCALE,
+    MAX_REMINDERS,
     MailContent,
     html_fragment,
     mail_locale,
@@ -47,7 +48,6 @@ from surveyapp.services.survey_pages import (
 )
 from surveyapp.services.tokens import PersonalLinks
 
-MAX_REMINDERS = 3
 SENDING_TIMEOUT = timedelta(minutes=10)  # far beyond one SMTP conversation's timeout
 PREVIEW_TOKEN = "PREVIEW-sample-link"
 

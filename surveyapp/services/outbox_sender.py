@@ -33,13 +33,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from surveyapp.database import WRITER_OPTION
 from surveyapp.mail import MailContent, RenderedMail, render_mail
 from surveyapp.models import Campaign, Invitation, OutboxMessage, Person
 from surveyapp.models.base import utcnow
 from surveyapp.services.campaign_state import campaign_phase
 from surveyapp.services.campaign_words import name_in
-from surveyapp.services.mail import (
+from surveyapp.services.outbox import (
     MailError,
     campaign_content,
     reminder_round,
@@ -47,6 +46,7 @@ from surveyapp.services.mail import (
 )
 from surveyapp.services.survey_pages import survey_plan
 from surveyapp.services.tokens import PersonalLinks
+from surveyapp.services.transaction import begin_writing
 
 MAX_ATTEMPTS = 5
 FIRST_RETRY = timedelta(minutes=1)  # then 2, 4 and 8 minutes
@@ -182,12 +182,6 @@ def compose(
     return message
 
 
-def _begin_writing(session: Session) -> None:
-    """Start the session's next transaction as a writer (BEGIN IMMEDIATE on SQLite)."""
-    session.commit()
-    session.connection(execution_options={WRITER_OPTION: True})
-
-
 def _rate_full_until(session: Session, now: datetime, rate: int) -> datetime | None:
     """When the next message may go, if `rate` were handed over in the minute before `now`."""
     since = now - RATE_WINDOW
@@ -228,7 +222,8 @@ def _claim(
     (deleted) rather than sent.
     """
     while True:
-        _begin_writing(session)
+        session.commit()  # each claim is a transaction of its own
+        begin_writing(session)
         row = session.execute(
             sa.select(
                 OutboxMessage, Invitation.link_salt, Invitation.status, Campaign, Person.level
@@ -302,7 +297,8 @@ def _record_failure(
 
 def _finish(session: Session, claimed: _Claimed, **values: Any) -> None:
     """Record the outcome of this sender's attempt at a message it claimed, in one commit."""
-    _begin_writing(session)
+    session.commit()
+    begin_writing(session)
     session.execute(
         sa.update(OutboxMessage)
         .where(OutboxMessage.id == claimed.id, OutboxMessage.status == "sending")

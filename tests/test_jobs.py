@@ -14,7 +14,7 @@ from surveyapp.extensions import db
 from surveyapp.models import Campaign, Job
 from surveyapp.services.analysis import cached_analysis
 from surveyapp.services.campaigns import CampaignSpec, create_campaign
-from tests.test_cli_analyze import store_wave
+from tests.factories import store_wave
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 

@@ -13,7 +13,7 @@ from surveyapp.exports.tracks import suggest_track
 from surveyapp.extensions import db
 from surveyapp.models import AuditEvent
 from surveyapp.services.datasets import load_campaign_data
-from tests.exports.conftest import store_small_wave
+from tests.plugins.exports import store_small_wave
 
 DIMENSIONS = ("understanding", "use", "evaluation", "ethics")
 RETAIL = {"BR-NORTH", "BR-SOUTH", "CONTACT", "SMALLBIZ", "PRIVATE"}

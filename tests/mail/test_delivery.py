@@ -16,7 +16,7 @@ from surveyapp.models.base import utcnow
 from surveyapp.services import outbox_sender
 from surveyapp.services.outbox_sender import SendReport, SmtpSettings, send_pending
 from surveyapp.services.tokens import PersonalLinks
-from tests.mail.conftest import outbox, send
+from tests.plugins.mail import outbox, send
 from tests.servers import free_port
 
 EVERYONE = ["ana@example.org", "ben@example.org", "chloe@example.org"]

@@ -43,9 +43,9 @@ from surveyapp.services.campaign_state import campaign_phase
 from surveyapp.services.campaigns import SLUG_PATTERN, CampaignSpec, create_campaign
 from surveyapp.services.org import ROSTER_COLUMNS, UNIT_COLUMNS
 from tests import factories
-from tests.conftest import TEST_INSTRUMENTS
-from tests.staff.conftest import PASSWORD, add_user, csrf_token, new_client
-from tests.test_hostile_csv import check_organisation, csv_bytes, roster_rows, unit_rows
+from tests.plugins.app import TEST_INSTRUMENTS
+from tests.plugins.staff import PASSWORD, add_user, csrf_token, new_client
+from tests.strategies import check_organisation, csv_bytes, roster_rows, unit_rows
 
 FUZZ = settings(
     max_examples=30,

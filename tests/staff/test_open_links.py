@@ -18,7 +18,7 @@ from surveyapp.posters import Poster, poster_html, poster_of, render_poster
 from surveyapp.services.campaign_state import campaign_by_slug
 from surveyapp.services.open_links import create_open_links
 from tests import factories
-from tests.survey.conftest import make_campaign
+from tests.plugins.survey import make_campaign
 
 BASE = "http://127.0.0.1:5000"
 PAGE = "/staff/campaigns/pulse/open-links"

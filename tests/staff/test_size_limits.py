@@ -13,7 +13,7 @@ from surveyapp.extensions import db
 from surveyapp.models import Instrument, OrgUnit
 from surveyapp.services import csv_input
 from surveyapp.staff import shared
-from tests.staff.test_admin_org import upload
+from tests.plugins.staff import upload
 
 UNITS_HEADER = "code,name,parent_code\n"
 

@@ -10,7 +10,7 @@ from surveyapp.exports.literacy import consenting_people
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Campaign, Item
 from surveyapp.services.datasets import load_campaign_data
-from tests.survey.conftest import begin, close_and_release, make_campaign, walk_pages
+from tests.plugins.survey import begin, close_and_release, make_campaign, walk_pages
 
 
 def unsure(values: list[str]) -> str:

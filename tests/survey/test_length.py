@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from surveyapp.catalog import ALL_INSTRUMENTS
-from tests.survey.conftest import begin, make_campaign, walk_pages
+from tests.plugins.survey import begin, make_campaign, walk_pages
 
 LIMITS = {"frontline": 60, "senior_leader": 90}
 SECONDS = {"likert": 8, "knowledge": 15, "text": 30}  # what the first page promised to count

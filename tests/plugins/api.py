@@ -29,10 +29,10 @@ from surveyapp.services.layout import campaign_layout
 from surveyapp.services.responses import record_responses
 from surveyapp.services.result_releases import publish
 from surveyapp.services.users import create_user
-from tests.conftest import REPO_DIR
-from tests.exports.conftest import small_organisation, store_small_wave
 from tests.factories import demo_units
-from tests.staff.conftest import PASSWORD, login_as  # noqa: F401 (a fixture used here)
+from tests.plugins.app import REPO_DIR
+from tests.plugins.exports import small_organisation, store_small_wave
+from tests.plugins.staff import PASSWORD
 
 EMAILS = {
     "admin": "admin@example.org",

@@ -9,7 +9,7 @@ from flask import Flask
 from surveyapp.extensions import db
 from surveyapp.models import AuditEvent, User
 from tests import factories
-from tests.staff.conftest import PASSWORD, add_user, new_client, sign_in
+from tests.plugins.staff import PASSWORD, add_user, new_client, sign_in
 
 ADMIN, HR, CM = "admin@example.org", "hr@example.org", "cm@example.org"
 NEW_PASSWORD = "a brand new passphrase"

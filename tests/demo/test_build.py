@@ -12,7 +12,7 @@ from flask import Flask
 from surveyapp.demo.build import DEMO_PASSWORD
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, Invitation, Response
-from tests.staff.conftest import new_client, sign_in
+from tests.plugins.staff import new_client, sign_in
 
 LOGINS = re.compile(r"\(password '([^']+)'\) as:\n((?:  \S+@\S+ +\w+\n)+)")
 

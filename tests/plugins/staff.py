@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable, Sequence
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from surveyapp.extensions import db
 from surveyapp.services.users import create_user
@@ -68,3 +71,14 @@ def login_as(app: Flask) -> Callable[..., FlaskClient]:
         return client
 
     return login
+
+
+def upload(client, path: str, text: str | bytes, name: str = "roster.csv", token: bool = True):
+    """Send `text` as the file of the upload form posting to `path`, as a browser does."""
+    content = text if isinstance(text, bytes) else text.encode()
+    data: dict = {"file": FileStorage(io.BytesIO(content), name, content_type="text/csv")}
+    if token:
+        data["csrf_token"] = csrf_token(client, path.removesuffix("/import"))
+    # encoded here, in memory: the test client spools large bodies to a file it never closes
+    boundary, body = encode_multipart(data)
+    return client.post(path, data=body, content_type=f"multipart/form-data; boundary={boundary}")

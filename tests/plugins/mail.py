@@ -24,9 +24,8 @@ from flask import Flask
 from surveyapp.extensions import db
 from surveyapp.services.outbox_sender import SendReport, SmtpSettings, send_pending
 from surveyapp.services.tokens import PersonalLinks
-from tests.conftest import TEST_INSTRUMENTS
+from tests.plugins.app import TEST_INSTRUMENTS
 from tests.servers import free_port
-from tests.staff.conftest import login_as  # noqa: F401 (a fixture used here)
 
 SENDER = "surveys@example.org"
 LINK = re.compile(r"(http://\S+/s/\S+)")

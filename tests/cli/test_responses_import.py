@@ -10,30 +10,7 @@ import sqlalchemy as sa
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Response
 from surveyapp.services import responses
-from tests.test_cli_setup import build_organisation, count, write
-
-HEADER = (
-    "unit,function,level,locale,employee_id,consent,mini-pulse.value_1,mini-pulse.value_2,"
-    "mini-pulse.aware_1,mini-pulse.quiz_1,mini-pulse.comment\n"
-)
-
-
-def confidential_campaign(run, tmp_path: Path) -> None:
-    build_organisation(run, tmp_path)
-    result = run(
-        "campaign",
-        "create",
-        "pulse",
-        "--name",
-        "Pulse",
-        "--instruments",
-        "mini-pulse",
-        "--units",
-        "RETAIL",
-        "--mode",
-        "confidential",
-    )
-    assert result.exit_code == 0, result.output
+from tests.factories import HEADER, build_organisation, confidential_campaign, count, write
 
 
 def test_a_valid_file_is_stored_with_its_answers(app, run, tmp_path: Path):

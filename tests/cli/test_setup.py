@@ -11,38 +11,8 @@ from argon2 import PasswordHasher
 
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, Invitation, OrgUnit, Person, User
-from tests.conftest import TEST_INSTRUMENTS
-
-UNITS = """code,name,parent_code
-RETAIL,Retail banking,
-BRANCH-N,Branches north,RETAIL
-BRANCH-S,Branches south,RETAIL
-OPS,Operations centre,
-"""
-
-ROSTER = """employee_id,email,unit,function,level,locale
-E001,ana@example.com,BRANCH-N,customer-service,frontline,es
-E002,ben@example.com,BRANCH-N,sales,manager,en
-E003,,BRANCH-S,customer-service,frontline,
-E004,dee@example.com,OPS,operations,senior_leader,en
-"""
-
-
-def write(tmp_path: Path, name: str, text: str) -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def count(app, model) -> int:
-    with app.app_context():
-        return db.session.scalar(sa.select(sa.func.count()).select_from(model))
-
-
-def build_organisation(run, tmp_path: Path) -> None:
-    assert run("units", "import", str(write(tmp_path, "units.csv", UNITS))).exit_code == 0
-    assert run("roster", "import", str(write(tmp_path, "roster.csv", ROSTER))).exit_code == 0
-    assert run("instruments", "load", str(TEST_INSTRUMENTS / "valid")).exit_code == 0
+from tests.factories import ROSTER, UNITS, build_organisation, count, write
+from tests.plugins.app import TEST_INSTRUMENTS
 
 
 def test_an_organisation_and_campaign_built_through_the_cli(app, run, tmp_path: Path):

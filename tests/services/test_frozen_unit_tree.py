@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, CampaignUnit
 from surveyapp.models.base import utcnow
-from tests.test_cli_analyze import store_wave
+from tests.factories import store_wave
 
 
 def _analysis(run, slug: str) -> dict:

@@ -12,11 +12,8 @@ import sqlalchemy as sa
 from surveyapp.extensions import db
 from surveyapp.models import Response, ResultRelease, User
 from surveyapp.services.api_tokens import create_api_token
-from tests.staff.conftest import (
-    login_as,  # noqa: F401 (a fixture used here)
-    new_client,
-)
-from tests.survey.conftest import answer_pages, begin, make_campaign
+from tests.plugins.staff import new_client
+from tests.plugins.survey import answer_pages, begin, make_campaign
 
 NOTICES = re.compile(r'<p class="notice" id="(?:release|waiting)">.*?</p>', re.S)
 MAIN = re.compile(r"<main.*</main>", re.S)
@@ -64,7 +61,7 @@ def _releases(app) -> tuple[list[tuple[int, date]], dict[int | None, int]]:
         return [tuple(r) for r in releases], dict(members)
 
 
-def test_one_more_answer_changes_no_figure_until_a_release_adds_k(app, run, login_as):  # noqa: F811
+def test_one_more_answer_changes_no_figure_until_a_release_adds_k(app, run, login_as):
     setup = make_campaign(app, run, mode="confidential", people=12, open_now=True)
     _submit(app, setup, setup.people[:6])
     first = run("results", "release", "pulse")

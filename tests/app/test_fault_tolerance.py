@@ -23,8 +23,8 @@ import sqlalchemy as sa
 
 from surveyapp.extensions import db
 from surveyapp.models import Invitation, Response
+from tests.plugins.survey import LANG, PAGE_URL, form_token, make_campaign, radio_answers
 from tests.servers import gunicorn
-from tests.survey.conftest import LANG, PAGE_URL, form_token, make_campaign, radio_answers
 
 PEOPLE = 48
 CLIENTS = 8

@@ -4,33 +4,10 @@ from __future__ import annotations
 
 import json
 
-import sqlalchemy as sa
-
-from surveyapp.catalog import ALL_INSTRUMENTS
 from surveyapp.demo import synthetic as demo
-from surveyapp.extensions import db
-from surveyapp.models import Campaign, Function, OrgUnit
-from surveyapp.services.campaigns import CampaignSpec, create_campaign
-from surveyapp.services.responses import record_responses
-from surveyapp.services.result_releases import publish
+from tests.factories import store_wave
 
 RESPONDENTS = sum(unit.size for unit in demo.scaled_units(demo.DEMO_UNITS, 900))
-
-
-def store_wave(layout, slug: str, seed: int, shift: float = 0.0) -> None:
-    """A campaign like the fixture's, with a synthetic wave stored through the service."""
-    campaign = db.session.scalar(sa.select(Campaign).where(Campaign.slug == slug))
-    if campaign is None:
-        spec = CampaignSpec(slug, slug, ALL_INSTRUMENTS, [], True, "anonymous")
-        campaign = create_campaign(db.session, spec)
-    wave = demo.synthesize(layout, demo.scaled_units(demo.DEMO_UNITS, 900), seed, shift)
-    units = dict(db.session.execute(sa.select(OrgUnit.code, OrgUnit.id)).all())
-    functions = dict(db.session.execute(sa.select(Function.code, Function.id)).all())
-    record_responses(
-        db.session, campaign, layout, demo.to_submissions(wave, layout, units, functions)
-    )
-    publish(db.session, campaign)
-    db.session.commit()
 
 
 def test_analyze_prints_the_documented_json(survey_layout, run):

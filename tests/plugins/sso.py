@@ -13,9 +13,9 @@ from flask.testing import FlaskClient
 from surveyapp import create_app
 from surveyapp.extensions import db
 from tests.factories import unit
+from tests.plugins.staff import new_client
 from tests.servers import free_port
 from tests.sso.provider import oidc_provider, provider_settings, sign_in_at_provider
-from tests.staff.conftest import new_client
 
 BASE_URL = "http://localhost"  # the test client's host
 ROLE_MAP = "surveyapp-admins=admin; people-team=hr; ops-managers=change_manager:OPS,OPS-EU"

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from surveyapp.extensions import db
 from surveyapp.models import OpenLink
 from tests import factories
-from tests.survey.conftest import make_campaign
+from tests.plugins.survey import make_campaign
 
 BASE = "http://127.0.0.1:5000"
 

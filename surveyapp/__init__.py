@@ -161,7 +161,7 @@ def refuse_nul_in_address() -> None:
 
 
 def add_security_headers(response: Any) -> Any:
-    """Every response forbids inline script, framing and MIME sniffing (security.md, C6).
+    """Every response forbids inline script, framing and MIME sniffing (docs/security.md, C6).
 
     Staff pages and API answers are never stored by a browser or proxy (a shared computer's
     back button or cache would show the next person results, rosters or audit entries), and

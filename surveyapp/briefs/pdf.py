@@ -2,7 +2,7 @@
 
 Templates render in an autoescaping Jinja environment (respondent text is data, never markup),
 and WeasyPrint gets a fetcher that serves only the package's static assets, no presentational
-hints, and its stylesheet as a package file passed as a string (security.md, A1).
+hints, and its stylesheet as a package file passed as a string (docs/security.md, A1).
 """
 
 from __future__ import annotations

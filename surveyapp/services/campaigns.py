@@ -144,7 +144,7 @@ def create_campaign(session: Session, spec: CampaignSpec) -> Campaign:
     problems = _check_spec(session, spec)
     if not problems and not spec.all_units:
         try:
-            units = units_by_code(session, spec.unit_codes, "--units")
+            units = units_by_code(session, spec.unit_codes, "units")
         except InputError as error:
             problems += error.problems
     if problems:
@@ -375,7 +375,7 @@ def update_campaign(session: Session, campaign: Campaign, changes: CampaignChang
     units: list[OrgUnit] = []
     if changes.unit_codes:
         try:
-            units = units_by_code(session, changes.unit_codes, "--units")
+            units = units_by_code(session, changes.unit_codes, "units")
         except InputError as error:
             problems += error.problems
     if problems:

@@ -76,7 +76,7 @@ def make_open_links(
             )
         )
     else:
-        units = units_by_code(session, codes, "--units")
+        units = units_by_code(session, codes, "units")
     before = len(campaign_open_links(session, campaign))
     create_open_links(session, campaign, units)
     live = {link.unit_id: link for link in campaign_open_links(session, campaign)}

@@ -208,7 +208,7 @@ def unit_subtree_ids(session: Session, unit_ids: list[int]) -> set[int]:
     return found
 
 
-def units_by_code(session: Session, codes: list[str], source: str) -> list[OrgUnit]:
+def units_by_code(session: Session, codes: list[str], field: str) -> list[OrgUnit]:
     """The units named by `codes` (each once, however often it is named), or an error naming
     every unknown code."""
     codes = list(dict.fromkeys(codes))
@@ -218,7 +218,9 @@ def units_by_code(session: Session, codes: list[str], source: str) -> list[OrgUn
     }
     unknown = [code for code in codes if code not in units]
     if unknown:
-        raise InputError([Problem(source, "", f"unknown unit code {code!r}") for code in unknown])
+        raise InputError(
+            [Problem(field=field, reason=f"unknown unit code {code!r}") for code in unknown]
+        )
     return [units[code] for code in codes]
 
 

@@ -43,7 +43,7 @@ def create_user(
         email=email,
         role=role,
         password_hash=password_hasher.hash(password),
-        units=units_by_code(session, unit_codes, "--units"),
+        units=units_by_code(session, unit_codes, "units"),
     )
     session.add(user)
     session.flush()
@@ -162,7 +162,7 @@ def set_role(session: Session, user: User, role: str, unit_codes: list[str], act
         _keep_an_admin(session, user, f"make {role}")
     before = user.role
     user.role, user.role_from = role, "admin"  # an admin's choice outlasts the mapping
-    user.units = units_by_code(session, unit_codes, "--units")
+    user.units = units_by_code(session, unit_codes, "units")
     _changed(session, user, actor, "user.set_role", "role changed", before=before, role=role)
 
 
@@ -179,7 +179,7 @@ def set_units(session: Session, user: User, unit_codes: list[str], actor: str) -
     problems = role_problems(user.role, unit_codes)
     if problems:
         raise InputError(problems)
-    user.units = units_by_code(session, unit_codes, "--units")
+    user.units = units_by_code(session, unit_codes, "units")
     user.role_from = "admin"
     codes = [unit.code for unit in user.units]
     _changed(session, user, actor, "user.set_units", "units changed", units=codes)

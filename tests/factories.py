@@ -18,7 +18,7 @@ from surveyapp.services.campaigns import CampaignSpec, create_campaign
 from surveyapp.services.responses import record_responses
 from surveyapp.services.result_releases import publish
 from surveyapp.services.tokens import hash_token, new_token
-from tests.plugins.app import TEST_INSTRUMENTS
+from tests.harness import TEST_INSTRUMENTS
 
 _serial = itertools.count(1)
 

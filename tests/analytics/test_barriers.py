@@ -16,7 +16,7 @@ from surveyapp.analytics.frames import ADKAR_ORDER, ScaleSpec
 from surveyapp.analytics.report import analyze
 from surveyapp.demo import synthetic as demo
 from surveyapp.services.analysis import library_from
-from tests.plugins.app import REPO_DIR
+from tests.harness import REPO_DIR
 
 NAN = np.nan
 SCALES = [

@@ -18,7 +18,7 @@ from surveyapp.analytics.recommendations import (
 )
 from surveyapp.analytics.simulation import CONSTRUCTS
 from surveyapp.errors import InputError
-from tests.plugins.app import REPO_DIR
+from tests.harness import REPO_DIR
 
 INSTRUMENTS = REPO_DIR / "instruments"
 

@@ -16,7 +16,7 @@ from surveyapp.analytics.suppression import HIDDEN_REASON
 from surveyapp.demo import synthetic as demo
 from surveyapp.services.analysis import library_from
 from tests.analytics.attack import narrowed
-from tests.plugins.app import REPO_DIR
+from tests.harness import REPO_DIR
 
 SHARE_TOLERANCE = 0.06
 SHARE_UNIT_SIZE = 3 / SHARE_TOLERANCE  # units where three misplaced people stay in tolerance

@@ -16,7 +16,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from surveyapp.extensions import db
-from tests.plugins.app import REPO_DIR
+from tests.harness import REPO_DIR
 
 
 def test_models_and_migrations_agree(app):

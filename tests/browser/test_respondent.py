@@ -16,7 +16,7 @@ from surveyapp.extensions import db
 from surveyapp.models import Answer, Response
 from tests.browser.axe import Axe
 from tests.browser.screenshots import CHECKED, PHONE, screenshot
-from tests.plugins.app import REPO_DIR
+from tests.harness import REPO_DIR
 from tests.plugins.survey import close_and_release, make_campaign
 
 CATALOGUE = REPO_DIR / "surveyapp" / "translations" / "es" / "LC_MESSAGES" / "messages.po"

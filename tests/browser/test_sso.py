@@ -17,7 +17,7 @@ from surveyapp import create_app
 from surveyapp.extensions import db
 from tests.browser.axe import Axe
 from tests.factories import unit
-from tests.plugins.app import _restore
+from tests.harness import restore_rows
 from tests.plugins.sso import ACCOUNTS, ROLE_MAP
 from tests.servers import free_port
 from tests.sso.provider import oidc_provider, provider_settings
@@ -37,7 +37,7 @@ def app(database_url: str, seeded_rows: dict[str, list[dict[str, Any]]]) -> Iter
     yield app
     with app.app_context():
         db.session.remove()
-        _restore(seeded_rows)
+        restore_rows(seeded_rows)
         db.engine.dispose()
 
 

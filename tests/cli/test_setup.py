@@ -12,7 +12,7 @@ from argon2 import PasswordHasher
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, Invitation, OrgUnit, Person, User
 from tests.factories import ROSTER, UNITS, build_organisation, count, write
-from tests.plugins.app import TEST_INSTRUMENTS
+from tests.harness import TEST_INSTRUMENTS
 
 
 def test_an_organisation_and_campaign_built_through_the_cli(app, run, tmp_path: Path):

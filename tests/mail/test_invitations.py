@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, OutboxMessage
-from tests.plugins.app import REPO_DIR
+from tests.harness import REPO_DIR
 from tests.plugins.mail import SENDER, outbox, send
 from tests.plugins.staff import new_client
 

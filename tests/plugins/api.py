@@ -30,7 +30,7 @@ from surveyapp.services.responses import record_responses
 from surveyapp.services.result_releases import publish
 from surveyapp.services.users import create_user
 from tests.factories import demo_units
-from tests.plugins.app import REPO_DIR
+from tests.harness import REPO_DIR
 from tests.plugins.exports import small_organisation, store_small_wave
 from tests.plugins.staff import PASSWORD
 

@@ -24,7 +24,7 @@ from flask import Flask
 from surveyapp.extensions import db
 from surveyapp.services.outbox_sender import SendReport, SmtpSettings, send_pending
 from surveyapp.services.tokens import PersonalLinks
-from tests.plugins.app import TEST_INSTRUMENTS
+from tests.harness import TEST_INSTRUMENTS
 from tests.servers import free_port
 
 SENDER = "surveys@example.org"

@@ -16,7 +16,7 @@ from surveyapp.services.campaigns import CampaignSpec, create_campaign, issue_in
 from surveyapp.services.open_links import create_open_links
 from surveyapp.services.tokens import PersonalLinks
 from tests import factories
-from tests.plugins.app import REPO_DIR
+from tests.harness import REPO_DIR
 from tests.plugins.staff import new_client
 
 CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')

@@ -16,7 +16,7 @@ from surveyapp.services.campaigns import CampaignSpec, create_campaign
 from surveyapp.services.layout import campaign_layout
 from surveyapp.services.responses import record_responses
 from surveyapp.services.result_releases import publish
-from tests.plugins.app import REPO_DIR
+from tests.harness import REPO_DIR
 
 UNITS = [
     demo.UnitPlan("HQ", "Head office", None, 0),

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from surveyapp.extensions import db
 from surveyapp.models import AuditEvent, StaffSession, User
-from tests.plugins.app import CliRunner
+from tests.harness import CliRunner
 from tests.plugins.sso import ACCOUNTS
 from tests.plugins.staff import PASSWORD, add_user, new_client, sign_in
 

@@ -17,7 +17,7 @@ from surveyapp.services.campaign_state import campaign_by_slug
 from surveyapp.services.campaigns import CampaignChanges, update_campaign
 from surveyapp.services.visits import find_visit
 from tests import factories
-from tests.plugins.app import REPO_DIR
+from tests.harness import REPO_DIR
 from tests.plugins.staff import csrf_token
 
 ADMIN = "/staff/admin/campaigns"

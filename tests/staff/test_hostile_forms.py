@@ -43,7 +43,7 @@ from surveyapp.services.campaign_state import campaign_phase
 from surveyapp.services.campaigns import SLUG_PATTERN, CampaignSpec, create_campaign
 from surveyapp.services.org import ROSTER_COLUMNS, UNIT_COLUMNS
 from tests import factories
-from tests.plugins.app import TEST_INSTRUMENTS
+from tests.harness import TEST_INSTRUMENTS
 from tests.plugins.staff import PASSWORD, add_user, csrf_token, new_client
 from tests.strategies import check_organisation, csv_bytes, roster_rows, unit_rows
 

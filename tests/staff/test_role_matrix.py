@@ -15,7 +15,7 @@ from surveyapp.models import AuditEvent, Campaign, Function, Invitation, OrgUnit
 from surveyapp.services.campaigns import CampaignSpec, create_campaign
 from surveyapp.services.open_links import create_open_links
 from tests import factories
-from tests.plugins.app import REPO_DIR
+from tests.harness import REPO_DIR
 from tests.plugins.staff import csrf_token, new_client
 
 LOGIN = "login"  # 302 to the sign-in page, with the page asked for as `next`

@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 
 from surveyapp.extensions import db
 from surveyapp.models import Person, Response
-from tests.plugins.app import REPO_DIR
+from tests.harness import REPO_DIR
 from tests.plugins.survey import (
     PROGRESS,
     SurveySetup,

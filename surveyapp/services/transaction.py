@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from surveyapp.database import WRITER_OPTION
 from surveyapp.extensions import db
@@ -22,7 +22,7 @@ def atomic() -> Iterator[None]:
         raise
 
 
-def begin_writing(session: Session | None = None) -> None:
+def begin_writing(session: Session | scoped_session | None = None) -> None:
     """Open the session's transaction (the app's, unless another is given) as a writer,
     before its first query.
 
@@ -30,7 +30,9 @@ def begin_writing(session: Session | None = None) -> None:
     both read and then write queue on the busy timeout instead of one failing. A session
     that already holds a connection would ignore the option, so that is a programming error.
     """
-    target = db.session() if session is None else session
+    target = db.session if session is None else session
+    if isinstance(target, scoped_session):
+        target = target()
     if target.in_transaction():
         raise RuntimeError("begin_writing() must come before the transaction's first query")
     target.connection(execution_options={WRITER_OPTION: True})

@@ -26,16 +26,16 @@ import numpy as np
 import sqlalchemy as sa
 from common import benchmark_app, demo_campaign, timed
 
-from surveyapp import demo
 from surveyapp.analytics import disclosure_audit, invariance, scoring
 from surveyapp.analytics.patterns import REG_COVAR
 from surveyapp.analytics.release_audit import NextRelease, Release, next_release
 from surveyapp.analytics.release_rule import figure_masks, quality_masks
 from surveyapp.analytics.report import analyze
-from surveyapp.datasets import load_campaign_data
+from surveyapp.demo import synthetic as demo
 from surveyapp.extensions import db
 from surveyapp.models import Function, OrgUnit, Response
 from surveyapp.services.analysis import library_from
+from surveyapp.services.datasets import load_campaign_data
 from surveyapp.services.layout import campaign_layout
 from surveyapp.services.result_releases import publish
 

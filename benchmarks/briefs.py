@@ -24,11 +24,11 @@ from pathlib import Path
 import sqlalchemy as sa
 from common import benchmark_app, demo_campaign, timed
 
-from surveyapp import demo
 from surveyapp.briefs.meta import BriefMeta
 from surveyapp.briefs.render import brief_html
 from surveyapp.briefs.service import BriefJob, plan_briefs, render_job, write_briefs
-from surveyapp.demo_build import ALL_INSTRUMENTS
+from surveyapp.catalog import ALL_INSTRUMENTS
+from surveyapp.demo import synthetic as demo
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, Function, OrgUnit
 from surveyapp.services.campaigns import CampaignSpec, create_campaign

@@ -17,9 +17,10 @@ from typing import IO
 import flask_migrate
 from flask import Flask
 
-from surveyapp import create_app, demo
+from surveyapp import create_app
+from surveyapp.catalog import ALL_INSTRUMENTS
 from surveyapp.catalog.loading import load_instruments
-from surveyapp.demo_build import ALL_INSTRUMENTS
+from surveyapp.demo import synthetic as demo
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, OrgUnit
 from surveyapp.services.campaigns import CampaignSpec, create_campaign

@@ -113,8 +113,14 @@ def register_errorhandlers(app: Flask) -> None:
     """
     from flask import render_template, request
     from sqlalchemy.exc import InterfaceError, OperationalError
-    from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+    from werkzeug.exceptions import (
+        HTTPException,
+        InternalServerError,
+        NotFound,
+        ServiceUnavailable,
+    )
 
+    from surveyapp import errors
     from surveyapp.extensions import db
 
     def http_error(error: HTTPException) -> tuple[str, int]:
@@ -135,7 +141,11 @@ def register_errorhandlers(app: Flask) -> None:
         app.logger.exception("unhandled error: %s", error)
         return http_error(InternalServerError())
 
+    def not_found(_error: errors.NotFound) -> tuple[str, int]:
+        return http_error(NotFound())
+
     app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(errors.NotFound, not_found)
     app.register_error_handler(OperationalError, database_unavailable)
     app.register_error_handler(InterfaceError, database_unavailable)
     app.register_error_handler(Exception, unexpected)
@@ -151,7 +161,7 @@ def refuse_nul_in_address() -> None:
 
 
 def add_security_headers(response: Any) -> Any:
-    """Every response forbids inline script, framing and MIME sniffing (security.md, C6).
+    """Every response forbids inline script, framing and MIME sniffing (docs/security.md, C6).
 
     Staff pages and API answers are never stored by a browser or proxy (a shared computer's
     back button or cache would show the next person results, rosters or audit entries), and

@@ -1,7 +1,8 @@
-"""Settings read from SURVEYAPP_* environment variables, one class per mode.
+"""Settings read from SURVEYAPP_* environment variables, checked at start.
 
-Each class is built from the environment when the app is created (never at import), so a
-test or a command can set variables first and get a matching configuration.
+`load_config(mode, ...)` builds one mapping for the mode (development, testing, production)
+from the environment when the app is created (never at import), so a test or a command can
+set variables first and get a matching configuration.
 """
 
 from __future__ import annotations

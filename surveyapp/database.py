@@ -5,7 +5,7 @@ readers never block the writer, enforced foreign keys (off by default in SQLite)
 timeout so a writer waits for the lock instead of failing at once, and transactions that
 SQLAlchemy begins itself. The last lets a write transaction start as `BEGIN IMMEDIATE`: a
 deferred transaction that reads and then writes fails with "database is locked" at once when
-another worker wrote in between, whatever the busy timeout (security.md, E1).
+another worker wrote in between, whatever the busy timeout (docs/security.md, E1).
 
 Server connections (PostgreSQL) are checked before use only after they sat idle in the pool,
 which is when a database restart may have cut them: a check on every checkout is one more

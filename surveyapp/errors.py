@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with an input: its source (file), place in it, and the reason."""
+    """One thing wrong with an input: where it is (a file and the place in it, or the `field`
+    of a form or command), and the reason.
 
-    source: str
-    where: str
-    reason: str
+    Services name fields as the domain does (`mode`, `min_group_size`): the CLI shows them as
+    its options (commands.common.OPTIONS), the admin forms beside their own fields.
+    """
+
+    source: str = ""
+    where: str = ""
+    reason: str = ""
     line: int | None = None
+    field: str | None = None
+
+    def describe(self, names: Mapping[str, str] | None = None) -> str:
+        """The problem in one line, its field shown under `names` (field → what to call it)."""
+        if self.field is not None:
+            place = (names or {}).get(self.field, self.field)
+        else:
+            place = f"{self.source}:{self.line}" if self.line is not None else self.source
+        return f"{place}: {self.where}: {self.reason}" if self.where else f"{place}: {self.reason}"
 
     def __str__(self) -> str:
-        place = f"{self.source}:{self.line}" if self.line is not None else self.source
-        return f"{place}: {self.where}: {self.reason}" if self.where else f"{place}: {self.reason}"
+        return self.describe()
 
 
 class SurveyappError(Exception):
@@ -28,6 +42,17 @@ class InputError(SurveyappError):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        count = len(problems)
+        super().__init__(self.describe())
+
+    def describe(self, names: Mapping[str, str] | None = None) -> str:
+        """Every problem, one a line, under a heading; fields shown under `names`."""
+        count = len(self.problems)
         heading = "1 problem" if count == 1 else f"{count} problems"
-        super().__init__("\n".join([f"{heading}, nothing was changed:", *map(str, problems)]))
+        lines = (problem.describe(names) for problem in self.problems)
+        return "\n".join([f"{heading}, nothing was changed:", *lines])
+
+
+class NotFound(Exception):
+    """Something that does not exist, or that the user may not know exists: both look alike.
+
+    The staff area answers it with its 404 page, the API with its JSON 404."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,3 +33,12 @@ def written_into_place(out: Path) -> Iterator[Path]:
         partial.replace(out)
     finally:
         partial.unlink(missing_ok=True)
+
+
+def links_csv(rows: list[tuple[str, str]]) -> str:
+    """Personal links as `employee_id,link` for a mail merge (the CLI file, the admin download)."""
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(["employee_id", "link"])
+    writer.writerows(rows)
+    return text.getvalue()

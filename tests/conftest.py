@@ -9,24 +9,27 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import flask_migrate
 import pytest
 import sqlalchemy as sa
-from click.testing import Result
 from flask import Flask
-from flask.testing import FlaskCliRunner
 
 from surveyapp import create_app
-from surveyapp.cli import cli
-from surveyapp.demo_build import ALL_INSTRUMENTS
+from surveyapp.catalog import ALL_INSTRUMENTS
 from surveyapp.extensions import db
+from tests.harness import REPO_DIR, CliRunner, restore_rows
 
-TESTS_DIR = Path(__file__).resolve().parent
-REPO_DIR = TESTS_DIR.parent
-TEST_INSTRUMENTS = TESTS_DIR / "instruments"
+pytest_plugins = [  # fixtures of each area, for every test (tests/plugins/)
+    "tests.plugins.staff",
+    "tests.plugins.survey",
+    "tests.plugins.mail",
+    "tests.plugins.exports",
+    "tests.plugins.api",
+    "tests.plugins.sso",
+    "tests.plugins.evidence",
+]
 
 
 def _reset_postgresql(url: str) -> None:
@@ -67,16 +70,6 @@ def seeded_rows(database_url: str) -> dict[str, list[dict[str, Any]]]:
     return {name: table_rows for name, table_rows in rows.items() if table_rows}
 
 
-def _restore(seeded_rows: dict[str, list[dict[str, Any]]]) -> None:
-    """Delete every row, then put the seeded rows back."""
-    with db.engine.begin() as connection:
-        for table in reversed(db.metadata.sorted_tables):
-            connection.execute(table.delete())
-        for table in db.metadata.sorted_tables:
-            if table.name in seeded_rows:
-                connection.execute(table.insert(), seeded_rows[table.name])
-
-
 @pytest.fixture
 def app(database_url: str, seeded_rows: dict[str, list[dict[str, Any]]]) -> Iterator[Flask]:
     """An app on the test database, configured for testing, with the real instruments."""
@@ -84,7 +77,7 @@ def app(database_url: str, seeded_rows: dict[str, list[dict[str, Any]]]) -> Iter
     yield app
     with app.app_context():
         db.session.remove()
-        _restore(seeded_rows)
+        restore_rows(seeded_rows)
         db.engine.dispose()
 
 
@@ -92,16 +85,6 @@ def app(database_url: str, seeded_rows: dict[str, list[dict[str, Any]]]) -> Iter
 def client(app: Flask):
     """A test client that talks to the app as a browser would."""
     return app.test_client()
-
-
-class CliRunner:
-    """Runs `surveyapp` commands against the test app, as a user types them."""
-
-    def __init__(self, app: Flask) -> None:
-        self.runner: FlaskCliRunner = app.test_cli_runner()
-
-    def __call__(self, *args: str, input: str | None = None) -> Result:
-        return self.runner.invoke(cli, list(args), input=input, catch_exceptions=False)
 
 
 @pytest.fixture

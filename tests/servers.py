@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.conftest import REPO_DIR
+from tests.harness import REPO_DIR
 
 
 def free_port() -> int:

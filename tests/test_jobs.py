@@ -9,12 +9,12 @@ import sqlalchemy as sa
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisDown
 
-from surveyapp.demo_build import ALL_INSTRUMENTS
+from surveyapp.catalog import ALL_INSTRUMENTS
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, Job
+from surveyapp.services.analysis import cached_analysis
 from surveyapp.services.campaigns import CampaignSpec, create_campaign
-from surveyapp.services.jobs import cached_analysis
-from tests.test_cli_analyze import store_wave
+from tests.factories import store_wave
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 

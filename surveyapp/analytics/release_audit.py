@@ -27,9 +27,9 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from surveyapp.analytics import disclosure_audit
+from surveyapp.analytics import LEVELS, disclosure_audit
 from surveyapp.analytics.release_rule import group_ids, releasable
-from surveyapp.analytics.suppression import LEVELS, GroupPlan, axis_codes, plan_groups
+from surveyapp.analytics.suppression import GroupPlan, axis_codes, plan_groups
 
 
 def _cells(

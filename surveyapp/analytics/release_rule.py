@@ -24,9 +24,9 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from surveyapp.analytics import barriers, scoring
+from surveyapp.analytics import LEVELS, barriers, scoring
 from surveyapp.analytics.frames import CampaignData
-from surveyapp.analytics.suppression import LEVELS, axis_codes
+from surveyapp.analytics.suppression import axis_codes
 
 
 def _ancestors(unit_parents: Mapping[str, str | None], units: list[str]) -> np.ndarray:

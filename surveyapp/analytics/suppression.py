@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from surveyapp.analytics import disclosure_audit
+from surveyapp.analytics import LEVELS, disclosure_audit
 
 ORGANISATION = "organisation"
 UNIT = "unit"
@@ -22,7 +22,6 @@ FUNCTION_LEVEL = "function+level"
 GROUP_KINDS = (ORGANISATION, UNIT, FUNCTION, LEVEL, UNIT_FUNCTION, UNIT_LEVEL, FUNCTION_LEVEL)
 ORGANISATION_KEY = "all"
 KEY_SEPARATOR = "/"  # crossing keys: "BR-NORTH/sales", "BR-NORTH/frontline", "sales/manager"
-LEVELS = ("frontline", "manager", "senior_leader")
 HIDDEN_REASON = "hidden to protect small groups"
 """The one reason every hidden group carries: whether a group is under the minimum, hidden to
 protect another, or empty is never said, since each answer would narrow its size."""

@@ -1,4 +1,4 @@
-"""What the caller may reach, with the staff area's own rules (surveyapp.staff.scope).
+"""What the caller may reach, by the access rules the staff area uses (surveyapp.services.access).
 
 A role that the staff area keeps away from a page is kept away from the matching resource,
 and anything outside the caller's units answers 404 exactly like something that does not
@@ -17,8 +17,8 @@ from surveyapp.api.errors import ApiError
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, OrgUnit
 from surveyapp.models.org import CODE_PATTERN
+from surveyapp.services.access import campaign_in_scope, unit_in_scope
 from surveyapp.services.campaigns import SLUG_PATTERN
-from surveyapp.staff.scope import campaign_in_scope, unit_in_scope
 
 SLUG = re.compile(SLUG_PATTERN)
 CODE = re.compile(CODE_PATTERN)

@@ -24,8 +24,8 @@ from surveyapp.errors import InputError
 from surveyapp.extensions import db
 from surveyapp.models import Action, Campaign, OrgUnit
 from surveyapp.services import actions
+from surveyapp.services.access import user_scope
 from surveyapp.services.transaction import atomic, begin_writing
-from surveyapp.staff.scope import user_scope
 
 TEXT_FIELDS = ("title", "finding", "owner", "owner_role", "timing", "status", "notes")
 FIELDS = (*TEXT_FIELDS, "due_on", "construct")
@@ -109,7 +109,7 @@ def _write() -> None:
 
 
 def _refused(error: InputError) -> ApiError:
-    return ApiError(422, "; ".join(f"{p.where}: {p.reason}" for p in error.problems), "invalid")
+    return ApiError(422, "; ".join(f"{p.field}: {p.reason}" for p in error.problems), "invalid")
 
 
 def _action(actor: actions.Actor, action_id: int) -> Action:

@@ -13,9 +13,9 @@ from surveyapp.api.auth import caller
 from surveyapp.api.blueprint import bp
 from surveyapp.extensions import db
 from surveyapp.models import Campaign
+from surveyapp.services.access import visible_campaigns
+from surveyapp.services.campaign_state import campaign_phase
 from surveyapp.services.result_releases import released_counts
-from surveyapp.services.survey_pages import campaign_phase
-from surveyapp.staff.scope import visible_campaigns
 
 
 def _moment(value: datetime | None) -> str | None:

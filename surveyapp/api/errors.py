@@ -10,6 +10,7 @@ from flask import Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from surveyapp.api.blueprint import bp
+from surveyapp.errors import NotFound
 from surveyapp.extensions import db
 
 CODES = {
@@ -59,6 +60,12 @@ def error_response(status: int, message: str | None = None, code: str | None = N
 def api_error(error: ApiError) -> Response:
     """A refusal raised on purpose."""
     return error_response(error.status, error.message, error.code)
+
+
+@bp.errorhandler(NotFound)
+def not_found(_error: NotFound) -> Response:
+    """Out of the caller's scope, or not there at all (services.access): the same JSON 404."""
+    return error_response(404, MESSAGES[404])
 
 
 @bp.errorhandler(HTTPException)

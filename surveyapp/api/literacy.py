@@ -17,9 +17,9 @@ from flask.typing import ResponseReturnValue
 
 from surveyapp.analytics.suppression import ORGANISATION
 from surveyapp.api.access import campaign_for, int_parameter, require_role, unit_parameter
-from surveyapp.api.audit import PEOPLE_READ, record_read
 from surveyapp.api.blueprint import bp
 from surveyapp.api.errors import ApiError
+from surveyapp.api.read_audit import PEOPLE_READ, record_read
 from surveyapp.exports.service import (
     LiteracyExport,
     literacy_table,
@@ -30,9 +30,9 @@ from surveyapp.exports.service import (
 from surveyapp.exports.table import Cell
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, OrgUnit
+from surveyapp.services.access import EXPORT_ROLES
+from surveyapp.services.analysis import campaign_analysis
 from surveyapp.services.org import unit_subtree_ids
-from surveyapp.staff.dashboard import campaign_analysis
-from surveyapp.staff.scope import EXPORT_ROLES
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000

@@ -16,17 +16,18 @@ from flask.typing import ResponseReturnValue
 
 from surveyapp.analytics.suppression import HIDDEN_REASON
 from surveyapp.api.access import campaign_for, require_role, unit_for
-from surveyapp.api.audit import BRIEF_READ, record_read
 from surveyapp.api.auth import caller
 from surveyapp.api.blueprint import bp
 from surveyapp.api.errors import ApiError
+from surveyapp.api.read_audit import BRIEF_READ, record_read
 from surveyapp.briefs.sections import find_group
+from surveyapp.downloads import private_download
 from surveyapp.errors import SurveyappError
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, OrgUnit
+from surveyapp.services.access import DASHBOARD_ROLES, visible_unit_ids
+from surveyapp.services.analysis import campaign_analysis
 from surveyapp.services.unit_snapshots import reporting_tree
-from surveyapp.staff.dashboard import campaign_analysis
-from surveyapp.staff.scope import DASHBOARD_ROLES, visible_unit_ids
 
 HIDDEN_KEYS = ("kind", "key", "n", "suppressed", "reason")
 
@@ -98,18 +99,15 @@ def unit_results(slug: str, code: str) -> ResponseReturnValue:
 @bp.get("/campaigns/<slug>/units/<code>/brief.pdf")
 def unit_brief(slug: str, code: str) -> ResponseReturnValue:
     """The unit's PDF brief, rendered now as the staff download is, and recorded."""
-    from surveyapp.briefs.service import plan_briefs, render_job
+    from surveyapp.briefs.service import unit_brief_pdf
 
     require_role(*DASHBOARD_ROLES)
     campaign = campaign_for(slug)
     unit = unit_for(campaign, code)
     instruments_dir = current_app.config["SURVEYAPP_INSTRUMENTS_DIR"]
     try:
-        (job,) = plan_briefs(db.session, campaign, instruments_dir, unit.code)
+        pdf, filename = unit_brief_pdf(db.session, campaign, instruments_dir, unit.code)
     except SurveyappError as error:
         raise ApiError(409, str(error)) from None
-    pdf = render_job(job)
     record_read(campaign, BRIEF_READ, 1, unit=code, format="pdf")
-    response = current_app.response_class(pdf, mimetype="application/pdf")
-    response.headers.set("Content-Disposition", "attachment", filename=job.path_name)
-    return response
+    return private_download(pdf, "application/pdf", filename)

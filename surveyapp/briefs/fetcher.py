@@ -3,7 +3,7 @@
 WeasyPrint's default fetcher follows file:, http(s):, ftp: and data: URLs. A brief carries
 respondent text, so the renderer gets a fetcher that knows one private scheme naming files of
 `surveyapp/briefs/static/` and refuses every other URL before any file is opened or any
-connection is made (security.md, A1).
+connection is made (docs/security.md, A1).
 """
 
 from __future__ import annotations

@@ -84,7 +84,7 @@ def campaign_meta(
     """What every brief and dashboard of the campaign prints besides the document: names of
     scales (in `language` where the instrument file has it), functions and the wave compared
     with, dates and the state of the fieldwork."""
-    from surveyapp.datasets import campaign_scales
+    from surveyapp.services.datasets import campaign_scales
     from surveyapp.services.layout import campaign_layout
 
     scales, _ = campaign_scales(campaign_layout(campaign))
@@ -146,6 +146,15 @@ def plan_briefs(
     return jobs
 
 
+def unit_brief_pdf(
+    session: Session, campaign: Campaign, instruments_dir: Path, unit: str, language: str = "en"
+) -> tuple[bytes, str]:
+    """One unit's brief rendered now, in `language`, for a download: the PDF and its file
+    name. The staff area and the API both hand it out; an error says why there is no brief."""
+    (job,) = plan_briefs(session, campaign, instruments_dir, unit, language)
+    return render_job(job), job.path_name
+
+
 def render_job(job: BriefJob) -> bytes:
     """A worker's task: one brief's PDF."""
     from surveyapp.briefs.render import render_brief
@@ -155,7 +164,7 @@ def render_job(job: BriefJob) -> bytes:
 
 def _warm_up() -> None:
     """Load WeasyPrint, the stylesheet and the fonts once per worker, before its first brief."""
-    from surveyapp.briefs.render import stylesheet
+    from surveyapp.briefs.pdf import stylesheet
 
     stylesheet()
 

@@ -10,16 +10,35 @@ from typing import TypeVar
 
 import click
 
-from surveyapp.errors import SurveyappError
+from surveyapp.errors import InputError, SurveyappError
 
 T = TypeVar("T")
+OPTIONS = {  # the fields services name in their problems, as the commands call them
+    "slug": "SLUG",
+    "email": "EMAIL",
+    "name": "--name",
+    "instruments": "--instruments",
+    "units": "--units",
+    "all_units": "--all-units",
+    "mode": "--mode",
+    "min_group_size": "--min-group",
+    "min_comment_group_size": "--min-comment-group",
+    "opens_at": "--opens",
+    "closes_at": "--closes",
+    "names": "--name-in",
+    "descriptions": "--description",
+    "role": "--role",
+}
 
 
 @contextmanager
 def reported() -> Iterator[None]:
-    """Turn a refused request into its message on stderr and exit status 1."""
+    """Turn a refused request into its message on stderr and exit status 1, each problem's
+    field named as the option that sets it."""
     try:
         yield
+    except InputError as error:
+        raise click.ClickException(error.describe(OPTIONS)) from None
     except SurveyappError as error:
         raise click.ClickException(str(error)) from None
     except OSError as error:

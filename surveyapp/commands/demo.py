@@ -28,7 +28,7 @@ def demo() -> None:
 @with_appcontext
 def demo_build(respondents: int, seed: int, briefs_dir: Path | None) -> None:
     """Build the demo organisation, its campaigns and briefs in an empty database."""
-    from surveyapp.demo_build import DEMO_PASSWORD, build_demo
+    from surveyapp.demo.build import DEMO_PASSWORD, build_demo
     from surveyapp.extensions import db
     from surveyapp.services.tokens import PersonalLinks
 

@@ -68,8 +68,8 @@ def evidence_build(out: Path, unit: str | None, as_of: str | None) -> None:
     from surveyapp.commands.common import in_transaction
     from surveyapp.errors import SurveyappError
     from surveyapp.evidence.pack import build_pack
-    from surveyapp.exports.audit import cli_actor
     from surveyapp.extensions import db
+    from surveyapp.services.audit import cli_actor
 
     def work() -> list[Path]:
         try:
@@ -95,9 +95,9 @@ def evidence_tracks(campaign_slug: str, out: Path) -> None:
 
     from surveyapp.commands.common import in_transaction
     from surveyapp.evidence.tracks import export_tracks
-    from surveyapp.exports.audit import cli_actor
     from surveyapp.extensions import db
-    from surveyapp.services.campaigns import campaign_by_slug
+    from surveyapp.services.audit import cli_actor
+    from surveyapp.services.campaign_state import campaign_by_slug
 
     def work() -> None:
         campaign = campaign_by_slug(db.session, campaign_slug)

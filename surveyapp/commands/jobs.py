@@ -19,7 +19,7 @@ def worker(burst: bool) -> None:
     """
     from rq import SimpleWorker
 
-    from surveyapp.services.jobs import work_queue
+    from surveyapp.jobs import work_queue
 
     if not current_app.config["SURVEYAPP_REDIS_URL"]:
         raise click.ClickException(
@@ -41,8 +41,8 @@ def jobs() -> None:
 def jobs_start(kind: str, campaign_slug: str) -> None:
     """Queue a job (or run it now when there is no Redis) and say how it stands."""
     from surveyapp.extensions import db
-    from surveyapp.services.campaigns import campaign_by_slug
-    from surveyapp.services.jobs import request_job
+    from surveyapp.jobs import request_job
+    from surveyapp.services.campaign_state import campaign_by_slug
 
     with reported():
         campaign = campaign_by_slug(db.session, campaign_slug)

@@ -34,10 +34,10 @@ def mail_invite(campaign_slug: str) -> None:
 
     People invited before get an email too, once. `surveyapp mail send` delivers them.
     """
-    from surveyapp.exports.audit import cli_actor
     from surveyapp.extensions import db
-    from surveyapp.services.campaigns import campaign_by_slug
-    from surveyapp.services.mail import enqueue_invitations
+    from surveyapp.services.audit import cli_actor
+    from surveyapp.services.campaign_state import campaign_by_slug
+    from surveyapp.services.outbox import enqueue_invitations
     from surveyapp.services.tokens import PersonalLinks
 
     links = PersonalLinks.from_config(current_app.config)
@@ -55,10 +55,10 @@ def mail_invite(campaign_slug: str) -> None:
 @with_appcontext
 def mail_remind(campaign_slug: str, round_number: int) -> None:
     """Queue reminder N to everyone not yet submitted who was sent the message before it."""
-    from surveyapp.exports.audit import cli_actor
     from surveyapp.extensions import db
-    from surveyapp.services.campaigns import campaign_by_slug
-    from surveyapp.services.mail import enqueue_reminders
+    from surveyapp.services.audit import cli_actor
+    from surveyapp.services.campaign_state import campaign_by_slug
+    from surveyapp.services.outbox import enqueue_reminders
 
     queued = in_transaction(
         lambda: enqueue_reminders(
@@ -80,7 +80,7 @@ def mail_send(limit: int | None, no_wait: bool) -> None:
     """
     from surveyapp.extensions import db
     from surveyapp.models.base import utcnow
-    from surveyapp.services.mail_sender import SendReport, SmtpSettings, send_pending
+    from surveyapp.services.outbox_sender import SendReport, SmtpSettings, send_pending
     from surveyapp.services.tokens import PersonalLinks
 
     with reported():
@@ -122,8 +122,8 @@ def mail_status(campaign_slug: str) -> None:
     """The campaign's messages per kind and status, with the last errors of failed ones."""
     from surveyapp.extensions import db
     from surveyapp.models.mail import MESSAGE_STATUSES
-    from surveyapp.services.campaigns import campaign_by_slug
-    from surveyapp.services.mail import failed_messages, outbox_counts
+    from surveyapp.services.campaign_state import campaign_by_slug
+    from surveyapp.services.outbox import failed_messages, outbox_counts
 
     with reported():
         campaign = campaign_by_slug(db.session, campaign_slug)
@@ -143,8 +143,8 @@ def mail_status(campaign_slug: str) -> None:
 def mail_requeue(campaign_slug: str) -> None:
     """Try failed and stuck messages again. A stuck one may already have been delivered."""
     from surveyapp.extensions import db
-    from surveyapp.services.campaigns import campaign_by_slug
-    from surveyapp.services.mail import requeue
+    from surveyapp.services.campaign_state import campaign_by_slug
+    from surveyapp.services.outbox import requeue
 
     count = in_transaction(lambda: requeue(db.session, campaign_by_slug(db.session, campaign_slug)))
     click.echo(f"{count} message(s) queued again")

@@ -57,9 +57,9 @@ def openlinks_create(
 
 def _create(slug: str, codes: list[str], all_units: bool) -> tuple[list[tuple[str, ...]], int]:
     """The CSV rows of the units' open links, made where missing, and how many were made."""
-    from surveyapp.exports.audit import cli_actor
     from surveyapp.extensions import db
-    from surveyapp.services.campaigns import campaign_by_slug
+    from surveyapp.services.audit import cli_actor
+    from surveyapp.services.campaign_state import campaign_by_slug
     from surveyapp.services.open_links import make_open_links, open_link_url
 
     campaign = campaign_by_slug(db.session, slug)
@@ -83,9 +83,9 @@ def openlinks_retire(campaign_slug: str, unit_codes: str) -> None:
     links with new codes.
     """
     from surveyapp.errors import InputError, Problem
-    from surveyapp.exports.audit import cli_actor
     from surveyapp.extensions import db
-    from surveyapp.services.campaigns import campaign_by_slug
+    from surveyapp.services.audit import cli_actor
+    from surveyapp.services.campaign_state import campaign_by_slug
     from surveyapp.services.open_links import campaign_open_links, retire_open_link
     from surveyapp.services.transaction import atomic
 

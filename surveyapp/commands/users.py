@@ -52,8 +52,8 @@ def users_create(email: str, role: str, unit_codes: str | None) -> None:
 def _change(email: str, change: Callable[..., None], *args: object) -> None:
     """Apply `change(session, user, *args, actor)` to the user with this email, as one
     transaction; a refusal changes nothing and exits with its message."""
-    from surveyapp.exports.audit import cli_actor
     from surveyapp.extensions import db
+    from surveyapp.services.audit import cli_actor
     from surveyapp.services.users import find_user
 
     in_transaction(lambda: change(db.session, find_user(db.session, email), *args, cli_actor()))

@@ -20,8 +20,8 @@ from surveyapp.analytics.literacy_waves import Effect, effects, wave_rows
 from surveyapp.evidence import tables
 from surveyapp.evidence.inputs import Inputs, gather
 from surveyapp.evidence.render import pack_pdf, pack_xlsx, show
-from surveyapp.exports.audit import record_export
 from surveyapp.models import EvidenceBuild
+from surveyapp.services.audit import record_export
 
 EVIDENCE_BUILD = "evidence.build"
 ORGANISATION_SCOPE = "Whole organisation"

@@ -14,7 +14,7 @@ import jinja2
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from surveyapp.briefs.render import pdf_from_html
+from surveyapp.briefs.pdf import pdf_from_html
 from surveyapp.evidence.tables import Build, Table, Value
 from surveyapp.exports.cells import neutralise
 

@@ -20,9 +20,9 @@ from surveyapp.errors import SurveyappError
 from surveyapp.evidence.inputs import gather
 from surveyapp.evidence.render import pack_xlsx
 from surveyapp.evidence.tables import Build, Table
-from surveyapp.exports.audit import record_export
 from surveyapp.exports.service import LiteracyExport, literacy_table, missing_per_person
 from surveyapp.models import Campaign, Person
+from surveyapp.services.audit import record_export
 
 EVIDENCE_TRACKS = "evidence.tracks"
 

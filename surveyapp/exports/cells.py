@@ -1,4 +1,4 @@
-"""Text cells made inert before any export writer sees them (security.md, section B)."""
+"""Text cells made inert before any export writer sees them (docs/security.md, section B)."""
 
 from __future__ import annotations
 

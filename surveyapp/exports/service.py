@@ -10,14 +10,14 @@ from sqlalchemy.orm import Session
 
 from surveyapp.analytics.consent import small_remainders, withhold
 from surveyapp.analytics.scoring import LITERACY_INSTRUMENT, respondent_scores
-from surveyapp.datasets import load_campaign_data
 from surveyapp.errors import SurveyappError
-from surveyapp.exports.audit import LITERACY_EXPORT, record_export
 from surveyapp.exports.literacy import consenting_people, person_table, unit_table
 from surveyapp.exports.table import ExportTable
 from surveyapp.exports.writers import FORMATS, write_file
 from surveyapp.models import Campaign, OrgUnit, Response
 from surveyapp.services.analysis import analyze_campaign
+from surveyapp.services.audit import LITERACY_EXPORT, record_export
+from surveyapp.services.datasets import load_campaign_data
 from surveyapp.services.org import unit_subtree_ids
 from surveyapp.services.unit_snapshots import reporting_tree
 

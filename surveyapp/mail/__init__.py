@@ -21,7 +21,7 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 FALLBACK_LOCALE = "en"
 MAIL_KINDS = ("invitation", "reminder", "resume")
 REQUIRED_FILES = tuple(f"{kind}.{part}" for kind in MAIL_KINDS for part in ("subject.txt", "txt"))
-FINAL_ROUND = 3  # the last reminder says it is the last
+MAX_REMINDERS = 3  # reminder rounds a campaign may send; the last one says it is the last
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ def _variables(content: MailContent, locale: str) -> dict[str, object]:
         "opens_on": _long_date(content.opens_on, locale),
         "closes_on": _long_date(content.closes_on, locale),
         "round": content.round,
-        "final": content.round >= FINAL_ROUND,
+        "final": content.round >= MAX_REMINDERS,
     }
 
 

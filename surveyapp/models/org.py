@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from surveyapp.analytics import LEVELS
 from surveyapp.models.base import Base, one_of
 
-LEVELS = ("frontline", "manager", "senior_leader")
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$"
 LOCALE_PATTERN = r"^[a-z]{2}(-[A-Z]{2})?$"
 

@@ -27,7 +27,7 @@ class Worded(Protocol):
 
 
 def parse_words(
-    lines: Iterable[str], source: str, offered: Iterable[str], limit: int
+    lines: Iterable[str], field: str, offered: Iterable[str], limit: int
 ) -> dict[str, str]:
     """`LOCALE=TEXT` lines (blank ones skipped) as locale → text, or an error naming each
     bad line: no `=`, a language the app does not offer, a language twice, empty or too long
@@ -53,7 +53,7 @@ def parse_words(
         else:
             words[locale] = text
             continue
-        problems.append(Problem(source, "", f"{where}: {reason}"))
+        problems.append(Problem(field=field, reason=f"{where}: {reason}"))
     if problems:
         raise InputError(problems)
     return words
@@ -63,16 +63,16 @@ def parse_names_and_descriptions(
     names: Iterable[str], descriptions: Iterable[str], offered: Iterable[str]
 ) -> dict[str, dict[str, str]]:
     """Both kinds of lines as `CampaignSpec`/`CampaignChanges` take them (`names`,
-    `descriptions`); the problems of both reported at once (`--name-in`, `--description`)."""
+    `descriptions`); the problems of both reported at once, by those fields."""
     languages = list(offered)
     parsed: dict[str, dict[str, str]] = {}
     problems: list[Problem] = []
-    for key, lines, source, limit in (
-        ("names", names, "--name-in", NAME_LIMIT),
-        ("descriptions", descriptions, "--description", DESCRIPTION_LIMIT),
+    for key, lines, limit in (
+        ("names", names, NAME_LIMIT),
+        ("descriptions", descriptions, DESCRIPTION_LIMIT),
     ):
         try:
-            parsed[key] = parse_words(lines, source, languages, limit)
+            parsed[key] = parse_words(lines, key, languages, limit)
         except InputError as error:
             problems += error.problems
     if problems:

@@ -27,6 +27,7 @@ from surveyapp.models.campaigns import (
     MIN_GROUP_FLOOR,
     PRIVACY_MODES,
 )
+from surveyapp.services.campaign_state import campaign_phase
 from surveyapp.services.identifying import mode_change_problems
 from surveyapp.services.org import unit_subtree_ids, units_by_code
 from surveyapp.services.result_releases import Published, publish
@@ -75,29 +76,33 @@ def _check_spec(session: Session, spec: CampaignSpec) -> list[Problem]:
     """Every reason the spec cannot become a campaign."""
     problems: list[Problem] = []
     if not re.match(SLUG_PATTERN, spec.slug):
-        problems.append(Problem("SLUG", "", f"{spec.slug!r} is not a slug (a-z, 0-9, -; 2 to 63)"))
+        problems.append(
+            Problem(field="slug", reason=f"{spec.slug!r} is not a slug (a-z, 0-9, -; 2 to 63)")
+        )
     elif session.scalar(sa.select(Campaign.id).where(Campaign.slug == spec.slug)) is not None:
-        problems.append(Problem("SLUG", "", f"a campaign {spec.slug!r} already exists"))
+        problems.append(Problem(field="slug", reason=f"a campaign {spec.slug!r} already exists"))
     if not spec.name.strip() or len(spec.name) > 200:
-        problems.append(Problem("--name", "", "a name of 1 to 200 characters is required"))
+        problems.append(Problem(field="name", reason="a name of 1 to 200 characters is required"))
     if not spec.instruments:
-        problems.append(Problem("--instruments", "", "name at least one instrument"))
+        problems.append(Problem(field="instruments", reason="name at least one instrument"))
     if len(set(spec.instruments)) != len(spec.instruments):
-        problems.append(Problem("--instruments", "", "an instrument is listed twice"))
+        problems.append(Problem(field="instruments", reason="an instrument is listed twice"))
     for reference in spec.instruments:
         if _instrument_version(session, reference) is None:
             problems.append(
                 Problem(
-                    "--instruments",
-                    "",
-                    f"no loaded instrument {reference!r}; run `surveyapp instruments load` first",
+                    field="instruments",
+                    reason=f"no loaded instrument {reference!r}; "
+                    "run `surveyapp instruments load` first",
                 )
             )
     if spec.all_units == bool(spec.unit_codes):
-        problems.append(Problem("--units", "", "give either --units CODE,... or --all-units"))
+        problems.append(
+            Problem(field="units", reason="give either --units CODE,... or --all-units")
+        )
     problems += _privacy_problems(spec.mode, spec.min_group_size, spec.min_comment_group_size)
     if spec.opens_at and spec.closes_at and spec.closes_at <= spec.opens_at:
-        problems.append(Problem("--closes", "", "the campaign must close after it opens"))
+        problems.append(Problem(field="closes_at", reason="the campaign must close after it opens"))
     return problems
 
 
@@ -105,23 +110,30 @@ def _privacy_problems(mode: str, min_group_size: int, min_comment_group_size: in
     """What is wrong with a privacy mode and minimum group sizes, for creating or editing."""
     problems = []
     if mode not in PRIVACY_MODES:
-        problems.append(Problem("--mode", "", f"{mode!r} is not one of {', '.join(PRIVACY_MODES)}"))
+        problems.append(
+            Problem(field="mode", reason=f"{mode!r} is not one of {', '.join(PRIVACY_MODES)}")
+        )
     if min_group_size < MIN_GROUP_FLOOR:
         problems.append(
-            Problem("--min-group", "", f"{min_group_size} is below the floor of {MIN_GROUP_FLOOR}")
+            Problem(
+                field="min_group_size",
+                reason=f"{min_group_size} is below the floor of {MIN_GROUP_FLOOR}",
+            )
         )
-    sizes = (("--min-group", min_group_size), ("--min-comment-group", min_comment_group_size))
+    sizes = (
+        ("min_group_size", min_group_size),
+        ("min_comment_group_size", min_comment_group_size),
+    )
     problems += [  # sizes the database cannot store (a number typed with too many digits)
-        Problem(option, "", f"{size} is above the largest group size, {MAX_GROUP_SIZE}")
-        for option, size in sizes
+        Problem(field=name, reason=f"{size} is above the largest group size, {MAX_GROUP_SIZE}")
+        for name, size in sizes
         if size > MAX_GROUP_SIZE
     ]
     if min_comment_group_size < min_group_size:
         problems.append(
             Problem(
-                "--min-comment-group",
-                "",
-                f"must be at least the minimum group size ({min_group_size})",
+                field="min_comment_group_size",
+                reason=f"must be at least the minimum group size ({min_group_size})",
             )
         )
     return problems
@@ -132,7 +144,7 @@ def create_campaign(session: Session, spec: CampaignSpec) -> Campaign:
     problems = _check_spec(session, spec)
     if not problems and not spec.all_units:
         try:
-            units = units_by_code(session, spec.unit_codes, "--units")
+            units = units_by_code(session, spec.unit_codes, "units")
         except InputError as error:
             problems += error.problems
     if problems:
@@ -140,7 +152,9 @@ def create_campaign(session: Session, spec: CampaignSpec) -> Campaign:
     if spec.all_units:
         units = list(session.scalars(sa.select(OrgUnit).where(OrgUnit.parent_id.is_(None))))
         if not units:
-            raise InputError([Problem("--all-units", "", "there are no units; import them first")])
+            raise InputError(
+                [Problem(field="all_units", reason="there are no units; import them first")]
+            )
     campaign = Campaign(
         slug=spec.slug,
         name=spec.name.strip(),
@@ -200,14 +214,6 @@ def close_campaign(session: Session, campaign: Campaign, seal: Seal) -> Closed:
     freeze_unit_tree(session, campaign)
     drafts, released = purge_drafts(session), release(session, campaign, seal)
     return Closed(drafts, released, publish(session, campaign))
-
-
-def campaign_by_slug(session: Session, slug: str) -> Campaign:
-    """The campaign named `slug`, or an error that says so."""
-    campaign = session.scalar(sa.select(Campaign).where(Campaign.slug == slug))
-    if campaign is None:
-        raise SurveyappError(f"no campaign {slug!r}")
-    return campaign
 
 
 @dataclass(frozen=True)
@@ -301,36 +307,34 @@ class CampaignChanges:
 def settings_fixed(campaign: Campaign) -> bool:
     """Whether the campaign has opened (by hand or by date): its privacy mode, group sizes and
     opening date are then fixed, since answers were given under them."""
-    from surveyapp.services.survey_pages import campaign_phase
-
     return campaign_phase(campaign) != "not_open"
 
 
 def _locked_problems(campaign: Campaign, changes: CampaignChanges) -> list[Problem]:
     """Changes the campaign's phase forbids: privacy once open, all but the name once closed."""
-    from surveyapp.services.survey_pages import campaign_phase
-
     phase = campaign_phase(campaign)
     problems: list[Problem] = []
     if phase == "not_open":
         return problems
     since = "opened" if phase == "open" else "closed"
     fixed = {
-        "--mode": (campaign.privacy_mode, changes.mode, "privacy mode"),
-        "--min-group": (campaign.min_group_size, changes.min_group_size, "minimum group size"),
-        "--min-comment-group": (
+        "mode": (campaign.privacy_mode, changes.mode, "privacy mode"),
+        "min_group_size": (campaign.min_group_size, changes.min_group_size, "minimum group size"),
+        "min_comment_group_size": (
             campaign.min_comment_group_size,
             changes.min_comment_group_size,
             "minimum group size for comments",
         ),
-        "--opens": (campaign.opens_at, changes.opens_at, "opening date"),
+        "opens_at": (campaign.opens_at, changes.opens_at, "opening date"),
     }
     if phase == "closed":
-        fixed["--closes"] = (campaign.closes_at, changes.closes_at, "closing date")
-    for option, (before, after, label) in fixed.items():
+        fixed["closes_at"] = (campaign.closes_at, changes.closes_at, "closing date")
+    for name, (before, after, label) in fixed.items():
         if before != after:
             problems.append(
-                Problem(option, "", f"the {label} cannot change once the campaign has {since}")
+                Problem(
+                    field=name, reason=f"the {label} cannot change once the campaign has {since}"
+                )
             )
     current = {unit.code for unit in campaign.units}
     removed = sorted(current - set(changes.unit_codes))
@@ -338,13 +342,13 @@ def _locked_problems(campaign: Campaign, changes: CampaignChanges) -> list[Probl
     if removed:
         problems.append(
             Problem(
-                "--units",
-                "",
-                f"units cannot be removed once the campaign has {since}: {', '.join(removed)}",
+                field="units",
+                reason=f"units cannot be removed once the campaign has {since}: "
+                f"{', '.join(removed)}",
             )
         )
     if added and phase == "closed":
-        problems.append(Problem("--units", "", "units cannot be added to a closed campaign"))
+        problems.append(Problem(field="units", reason="units cannot be added to a closed campaign"))
     return problems
 
 
@@ -359,19 +363,19 @@ def update_campaign(session: Session, campaign: Campaign, changes: CampaignChang
     if changes.mode != campaign.privacy_mode:
         problems += mode_change_problems(session, campaign)
     if not changes.name.strip() or len(changes.name) > 200:
-        problems.append(Problem("--name", "", "a name of 1 to 200 characters is required"))
+        problems.append(Problem(field="name", reason="a name of 1 to 200 characters is required"))
     if not changes.unit_codes:
-        problems.append(Problem("--units", "", "choose at least one unit"))
+        problems.append(Problem(field="units", reason="choose at least one unit"))
     problems += _privacy_problems(
         changes.mode, changes.min_group_size, changes.min_comment_group_size
     )
     opens, closes = changes.opens_at, changes.closes_at
     if opens and closes and closes <= opens:
-        problems.append(Problem("--closes", "", "the campaign must close after it opens"))
+        problems.append(Problem(field="closes_at", reason="the campaign must close after it opens"))
     units: list[OrgUnit] = []
     if changes.unit_codes:
         try:
-            units = units_by_code(session, changes.unit_codes, "--units")
+            units = units_by_code(session, changes.unit_codes, "units")
         except InputError as error:
             problems += error.problems
     if problems:

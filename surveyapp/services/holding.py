@@ -33,9 +33,10 @@ from sqlalchemy.orm import Session
 from surveyapp.errors import SurveyappError
 from surveyapp.models import Campaign, HeldResponse, Invitation
 from surveyapp.models.base import utcnow
+from surveyapp.services.campaign_state import campaign_phase
 from surveyapp.services.responses import Submission, record_responses
 from surveyapp.services.sealing import Seal
-from surveyapp.services.survey_pages import campaign_phase, survey_plan
+from surveyapp.services.survey_pages import survey_plan
 from surveyapp.services.visits import CampaignRow
 
 HELD, INVITATIONS = HeldResponse.__table__, Invitation.__table__
@@ -252,7 +253,7 @@ class Released:
 
 def release_now(session: Session, seal: Seal, slug: str | None = None) -> list[Released]:
     """Release what every campaign holding answers (or the one named) can release now."""
-    from surveyapp.services.campaigns import campaign_by_slug
+    from surveyapp.services.campaign_state import campaign_by_slug
 
     campaigns = [campaign_by_slug(session, slug)] if slug else campaigns_holding(session)
     outcomes = []

@@ -36,9 +36,8 @@ def mode_change_problems(session: Session, campaign: Campaign) -> list[Problem]:
     held = ", ".join(f"{shown} {what}" for count, shown, what in kinds if count)
     return [
         Problem(
-            "--mode",
-            "",
-            f"the privacy mode cannot change while the campaign holds rows that "
+            field="mode",
+            reason="the privacy mode cannot change while the campaign holds rows that "
             f"identify people ({held})",
         )
     ]

@@ -65,7 +65,9 @@ def make_open_links(
     both come here."""
     codes = list(dict.fromkeys(unit_codes))
     if all_units == bool(codes):
-        raise InputError([Problem("--units", "", "give either --units CODE,... or --all-units")])
+        raise InputError(
+            [Problem(field="units", reason="give either --units CODE,... or --all-units")]
+        )
     if all_units:
         surveyed = unit_subtree_ids(session, [unit.id for unit in campaign.units])
         units = list(
@@ -74,7 +76,7 @@ def make_open_links(
             )
         )
     else:
-        units = units_by_code(session, codes, "--units")
+        units = units_by_code(session, codes, "units")
     before = len(campaign_open_links(session, campaign))
     create_open_links(session, campaign, units)
     live = {link.unit_id: link for link in campaign_open_links(session, campaign)}

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from surveyapp.models import Campaign, Draft, Function, Invitation, OpenLink
 from surveyapp.models.base import utcnow
 from surveyapp.models.org import LEVELS
+from surveyapp.services.campaign_state import campaign_phase
 from surveyapp.services.device_drafts import device_draft_token, new_resume_salt
 from surveyapp.services.holding import hold, spend_and_hold
 from surveyapp.services.kiosk import end_device_drafts
@@ -25,7 +26,7 @@ from surveyapp.services.layout import AnswerValue, CampaignLayout
 from surveyapp.services.open_guard import LIMIT_WINDOW
 from surveyapp.services.responses import Submission, record_responses
 from surveyapp.services.sealing import Seal
-from surveyapp.services.survey_pages import SurveyPage, campaign_phase
+from surveyapp.services.survey_pages import SurveyPage
 from surveyapp.services.tokens import hash_token, new_token
 from surveyapp.services.visits import DRAFTS, INVITATIONS, DraftRow, Visit, as_record, draft_expired
 

@@ -34,26 +34,12 @@ from surveyapp.analytics.release_audit import Release, next_release
 from surveyapp.analytics.release_rule import figure_masks, quality_masks
 from surveyapp.analytics.suppression import count_band
 from surveyapp.models import Campaign, Response, ResultRelease
+from surveyapp.services.campaign_state import campaign_phase
+from surveyapp.services.datasets import latest_release, load_campaign_data, withheld_groups
 from surveyapp.services.holding import waiting_count
-from surveyapp.services.survey_pages import campaign_phase
 from surveyapp.services.unit_snapshots import extend_unit_tree
 
 UPDATE_CHUNK = 500  # response ids per UPDATE when a release marks its responses
-
-
-def latest_release(session: Session, campaign_id: int) -> ResultRelease | None:
-    """The campaign's newest release, the one every output reads."""
-    return session.scalars(
-        sa.select(ResultRelease)
-        .where(ResultRelease.campaign_id == campaign_id)
-        .order_by(ResultRelease.number.desc())
-        .limit(1)
-    ).first()
-
-
-def withheld_groups(release: ResultRelease | None) -> frozenset[tuple[str, str]]:
-    """The groups a release's audit against the one before it hid, as (kind, key)."""
-    return frozenset() if release is None else frozenset(tuple(g) for g in release.withheld)
 
 
 def released_counts(session: Session, campaign_ids: list[int]) -> dict[int, int]:
@@ -194,8 +180,6 @@ def _history(
 
 def publish(session: Session, campaign: Campaign, today: date | None = None) -> Published:
     """Make the campaign's next release, in the caller's transaction, if the rule allows one."""
-    from surveyapp.datasets import load_campaign_data
-
     data = load_campaign_data(session, campaign, unreleased=True)
     history, mask = _history(session, campaign.id, data.respondents)
     waiting = data.respondents[~mask]
@@ -234,7 +218,7 @@ def publish(session: Session, campaign: Campaign, today: date | None = None) -> 
 
 def publish_waiting(session: Session, slug: str | None = None) -> list[Published]:
     """Try a release of every campaign with responses in no release (or of the one named)."""
-    from surveyapp.services.campaigns import campaign_by_slug
+    from surveyapp.services.campaign_state import campaign_by_slug
 
     if slug is not None:
         return [publish(session, campaign_by_slug(session, slug))]

@@ -18,8 +18,8 @@ from typing import Any
 
 from surveyapp.mail import MailContent, render_mail
 from surveyapp.models.base import utcnow
-from surveyapp.services.mail import MailError
-from surveyapp.services.mail_sender import SmtpSettings, compose, connect
+from surveyapp.services.outbox import MailError
+from surveyapp.services.outbox_sender import SmtpSettings, compose, connect
 
 
 def mail_set_up(config: Mapping[str, Any]) -> bool:

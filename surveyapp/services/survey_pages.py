@@ -11,15 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from surveyapp.catalog.levels import asks
 from surveyapp.models import LEVELS, Campaign, InstrumentVersion
-from surveyapp.models.base import utcnow
 from surveyapp.models.instruments import LocalizedText
 from surveyapp.services.layout import CampaignLayout, Question, campaign_layout
 
@@ -32,7 +30,6 @@ PLANS_KEPT = 64  # campaigns a process keeps plans for
 # quiz question's options take reading; a comment is optional and most people skip it or
 # write a line. Measured against the issue's walk-through (114 questions, about 16 minutes).
 SECONDS_PER_QUESTION = {"likert": 8, "single": 10, "multi": 12, "knowledge": 15, "text": 30}
-Phase = Literal["not_open", "open", "closed"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -171,16 +168,6 @@ def respondent_level(visit: Visit) -> str | None:
     if visit.invitation is not None:
         return visit.invitation.person.level
     return visit.draft.level if visit.draft is not None else None
-
-
-def campaign_phase(campaign: Campaign | CampaignRow, now: datetime | None = None) -> Phase:
-    """Open by hand (`status`) or by date (`opens_at`), closed by hand or by `closes_at`."""
-    now = now or utcnow()
-    if campaign.status == "closed" or (campaign.closes_at and now >= campaign.closes_at):
-        return "closed"
-    if campaign.status == "open" or (campaign.opens_at and now >= campaign.opens_at):
-        return "open"
-    return "not_open"
 
 
 def localized(texts: LocalizedText, locale: str) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from sqlalchemy.orm import Session, scoped_session
+
 from surveyapp.database import WRITER_OPTION
 from surveyapp.extensions import db
 
@@ -20,16 +22,20 @@ def atomic() -> Iterator[None]:
         raise
 
 
-def begin_writing() -> None:
-    """Open the session's transaction as a writer, before the request's first query.
+def begin_writing(session: Session | scoped_session | None = None) -> None:
+    """Open the session's transaction (the app's, unless another is given) as a writer,
+    before its first query.
 
     On SQLite this is `BEGIN IMMEDIATE`: the write lock is taken first, so two requests that
     both read and then write queue on the busy timeout instead of one failing. A session
     that already holds a connection would ignore the option, so that is a programming error.
     """
-    if db.session().in_transaction():
+    target = db.session if session is None else session
+    if isinstance(target, scoped_session):
+        target = target()
+    if target.in_transaction():
         raise RuntimeError("begin_writing() must come before the transaction's first query")
-    db.session.connection(execution_options={WRITER_OPTION: True})
+    target.connection(execution_options={WRITER_OPTION: True})
 
 
 def read_without_transaction() -> None:

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
 from surveyapp.models import Campaign, CampaignUnit, OrgUnit
-from surveyapp.services.survey_pages import campaign_phase
+from surveyapp.services.campaign_state import campaign_phase
 
 
 @dataclass(frozen=True)

@@ -33,9 +33,9 @@ def create_user(
     problems: list[Problem] = []
     email = email.strip().lower()
     if not re.match(EMAIL_PATTERN, email):
-        problems.append(Problem("EMAIL", "", f"{email!r} is not an email address"))
+        problems.append(Problem(field="email", reason=f"{email!r} is not an email address"))
     elif session.scalar(sa.select(User.id).where(User.email == email)) is not None:
-        problems.append(Problem("EMAIL", "", f"a user {email!r} already exists"))
+        problems.append(Problem(field="email", reason=f"a user {email!r} already exists"))
     problems += role_problems(role, unit_codes) + password_problems(password)
     if problems:
         raise InputError(problems)
@@ -43,7 +43,7 @@ def create_user(
         email=email,
         role=role,
         password_hash=password_hasher.hash(password),
-        units=units_by_code(session, unit_codes, "--units"),
+        units=units_by_code(session, unit_codes, "units"),
     )
     session.add(user)
     session.flush()
@@ -54,12 +54,12 @@ def role_problems(role: str, unit_codes: list[str]) -> list[Problem]:
     """What is wrong with giving someone `role` and these units (a role's scope rule)."""
     problems = []
     if role not in ROLES:
-        problems.append(Problem("--role", "", f"{role!r} is not one of {', '.join(ROLES)}"))
+        problems.append(Problem(field="role", reason=f"{role!r} is not one of {', '.join(ROLES)}"))
     if role == "change_manager" and not unit_codes:
-        problems.append(Problem("--units", "", "a change manager needs at least one unit"))
+        problems.append(Problem(field="units", reason="a change manager needs at least one unit"))
     if role != "change_manager" and unit_codes:
         problems.append(
-            Problem("--units", "", f"units apply only to change managers, not {role!r}")
+            Problem(field="units", reason=f"units apply only to change managers, not {role!r}")
         )
     return problems
 
@@ -67,7 +67,7 @@ def role_problems(role: str, unit_codes: list[str]) -> list[Problem]:
 def password_problems(password: str) -> list[Problem]:
     """A password too short to resist guessing, as a problem naming the parameter."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return [Problem("password", "", f"use at least {MIN_PASSWORD_LENGTH} characters")]
+        return [Problem(field="password", reason=f"use at least {MIN_PASSWORD_LENGTH} characters")]
     return []
 
 
@@ -106,7 +106,7 @@ def find_user(session: Session, email: str) -> User:
     email = email.strip().lower()
     user = None if "\x00" in email else session.scalar(sa.select(User).where(User.email == email))
     if user is None:
-        raise InputError([Problem("EMAIL", "", f"no user {email!r}")])
+        raise InputError([Problem(field="email", reason=f"no user {email!r}")])
     return user
 
 
@@ -162,7 +162,7 @@ def set_role(session: Session, user: User, role: str, unit_codes: list[str], act
         _keep_an_admin(session, user, f"make {role}")
     before = user.role
     user.role, user.role_from = role, "admin"  # an admin's choice outlasts the mapping
-    user.units = units_by_code(session, unit_codes, "--units")
+    user.units = units_by_code(session, unit_codes, "units")
     _changed(session, user, actor, "user.set_role", "role changed", before=before, role=role)
 
 
@@ -170,12 +170,16 @@ def set_units(session: Session, user: User, unit_codes: list[str], actor: str) -
     """Change which units a change manager sees; their sessions end."""
     if user.role != "change_manager":
         raise InputError(
-            [Problem("--units", "", f"units apply only to change managers, not {user.role!r}")]
+            [
+                Problem(
+                    field="units", reason=f"units apply only to change managers, not {user.role!r}"
+                )
+            ]
         )
     problems = role_problems(user.role, unit_codes)
     if problems:
         raise InputError(problems)
-    user.units = units_by_code(session, unit_codes, "--units")
+    user.units = units_by_code(session, unit_codes, "units")
     user.role_from = "admin"
     codes = [unit.code for unit in user.units]
     _changed(session, user, actor, "user.set_units", "units changed", units=codes)

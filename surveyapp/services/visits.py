@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 
 from surveyapp.models import Campaign, Draft, Invitation, OpenLink, Person
 from surveyapp.models.base import utcnow
+from surveyapp.services.campaign_state import campaign_phase
 from surveyapp.services.sealing import Seal
-from surveyapp.services.survey_pages import campaign_phase
 from surveyapp.services.tokens import hash_token
 
 DRAFT_LIFETIME = timedelta(days=30)

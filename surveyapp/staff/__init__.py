@@ -3,11 +3,9 @@
 from surveyapp.staff import (
     action_effects,
     actions,
-    admin_campaigns,
-    admin_org,
-    admin_users,
+    admin,
     api_tokens,
-    audit,
+    audit_trail,
     auth,
     campaigns,
     downloads,
@@ -18,6 +16,7 @@ from surveyapp.staff import (
     oidc,
     open_links,
     outcomes,
+    participation,
     sessions,
 )
 from surveyapp.staff.blueprint import bp, root
@@ -25,11 +24,9 @@ from surveyapp.staff.blueprint import bp, root
 __all__ = [
     "action_effects",
     "actions",
-    "admin_campaigns",
-    "admin_org",
-    "admin_users",
+    "admin",
     "api_tokens",
-    "audit",
+    "audit_trail",
     "auth",
     "bp",
     "campaigns",
@@ -41,6 +38,7 @@ __all__ = [
     "oidc",
     "open_links",
     "outcomes",
+    "participation",
     "root",
     "sessions",
 ]

@@ -25,15 +25,16 @@ from surveyapp.briefs.service import campaign_meta
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, OrgUnit
 from surveyapp.services import action_effects
+from surveyapp.services.access import visible_campaigns
 from surveyapp.services.action_plans import LITERACY, READINESS, shown_units
 from surveyapp.services.actions import ACTION_ROLES
+from surveyapp.services.analysis import campaign_analysis as analysis_of
 from surveyapp.services.analysis import previous_wave
 from surveyapp.services.outcomes import metric_names
 from surveyapp.staff.actions import current_actor
 from surveyapp.staff.actions import latest_campaign as newest_campaign
 from surveyapp.staff.blueprint import bp
-from surveyapp.staff.dashboard import campaign_analysis as analysis_of
-from surveyapp.staff.scope import role_required, visible_campaigns
+from surveyapp.staff.shared import role_required
 
 VERDICTS = {
     "better": _l("worked"),

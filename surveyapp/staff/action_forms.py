@@ -8,7 +8,7 @@ from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaFi
 from wtforms.validators import DataRequired, Length, Optional
 
 from surveyapp.models import ACTION_STATUSES
-from surveyapp.staff.admin_forms import single_line, stripped
+from surveyapp.staff.admin.forms import single_line, stripped
 
 STATUS_LABELS = {
     "planned": _l("Planned"),

@@ -19,7 +19,12 @@ from surveyapp.errors import InputError
 from surveyapp.extensions import db
 from surveyapp.models import Action, Campaign, OrgUnit
 from surveyapp.services import action_plans, actions
-from surveyapp.services.analysis import previous_wave
+from surveyapp.services.access import (
+    campaign_unit_ids,
+    user_scope,
+    visible_campaigns,
+)
+from surveyapp.services.analysis import campaign_analysis, previous_wave
 from surveyapp.services.transaction import atomic
 from surveyapp.staff.action_forms import (
     STATUS_LABELS,
@@ -28,15 +33,8 @@ from surveyapp.staff.action_forms import (
     UpdateForm,
     status_choices,
 )
-from surveyapp.staff.admin_org import writes
 from surveyapp.staff.blueprint import bp
-from surveyapp.staff.dashboard import campaign_analysis
-from surveyapp.staff.scope import (
-    campaign_unit_ids,
-    role_required,
-    user_scope,
-    visible_campaigns,
-)
+from surveyapp.staff.shared import role_required, writes
 
 
 def current_actor() -> actions.Actor:
@@ -109,7 +107,7 @@ def _action_data(action: Action) -> dict[str, Any]:
 def _place(form: ActionForm, error: InputError) -> None:
     """Each problem the service found beside the field it names."""
     for problem in error.problems:
-        field = getattr(form, problem.where, None)
+        field = getattr(form, problem.field or "", None)
         if field is None:
             form.form_errors.append(problem.reason)
         else:

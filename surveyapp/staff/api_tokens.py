@@ -25,9 +25,9 @@ from surveyapp.services.api_tokens import (
     revoke_api_token,
 )
 from surveyapp.services.transaction import atomic
-from surveyapp.staff.admin_forms import single_line
-from surveyapp.staff.admin_org import writes
+from surveyapp.staff.admin.forms import single_line
 from surveyapp.staff.blueprint import bp
+from surveyapp.staff.shared import writes
 
 
 class CreateTokenForm(FlaskForm):

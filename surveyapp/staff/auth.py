@@ -95,7 +95,7 @@ login_manager.login_message = lazy_gettext("Please sign in to see that page.")
 
 
 def safe_next(target: str | None) -> str:
-    """`target` when it is a path inside this app, else the staff home (security.md C9)."""
+    """`target` when it is a path inside this app, else the staff home (docs/security.md C9)."""
     if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
         return url_for("staff.home")
     parts = urlsplit(target)

@@ -25,23 +25,24 @@ from surveyapp.i18n import (
     short_moment,
 )
 from surveyapp.models import Campaign, OrgUnit
-from surveyapp.services.consent import asks_literacy, per_person_results
-from surveyapp.services.result_releases import released_counts
-from surveyapp.staff.actions import dashboard_actions
-from surveyapp.staff.blueprint import bp
-from surveyapp.staff.dashboard import campaign_analysis, dashboard, svg_chart
-from surveyapp.staff.forms import LogoutForm
-from surveyapp.staff.language import language_form
-from surveyapp.staff.scope import (
+from surveyapp.services.access import (
     DASHBOARD_ROLES,
     EXPORT_ROLES,
     campaign_in_scope,
     landing_unit,
-    role_required,
     unit_in_scope,
     visible_campaigns,
     visible_unit_ids,
 )
+from surveyapp.services.analysis import campaign_analysis
+from surveyapp.services.consent import asks_literacy, per_person_results
+from surveyapp.services.result_releases import released_counts
+from surveyapp.staff.actions import dashboard_actions
+from surveyapp.staff.blueprint import bp
+from surveyapp.staff.dashboard import dashboard, svg_chart
+from surveyapp.staff.forms import LogoutForm
+from surveyapp.staff.language import language_form
+from surveyapp.staff.shared import role_required
 
 EXPORT_LINKS = (  # format, link text, query options
     ("xlsx", lazy_gettext("Excel (XLSX)"), {}),

@@ -7,54 +7,39 @@ already obey that); a hidden group contributes its name and "hidden", never a nu
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from flask import g
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
+from surveyapp.analytics.suppression import ORGANISATION_KEY
 from surveyapp.briefs import charts, narrative, render, sections
 from surveyapp.briefs.labels import scale_label
 from surveyapp.briefs.language import _, current_language
 from surveyapp.briefs.meta import BriefMeta, fieldwork_state, mean_text
+from surveyapp.briefs.pdf import environment
 from surveyapp.briefs.service import campaign_meta, response_rate, unit_slice
 from surveyapp.models import Campaign, OrgUnit
-from surveyapp.services.analysis import analyze_campaign, previous_wave
-from surveyapp.services.jobs import cached_analysis
 from surveyapp.services.org import unit_subtree_ids
 from surveyapp.services.participation import invitation_counts
 from surveyapp.services.result_releases import release_status
 from surveyapp.staff.paging import paging
 
-ORGANISATION = "all"
 NAV_PAGE = 100  # units listed a page in the dashboard's navigation
 ADKAR_MEASURES = tuple(f"adoption-readiness.{element}" for element in sections.ADKAR)
 CHART_MACROS = {"bar": "bar_chart", "stacked": "stacked", "heatmap": "heatmap"}
 
 
-def campaign_analysis(session: Session, campaign: Campaign, instruments_dir: Path) -> dict:
-    """The campaign's analysis document: a finished analysis job's if it read the latest
-    result release, else computed now (at most once per request)."""
-    cache = g.setdefault("staff_analyses", {})
-    if campaign.id not in cache:
-        previous = previous_wave(session, campaign)
-        cache[campaign.id] = cached_analysis(session, campaign, previous) or analyze_campaign(
-            session, campaign, instruments_dir, previous=previous
-        )
-    return cache[campaign.id]
-
-
 def svg_chart(kind: str, chart: Any, chart_id: str) -> Markup:
     """A chart drawn by the brief's own SVG macros (labels escaped by their environment)."""
-    module = render.environment().get_template("charts.html").module
+    module = environment().get_template("charts.html").module
     return Markup(getattr(module, CHART_MACROS[kind])(chart, chart_id))
 
 
 def method_html(content: dict[str, Any]) -> Markup:
     """The brief's method section (the statistics behind the plain words), for the page."""
-    return Markup(render.environment().get_template("method.html").render(b=content))
+    return Markup(environment().get_template("method.html").render(b=content))
 
 
 def drivers(group: sections.Group, meta: BriefMeta) -> dict[str, Any]:
@@ -121,13 +106,13 @@ def _organisation_waves(analysis: dict, meta: BriefMeta) -> dict[str, Any] | Non
     if not waves:
         return None
     changes = [{**c, "kind": "unit"} for c in waves["changes"] if c["kind"] == "organisation"]
-    return narrative.wave_changes({"waves": {**waves, "changes": changes}}, ORGANISATION, meta)
+    return narrative.wave_changes({"waves": {**waves, "changes": changes}}, ORGANISATION_KEY, meta)
 
 
 def _as_crossings(analysis: dict) -> dict:
     """Function and level groups keyed as crossings of the organisation, for the brief's reader."""
     crossings = [
-        {**g, "kind": f"unit+{g['kind']}", "key": f"{ORGANISATION}/{g['key']}"}
+        {**g, "kind": f"unit+{g['kind']}", "key": f"{ORGANISATION_KEY}/{g['key']}"}
         for g in analysis["groups"]
         if g["kind"] in ("function", "level")
     ]
@@ -152,8 +137,8 @@ def dashboard(
             sa.select(OrgUnit.code, OrgUnit.name).where(OrgUnit.code.in_(listed + in_heatmap))
         ).all()
     )
-    organisation = sections.find_group(analysis, "organisation", ORGANISATION)
-    key = unit.code if unit is not None else ORGANISATION
+    organisation = sections.find_group(analysis, "organisation", ORGANISATION_KEY)
+    key = unit.code if unit is not None else ORGANISATION_KEY
     group = organisation if unit is None else sections.find_group(analysis, "unit", key)
     invitations = invitation_counts(
         session, campaign, visible if unit is None else unit_subtree_ids(session, [unit.id])

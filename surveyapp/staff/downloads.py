@@ -10,16 +10,17 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_login import current_user
 
+from surveyapp.downloads import private_download
 from surveyapp.errors import SurveyappError
 from surveyapp.extensions import db
-from surveyapp.staff.blueprint import bp
-from surveyapp.staff.scope import (
+from surveyapp.services.access import (
     DASHBOARD_ROLES,
     EXPORT_ROLES,
     campaign_in_scope,
-    role_required,
     unit_in_scope,
 )
+from surveyapp.staff.blueprint import bp
+from surveyapp.staff.shared import role_required
 
 MIMETYPES = {
     "csv": "text/csv",
@@ -33,25 +34,17 @@ MIMETYPES = {
 def unit_brief(slug: str, code: str) -> ResponseReturnValue:
     """The unit's brief, rendered now from the stored answers, as an attachment; in the
     language asked for (`?lang=es`), else the page's."""
-    from surveyapp.briefs.service import plan_briefs, render_job
+    from surveyapp.briefs.service import unit_brief_pdf
 
     campaign = campaign_in_scope(db.session, current_user.id, slug)
     unit = unit_in_scope(db.session, current_user.id, campaign, code)
     instruments_dir = current_app.config["SURVEYAPP_INSTRUMENTS_DIR"]
     try:
-        (job,) = plan_briefs(
-            db.session,
-            campaign,
-            instruments_dir,
-            unit.code,
-            request.args.get("lang") or str(get_locale()),
-        )
+        language = request.args.get("lang") or str(get_locale())
+        pdf, filename = unit_brief_pdf(db.session, campaign, instruments_dir, unit.code, language)
     except SurveyappError as error:
         abort(400, description=str(error))
-    pdf = render_job(job)
-    response = current_app.response_class(pdf, mimetype="application/pdf")
-    response.headers.set("Content-Disposition", "attachment", filename=job.path_name)
-    return response
+    return private_download(pdf, "application/pdf", filename)
 
 
 @bp.get("/campaigns/<slug>/exports/literacy.<fmt>")

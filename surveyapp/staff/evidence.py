@@ -19,6 +19,7 @@ from flask_login import current_user
 from surveyapp.errors import InputError, Problem, SurveyappError
 from surveyapp.extensions import db
 from surveyapp.models import EvidenceBuild, OrgUnit
+from surveyapp.services.access import EXPORT_ROLES
 from surveyapp.services.ai_systems import AI_SYSTEM_COLUMNS, import_ai_systems, inventory
 from surveyapp.services.csv_input import CsvRow
 from surveyapp.services.measures import (
@@ -29,10 +30,9 @@ from surveyapp.services.measures import (
     import_completions,
 )
 from surveyapp.services.transaction import atomic
-from surveyapp.staff.admin_forms import CsvUploadForm
-from surveyapp.staff.admin_org import ADMIN_ROLES, read_upload, uploads, writes
+from surveyapp.staff.admin.forms import CsvUploadForm
 from surveyapp.staff.blueprint import bp
-from surveyapp.staff.scope import EXPORT_ROLES, role_required
+from surveyapp.staff.shared import ADMIN_ROLES, read_upload, role_required, uploads, writes
 
 Importer = Callable[[Any, list[CsvRow], str], Any]
 RECENT_BUILDS = 20
@@ -166,7 +166,7 @@ def evidence_tracks(slug: str) -> ResponseReturnValue:
     """HR's per-person learning tracks beside completed measures (confidential campaigns,
     people who consented), recorded in the audit trail."""
     from surveyapp.evidence.tracks import export_tracks
-    from surveyapp.staff.scope import campaign_in_scope
+    from surveyapp.services.access import campaign_in_scope
 
     campaign = campaign_in_scope(db.session, current_user.id, slug)
     try:

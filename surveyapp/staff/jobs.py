@@ -14,10 +14,11 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
 from surveyapp.extensions import db
+from surveyapp.jobs import request_job
 from surveyapp.models import Job
-from surveyapp.services.jobs import request_job
+from surveyapp.services.access import campaign_in_scope
 from surveyapp.staff.blueprint import bp
-from surveyapp.staff.scope import campaign_in_scope, role_required
+from surveyapp.staff.shared import role_required
 
 JOB_ROLES = ("admin",)
 

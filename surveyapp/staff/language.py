@@ -19,9 +19,9 @@ from surveyapp.extensions import db
 from surveyapp.i18n import LANGUAGE_NAMES
 from surveyapp.services.transaction import atomic
 from surveyapp.services.users import set_language
-from surveyapp.staff.admin_org import writes
 from surveyapp.staff.auth import safe_next
 from surveyapp.staff.blueprint import bp
+from surveyapp.staff.shared import writes
 
 
 class LanguageForm(FlaskForm):

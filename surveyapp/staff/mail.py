@@ -5,7 +5,6 @@ the server's rate takes minutes.
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
@@ -16,9 +15,9 @@ from wtforms.validators import AnyOf, Optional
 
 from surveyapp.errors import SurveyappError
 from surveyapp.extensions import db
-from surveyapp.models import Campaign
 from surveyapp.models.mail import MESSAGE_STATUSES
-from surveyapp.services.mail import (
+from surveyapp.services.campaign_state import campaign_phase
+from surveyapp.services.outbox import (
     MAX_REMINDERS,
     PREVIEW_TOKEN,
     Queued,
@@ -27,12 +26,10 @@ from surveyapp.services.mail import (
     outbox_counts,
     preview_messages,
 )
-from surveyapp.services.survey_pages import campaign_phase
 from surveyapp.services.tokens import PersonalLinks
 from surveyapp.services.transaction import atomic
-from surveyapp.staff.admin_org import writes
 from surveyapp.staff.blueprint import bp
-from surveyapp.staff.scope import role_required
+from surveyapp.staff.shared import campaign_or_404, role_required, writes
 
 ROUNDS = [str(number) for number in range(1, MAX_REMINDERS + 1)]
 
@@ -43,15 +40,11 @@ class QueueForm(FlaskForm):
     round = HiddenField(validators=[Optional(), AnyOf(ROUNDS)])
 
 
-def _campaign(slug: str) -> Campaign:
-    return db.first_or_404(sa.select(Campaign).where(Campaign.slug == slug))
-
-
 @bp.get("/admin/campaigns/<slug>/mail")
 @role_required("admin")
 def campaign_mail(slug: str) -> ResponseReturnValue:
     """The outbox counts, the queue buttons, and every message as people will get it."""
-    campaign = _campaign(slug)
+    campaign = campaign_or_404(slug)
     config = current_app.config
     return render_template(
         "staff/mail.html",
@@ -72,7 +65,7 @@ def campaign_mail(slug: str) -> ResponseReturnValue:
 @role_required("admin")
 def campaign_mail_queue(slug: str) -> ResponseReturnValue:
     """Queue the invitations, or one round of reminders; say what was queued and why not more."""
-    campaign = _campaign(slug)
+    campaign = campaign_or_404(slug)
     form = QueueForm()
     if not form.validate_on_submit():
         flash(gettext("Nothing was queued: the form had expired. Try again."), "error")

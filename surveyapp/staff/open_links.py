@@ -13,9 +13,13 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
 
+from surveyapp.downloads import private_download
 from surveyapp.errors import InputError, SurveyappError
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, OpenLink
+from surveyapp.posters import poster_of, qr_png, qr_svg, render_poster
+from surveyapp.services.access import DASHBOARD_ROLES, campaign_in_scope, visible_unit_ids
+from surveyapp.services.campaign_state import campaign_phase
 from surveyapp.services.open_links import (
     campaign_open_links,
     make_open_links,
@@ -23,18 +27,10 @@ from surveyapp.services.open_links import (
     open_link_url,
     retire_open_link,
 )
-from surveyapp.services.qr_posters import poster_of, qr_png, qr_svg, render_poster
-from surveyapp.services.survey_pages import campaign_phase
 from surveyapp.services.transaction import atomic
-from surveyapp.staff.admin_forms import OpenLinksForm, RetireForm, unit_codes
-from surveyapp.staff.admin_org import ADMIN_ROLES, writes
+from surveyapp.staff.admin.forms import OpenLinksForm, RetireForm, unit_codes
 from surveyapp.staff.blueprint import bp
-from surveyapp.staff.scope import (
-    DASHBOARD_ROLES,
-    campaign_in_scope,
-    role_required,
-    visible_unit_ids,
-)
+from surveyapp.staff.shared import ADMIN_ROLES, role_required, writes
 
 
 @bp.get("/campaigns/<slug>/open-links")
@@ -140,7 +136,7 @@ def open_link_svg(slug: str, code: str) -> ResponseReturnValue:
     """The link's QR code as an SVG file."""
     campaign, link = _link_in_scope(slug, code, live=True)
     svg = qr_svg(open_link_url(current_app.config["SURVEYAPP_BASE_URL"], link))
-    return _attachment(svg, "image/svg+xml", f"{campaign.slug}-{link.unit.code}-qr.svg")
+    return private_download(svg, "image/svg+xml", f"{campaign.slug}-{link.unit.code}-qr.svg")
 
 
 @bp.get("/campaigns/<slug>/open-links/<code>.png")
@@ -149,7 +145,7 @@ def open_link_png(slug: str, code: str) -> ResponseReturnValue:
     """The link's QR code as a PNG file."""
     campaign, link = _link_in_scope(slug, code, live=True)
     png = qr_png(open_link_url(current_app.config["SURVEYAPP_BASE_URL"], link))
-    return _attachment(png, "image/png", f"{campaign.slug}-{link.unit.code}-qr.png")
+    return private_download(png, "image/png", f"{campaign.slug}-{link.unit.code}-qr.png")
 
 
 @bp.get("/campaigns/<slug>/open-links/<code>/poster.pdf")
@@ -158,7 +154,7 @@ def open_link_poster(slug: str, code: str) -> ResponseReturnValue:
     """The link's printable A4 poster."""
     campaign, link = _link_in_scope(slug, code, live=True)
     pdf = render_poster(poster_of(db.session, link, current_app.config["SURVEYAPP_BASE_URL"]))
-    return _attachment(pdf, "application/pdf", f"{campaign.slug}-{link.unit.code}-poster.pdf")
+    return private_download(pdf, "application/pdf", f"{campaign.slug}-{link.unit.code}-poster.pdf")
 
 
 def _link_in_scope(slug: str, code: str, live: bool = False) -> tuple[Campaign, OpenLink]:
@@ -171,10 +167,3 @@ def _link_in_scope(slug: str, code: str, live: bool = False) -> tuple[Campaign, 
     if live and link.retired_at is not None:
         abort(404)
     return campaign, link
-
-
-def _attachment(data: bytes, mimetype: str, filename: str) -> ResponseReturnValue:
-    """A download (kept out of caches, as every staff response: the code opens the survey)."""
-    response = current_app.response_class(data, mimetype=mimetype)
-    response.headers.set("Content-Disposition", "attachment", filename=filename)
-    return response

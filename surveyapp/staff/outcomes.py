@@ -15,10 +15,9 @@ from surveyapp.services.outcomes import (
     value_count,
 )
 from surveyapp.services.transaction import atomic
-from surveyapp.staff.admin_forms import CsvUploadForm
-from surveyapp.staff.admin_org import ADMIN_ROLES, read_upload, uploads, writes
+from surveyapp.staff.admin.forms import CsvUploadForm
 from surveyapp.staff.blueprint import bp
-from surveyapp.staff.scope import role_required
+from surveyapp.staff.shared import ADMIN_ROLES, read_upload, role_required, uploads, writes
 
 
 @bp.route("/admin/outcomes", methods=["GET", "POST"])

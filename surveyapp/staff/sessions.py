@@ -16,8 +16,8 @@ from surveyapp.services.staff_sessions import (
     live_sessions,
 )
 from surveyapp.services.transaction import atomic
-from surveyapp.staff.admin_org import writes
 from surveyapp.staff.blueprint import bp
+from surveyapp.staff.shared import writes
 
 
 class EndSessionForm(FlaskForm):

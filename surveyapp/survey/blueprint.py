@@ -29,8 +29,8 @@ bp = Blueprint("survey", __name__, template_folder="templates")
 
 
 # POSTs whose view checks the posted page first and then takes the write lock itself: the
-# survey's pages, where checking costs more than writing (views._as_writer); and the resume
-# mail, which writes nothing and must not hold the lock through an SMTP conversation.
+# survey's pages, where checking costs more than writing (page_flow.visit_as_writer); and the
+# resume mail, which writes nothing and must not hold the lock through an SMTP conversation.
 LATE_WRITERS = frozenset({"survey.page", "survey.send_link"})
 
 

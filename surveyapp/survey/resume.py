@@ -14,8 +14,8 @@ from surveyapp.extensions import db
 from surveyapp.mail import MailContent, mail_locale, mail_locales
 from surveyapp.rate_limits import count
 from surveyapp.services.campaign_words import name_in
-from surveyapp.services.mail import MailError
-from surveyapp.services.mail_sender import SmtpSettings
+from surveyapp.services.outbox import MailError
+from surveyapp.services.outbox_sender import SmtpSettings
 from surveyapp.services.resume_mail import mail_set_up, send_resume_link
 from surveyapp.services.tokens import hash_token
 from surveyapp.services.visits import Visit

@@ -21,7 +21,7 @@ from surveyapp.extensions import db
 from surveyapp.i18n import LEVEL_NAMES
 from surveyapp.models import Function
 from surveyapp.rate_limits import count
-from surveyapp.services import device_drafts, open_guard, respondents, visits
+from surveyapp.services import device_drafts, open_guard, page_flow, respondents, visits
 from surveyapp.services import kiosk as kiosk_device
 from surveyapp.services.action_plans import since_last_wave
 from surveyapp.services.consent import consent_asked, literacy_questions
@@ -37,7 +37,6 @@ from surveyapp.services.survey_pages import (
     survey_plan,
 )
 from surveyapp.services.tokens import hash_token
-from surveyapp.services.transaction import begin_writing
 from surveyapp.services.visits import CampaignRow, OpenLinkRow, Visit, as_record
 from surveyapp.survey.blueprint import bp
 from surveyapp.survey.forms import StartForm, open_start_form, page_answers, page_form
@@ -56,7 +55,6 @@ STATE_STATUS = {
 }
 STAFF_COOKIE_KEY = "_user_id"  # where Flask-Login keeps the staff session's secret
 Page = Response | tuple[str, int] | str
-SWITCH = "lang:"  # a language button on a page of questions: keep what was typed, then switch
 
 
 def _use_locale(offered: list[str], saved: str | None = None, roster: str | None = None) -> str:
@@ -169,21 +167,6 @@ def _page_index(visit: Visit | None, token: str, number: int) -> int | Page:
     return number - 1
 
 
-def _as_writer(token: str, visit: Visit) -> Visit | None:
-    """The visit read again by the transaction that writes the page (see LATE_WRITERS).
-
-    On SQLite the reading transaction ends, BEGIN IMMEDIATE takes the write lock, and the
-    visit is checked (read again only if it changed) under it, so the lock is held for the
-    writes alone and not while the page is checked. PostgreSQL locked the visit's rows when
-    it first read them.
-    """
-    if db.session.get_bind().dialect.name != "sqlite":
-        return visit
-    db.session.rollback()
-    begin_writing()
-    return visit if visits.unchanged(db.session, visit) else _visit(token)
-
-
 @bp.route("/s/<token>/<int:number>", methods=["GET", "POST"])
 def page(token: str, number: int) -> Page:
     """One page of questions: saved at every step, validated on Next, submitted at the end."""
@@ -198,8 +181,8 @@ def page(token: str, number: int) -> Page:
     form = page_form(current, locale, visit.draft.answers)
     if request.method == "POST":
         action = request.form.get("action", "next")
-        valid = action in ("back", "save", "done") or action.startswith(SWITCH) or form.validate()
-        visit = _as_writer(token, visit)
+        valid = not page_flow.needs_check(action) or form.validate()
+        visit = page_flow.visit_as_writer(db.session, token, visit)
         index = _page_index(visit, token, number)
         if not isinstance(index, int):
             return index
@@ -224,62 +207,42 @@ def _after_post(
     locale: str,
     action: str,
 ) -> Response:
-    """Save the page, then go back, pause, go on, or submit the whole survey."""
-    draft = visit.draft
-    current = pages[index]
-    answers = page_answers(form, current)
-    if action == "done" and draft.kiosk and visit.open_link is not None:
-        kiosk_device.end_draft(db.session, draft.id)
-        db.session.commit()
-        session.clear()
-        return redirect(url_for("survey.open_start", code=visit.open_link.code, kiosk=1))
-    if action.startswith(SWITCH):
-        switched = _switched_locale(action, locale, visit.campaign)
-        respondents.save_page(db.session, draft, current, answers, switched, draft.page)
-        db.session.commit()
-        return redirect(url_for("survey.page", token=token, number=index + 1, lang=switched))
-    if action == "back":
-        respondents.save_page(db.session, draft, current, answers, locale, draft.page)
-        db.session.commit()
-        return redirect(url_for("survey.page", token=token, number=max(index, 1)))
-    if action == "save" and not draft.kiosk:
-        respondents.save_page(db.session, draft, current, answers, locale, draft.page)
-        db.session.commit()
-        return redirect(url_for("survey.saved", token=token))
-    if index + 1 < len(pages):
-        respondents.save_page(db.session, draft, current, answers, locale, index + 1)
-        db.session.commit()
-        return redirect(url_for("survey.page", token=token, number=index + 2))
-    final = {
-        column: value
-        for column, value in draft.answers.items()
-        if column not in {question.column for question in current.questions}
-    } | answers
-    missing = respondents.first_unanswered_page(pages, final)
-    if missing is not None:
-        respondents.save_page(db.session, draft, current, answers, locale, draft.page)
-        db.session.commit()
-        return redirect(url_for("survey.page", token=token, number=missing + 1, check=1))
-    refused = _open_link_refusal(visit.open_link, draft.device_hash, draft.kiosk)
-    if refused is not None:
-        respondents.save_page(db.session, draft, current, answers, locale, draft.page)
-        db.session.commit()
-        return redirect(url_for("survey.refused", token=token, why=refused))
-    kiosk_code = visit.open_link.code if visit.kiosk and visit.open_link else None
-    plan = _plan(visit.campaign)
-    seal = Seal.held_responses(current_app.config)
-    stored = respondents.submit(db.session, visit, plan.layout, final, locale, seal)
+    """Take the page's step (services.page_flow), then show where it leads."""
+    outcome = page_flow.post_page(
+        db.session,
+        visit,
+        pages,
+        index,
+        page_answers(form, pages[index]),
+        locale,
+        action,
+        offered=_offered(visit.campaign),
+        layout=_plan(visit.campaign).layout,
+        seal=Seal.held_responses(current_app.config),
+        refusal=lambda: _open_link_refusal(
+            visit.open_link, visit.draft.device_hash, visit.draft.kiosk
+        ),
+    )
     db.session.commit()
-    if stored and kiosk_code:
+    step = outcome.step
+    if step == "kiosk_done":
         session.clear()
-        return redirect(url_for("survey.open_start", code=kiosk_code, kiosk=1, done=1))
+        return redirect(url_for("survey.open_start", code=outcome.kiosk_code, kiosk=1))
+    if step == "language":
+        number = outcome.page + 1
+        return redirect(url_for("survey.page", token=token, number=number, lang=outcome.locale))
+    if step in ("back", "next"):
+        return redirect(url_for("survey.page", token=token, number=outcome.page + 1))
+    if step == "paused":
+        return redirect(url_for("survey.saved", token=token))
+    if step == "incomplete":
+        return redirect(url_for("survey.page", token=token, number=outcome.page + 1, check=1))
+    if step == "refused":
+        return redirect(url_for("survey.refused", token=token, why=outcome.reason))
+    if outcome.kiosk_code:
+        session.clear()
+        return redirect(url_for("survey.open_start", code=outcome.kiosk_code, kiosk=1, done=1))
     return redirect(url_for("survey.start", token=token))
-
-
-def _switched_locale(action: str, locale: str, campaign: CampaignRow) -> str:
-    """The language a `lang:xx` button asks for, if the campaign offers it."""
-    asked = action.removeprefix(SWITCH)
-    return asked if asked in _offered(campaign) else locale
 
 
 def _render_page(

@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from surveyapp import demo
 from surveyapp.analytics import scoring
 from surveyapp.analytics.barriers import (
     BARRIER_CATEGORIES,
@@ -15,8 +14,9 @@ from surveyapp.analytics.barriers import (
 )
 from surveyapp.analytics.frames import ADKAR_ORDER, ScaleSpec
 from surveyapp.analytics.report import analyze
+from surveyapp.demo import synthetic as demo
 from surveyapp.services.analysis import library_from
-from tests.conftest import REPO_DIR
+from tests.harness import REPO_DIR
 
 NAN = np.nan
 SCALES = [

@@ -6,22 +6,9 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 
 from surveyapp.analytics.disclosure_audit import audit, membership, protection_interval
-from surveyapp.analytics.suppression import GroupPlan, plan_groups
+from surveyapp.analytics.suppression import plan_groups
 from tests.analytics.attack import narrowed
-from tests.analytics.test_suppression import organisations
-
-
-def published(plans: list[GroupPlan]) -> list[dict]:
-    """What a release shows of each group: its identity, and its size when shown."""
-    return [
-        {
-            "kind": p.kind,
-            "key": p.key,
-            "suppressed": p.suppressed,
-            "n": None if p.suppressed else p.n,
-        }
-        for p in plans
-    ]
+from tests.analytics.strategies import organisations, published
 
 
 def test_the_audit_widens_a_pinned_cell_by_hiding_a_binding_group():

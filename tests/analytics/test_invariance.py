@@ -9,13 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from surveyapp import demo
 from surveyapp.analytics import invariance, mgcfa
 from surveyapp.analytics.frames import CampaignData, ScaleSpec
 from surveyapp.analytics.invariance_simulation import Scenario, check
 from surveyapp.analytics.report import _invariance, analyze
+from surveyapp.demo import synthetic as demo
 from surveyapp.services.analysis import library_from
-from tests.conftest import REPO_DIR
+from tests.harness import REPO_DIR
 
 HOLZINGER_SWINEFORD = Path(__file__).parent / "data" / "holzinger_swineford_1939.csv"
 # lavaan 0.6.14 (R), cfa(model, group=, group.equal= none | loadings | loadings+intercepts,

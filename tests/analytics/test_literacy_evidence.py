@@ -21,7 +21,7 @@ from surveyapp.analytics.literacy_requirements import (
     parse_requirements,
 )
 from surveyapp.errors import InputError
-from tests.conftest import REPO_DIR
+from tests.harness import REPO_DIR
 
 REQUIREMENTS = Requirements(
     {

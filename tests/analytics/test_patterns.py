@@ -12,7 +12,7 @@ from surveyapp.analytics.pattern_names import AVERAGE_LABEL, descriptive_label, 
 from surveyapp.analytics.patterns import PatternResult, _usable, find_patterns, pattern_shares
 from surveyapp.analytics.simulation import CONSTRUCTS
 from surveyapp.errors import InputError
-from tests.conftest import REPO_DIR
+from tests.harness import REPO_DIR
 
 COLUMNS = [f"ai-concerns.{name}" for name in CONSTRUCTS]
 PLANTED = ("champions", "job_security_anxious", "trust_and_ethics_concerned")

@@ -16,9 +16,9 @@ from surveyapp.analytics.recommendations import (
     pattern_findings,
     recommend,
 )
+from surveyapp.analytics.simulation import CONSTRUCTS
 from surveyapp.errors import InputError
-from tests.analytics.test_patterns import CONSTRUCTS
-from tests.conftest import REPO_DIR
+from tests.harness import REPO_DIR
 
 INSTRUMENTS = REPO_DIR / "instruments"
 

@@ -20,8 +20,7 @@ from surveyapp.analytics.release_rule import (
 )
 from surveyapp.analytics.suppression import plan_groups
 from tests.analytics.attack import narrowed_over
-from tests.analytics.test_disclosure_audit import published
-from tests.analytics.test_suppression import unit_trees
+from tests.analytics.strategies import published, unit_trees
 
 
 def test_a_step_of_one_person_waits_and_goes_with_k_more():

@@ -9,14 +9,14 @@ import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from surveyapp import demo
 from surveyapp.analytics import scoring
 from surveyapp.analytics.patterns import find_patterns
 from surveyapp.analytics.report import analyze
 from surveyapp.analytics.suppression import HIDDEN_REASON
+from surveyapp.demo import synthetic as demo
 from surveyapp.services.analysis import library_from
 from tests.analytics.attack import narrowed
-from tests.conftest import REPO_DIR
+from tests.harness import REPO_DIR
 
 SHARE_TOLERANCE = 0.06
 SHARE_UNIT_SIZE = 3 / SHARE_TOLERANCE  # units where three misplaced people stay in tolerance

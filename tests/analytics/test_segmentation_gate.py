@@ -19,7 +19,7 @@ from surveyapp.analytics.simulation import (
     run,
     table_row,
 )
-from tests.conftest import REPO_DIR
+from tests.harness import REPO_DIR
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from surveyapp.analytics.aggregation import aggregate
 from surveyapp.analytics.suppression import (
@@ -22,6 +21,7 @@ from surveyapp.analytics.suppression import (
     plan_groups,
     refuse_differencing,
 )
+from tests.analytics.strategies import organisations
 
 
 def people(*blocks: tuple[str, str, str, int]) -> pd.DataFrame:
@@ -186,34 +186,6 @@ def sibling_sets(plans: list[GroupPlan], parents: dict[str, str | None]):
         present = [index[m] for m in members if m in index]
         if parent in index and present:
             yield index[parent], present
-
-
-@st.composite
-def unit_trees(draw, most: int) -> dict[str, str | None]:
-    """A random unit tree of 1 to `most` units: unit code -> parent code."""
-    count = draw(st.integers(1, most))
-    codes = [f"U{i}" for i in range(count)]
-    parents = {codes[0]: None}
-    for i in range(1, count):
-        parents[codes[i]] = draw(st.sampled_from([None, *codes[:i]]))
-    return parents
-
-
-@st.composite
-def organisations(draw):
-    """A random unit tree of 1-6 units and 0-70 respondents over 3 functions and 3 levels."""
-    parents = draw(unit_trees(6))
-    codes = list(parents)
-    rows = draw(
-        st.lists(
-            st.tuples(st.sampled_from(codes), st.sampled_from(["f1", "f2", "f3"]),
-                      st.sampled_from(["frontline", "manager", "senior_leader"])),
-            max_size=70,
-        )
-    )  # fmt: skip
-    respondents = pd.DataFrame(rows, columns=["unit", "function", "level"], dtype=object)
-    respondents.index = pd.Index([f"r{i}" for i in range(len(rows))], name="response_id")
-    return respondents, parents, draw(st.integers(2, 6))
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])

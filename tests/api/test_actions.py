@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from surveyapp.extensions import db
 from surveyapp.models import Action, AuditEvent
-from tests.api.conftest import error_of
+from tests.plugins.api import error_of
 
 A = "/api/v1/actions"
 

@@ -6,9 +6,9 @@ import re
 
 import sqlalchemy as sa
 
-from surveyapp.exports.audit import record_export
 from surveyapp.extensions import db
 from surveyapp.models import Campaign
+from surveyapp.services.audit import record_export
 
 PAGE = "/staff/audit"
 

@@ -12,9 +12,8 @@ from flask import Flask
 
 from surveyapp.extensions import db
 from surveyapp.models import AuditEvent, Campaign
-from surveyapp.services.analysis import previous_wave
-from surveyapp.services.jobs import cached_analysis
-from tests.api.conftest import EMAILS, error_of
+from surveyapp.services.analysis import cached_analysis, previous_wave
+from tests.plugins.api import EMAILS, error_of
 
 A = "/api/v1"
 W = f"{A}/campaigns/wave-1"

@@ -7,7 +7,7 @@ person, and no unit results or briefs; admins reach everything. No brief is rend
 
 from __future__ import annotations
 
-from tests.api.conftest import error_of
+from tests.plugins.api import error_of
 
 A = "/api/v1"
 W = f"{A}/campaigns/wave-1"

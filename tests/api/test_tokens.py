@@ -13,9 +13,9 @@ from surveyapp.extensions import db
 from surveyapp.models import ApiToken, User
 from surveyapp.models.base import utcnow
 from surveyapp.services.api_tokens import TOUCH_INTERVAL
-from tests.api.conftest import EMAILS, error_of
 from tests.clock import advance
-from tests.staff.conftest import csrf_token
+from tests.plugins.api import EMAILS, error_of
+from tests.plugins.staff import csrf_token
 
 CAMPAIGNS = "/api/v1/campaigns"
 

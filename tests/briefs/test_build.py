@@ -7,12 +7,12 @@ import re
 
 import sqlalchemy as sa
 
-from surveyapp import demo
 from surveyapp.briefs.meta import BriefMeta, fieldwork
+from surveyapp.demo import synthetic as demo
 from surveyapp.extensions import db
 from surveyapp.models import Function
 from tests.briefs.helpers import embedded_files, pdf_text, read_pdf
-from tests.test_cli_analyze import store_wave
+from tests.factories import store_wave
 
 HEADINGS = (
     "Executive summary",

@@ -23,7 +23,7 @@ from tests.briefs.reading import (
     readable_text,
     store_literacy_campaign,
 )
-from tests.test_cli_analyze import store_wave
+from tests.factories import store_wave
 
 
 def _brief(campaign: Campaign, unit: str) -> tuple[str, bytes]:

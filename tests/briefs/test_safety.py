@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 import sqlalchemy as sa
 
-from surveyapp import demo
 from surveyapp.briefs.fetcher import RefusedURL, StaticAssetFetcher
-from surveyapp.briefs.render import environment, pdf_from_html
+from surveyapp.briefs.pdf import environment, pdf_from_html
+from surveyapp.demo import synthetic as demo
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, Function, OrgUnit
 from surveyapp.services.responses import record_responses

@@ -7,8 +7,8 @@ import re
 
 from tests.briefs.helpers import pdf_text, read_pdf
 from tests.briefs.reading import close_wave
-from tests.staff.conftest import add_user_with_language, new_client, sign_in
-from tests.test_cli_analyze import store_wave
+from tests.factories import store_wave
+from tests.plugins.staff import add_user_with_language, new_client, sign_in
 
 SPANISH = (
     "Informe de gestión del cambio",

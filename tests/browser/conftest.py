@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, sync_playwright
 from werkzeug.serving import make_server
 
 from tests.browser.axe import Axe
-from tests.conftest import REPO_DIR
+from tests.harness import REPO_DIR
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE_SOURCE = REPO_DIR / "node_modules" / "axe-core" / "axe.min.js"

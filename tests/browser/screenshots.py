@@ -26,3 +26,10 @@ def screenshot(page: Page, name: str, full_page: bool = False) -> Path | None:
     picture = Image.open(io.BytesIO(page.screenshot(full_page=full_page, animations="disabled")))
     picture.convert("RGB").quantize(COLOURS).save(target, optimize=True)
     return target
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+CHECKED = """() => Object.fromEntries(
+  [...document.querySelectorAll("input[type=radio]:checked")].map((e) => [e.name, e.value]))"""

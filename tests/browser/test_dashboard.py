@@ -7,8 +7,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.axe import Axe
 from tests.browser.screenshots import screenshot
-from tests.staff.conftest import PASSWORD, add_user
-from tests.test_cli_analyze import store_wave
+from tests.factories import store_wave
+from tests.plugins.staff import PASSWORD, add_user
 
 MANAGER = "manager-retail@example.org"
 SMALLEST_LABEL_PX = 12

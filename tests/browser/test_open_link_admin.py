@@ -10,10 +10,9 @@ from surveyapp.extensions import db
 from surveyapp.models import OrgUnit
 from tests import factories
 from tests.browser.axe import Axe
-from tests.browser.screenshots import screenshot
-from tests.browser.test_respondent import PHONE
-from tests.staff.conftest import PASSWORD, add_user
-from tests.survey.conftest import make_campaign
+from tests.browser.screenshots import PHONE, screenshot
+from tests.plugins.staff import PASSWORD, add_user
+from tests.plugins.survey import make_campaign
 
 ADMIN = "admin-open-links@example.org"
 

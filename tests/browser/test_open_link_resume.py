@@ -7,10 +7,8 @@ from __future__ import annotations
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.axe import Axe
-from tests.browser.screenshots import screenshot
-from tests.browser.test_respondent import CHECKED, PHONE
-from tests.mail.conftest import mail_app, smtp_server  # noqa: F401 (fixtures used here)
-from tests.survey.conftest import make_campaign
+from tests.browser.screenshots import CHECKED, PHONE, screenshot
+from tests.plugins.survey import make_campaign
 
 ADDRESS = "ana.garcia@example.org"
 

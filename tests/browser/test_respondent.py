@@ -15,13 +15,12 @@ from playwright.sync_api import Browser, Page, expect
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Response
 from tests.browser.axe import Axe
-from tests.browser.screenshots import screenshot
-from tests.conftest import REPO_DIR
-from tests.survey.conftest import close_and_release, make_campaign
+from tests.browser.screenshots import CHECKED, PHONE, screenshot
+from tests.harness import REPO_DIR
+from tests.plugins.survey import close_and_release, make_campaign
 
 CATALOGUE = REPO_DIR / "surveyapp" / "translations" / "es" / "LC_MESSAGES" / "messages.po"
 INSTRUMENTS = ("adoption-readiness", "ai-concerns")  # 3 + 4 pages, one of them with a comment
-PHONE = {"width": 390, "height": 844}
 MAX_TABS = 120
 COMMENT = "Necesitamos más tiempo para aprender y ejemplos de nuestro trabajo."
 FOCUSED = """() => {
@@ -31,8 +30,6 @@ FOCUSED = """() => {
           value: e.value || "", text: e.tagName === "BUTTON" ? e.textContent.trim() : "",
           answered: group !== null};
 }"""
-CHECKED = """() => Object.fromEntries(
-  [...document.querySelectorAll("input[type=radio]:checked")].map((e) => [e.name, e.value]))"""
 FIRST_ERROR = """() => {
   const focused = document.activeElement;
   const group = focused.closest("fieldset");

@@ -16,10 +16,10 @@ from playwright.sync_api import Browser, expect
 from surveyapp import create_app
 from surveyapp.extensions import db
 from tests.browser.axe import Axe
-from tests.conftest import _restore
 from tests.factories import unit
+from tests.harness import restore_rows
+from tests.plugins.sso import ACCOUNTS, ROLE_MAP
 from tests.servers import free_port
-from tests.sso.conftest import ACCOUNTS, ROLE_MAP
 from tests.sso.provider import oidc_provider, provider_settings
 
 PROVIDER_PORT = free_port()
@@ -37,7 +37,7 @@ def app(database_url: str, seeded_rows: dict[str, list[dict[str, Any]]]) -> Iter
     yield app
     with app.app_context():
         db.session.remove()
-        _restore(seeded_rows)
+        restore_rows(seeded_rows)
         db.engine.dispose()
 
 

@@ -12,9 +12,8 @@ from playwright.sync_api import Browser, Page, expect
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Item
 from tests.browser.axe import Axe
-from tests.browser.screenshots import screenshot
-from tests.browser.test_respondent import CHECKED, PHONE
-from tests.survey.conftest import make_campaign
+from tests.browser.screenshots import CHECKED, PHONE, screenshot
+from tests.plugins.survey import make_campaign
 
 LEADER_ITEM = "I can say in one sentence what business problem this AI initiative should solve."
 

@@ -26,7 +26,7 @@ from surveyapp.errors import InputError
 from surveyapp.extensions import db
 from surveyapp.models import Instrument, InstrumentVersion, Item, ResponseScale, Scale
 from surveyapp.services.transaction import atomic
-from tests.conftest import REPO_DIR, TEST_INSTRUMENTS
+from tests.harness import REPO_DIR, TEST_INSTRUMENTS
 
 FUZZ = settings(
     max_examples=40,

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from surveyapp.extensions import db
 from surveyapp.models import Instrument, InstrumentVersion, Item
-from tests.conftest import TEST_INSTRUMENTS
+from tests.harness import TEST_INSTRUMENTS
 
 VALID = TEST_INSTRUMENTS / "valid"
 MINI = VALID / "mini-pulse.yaml"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import REPO_DIR, TEST_INSTRUMENTS
+from tests.harness import REPO_DIR, TEST_INSTRUMENTS
 
 BROKEN = TEST_INSTRUMENTS / "broken"
 

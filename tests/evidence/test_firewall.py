@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from surveyapp.evidence.pack import build_pack
 from surveyapp.extensions import db
 from surveyapp.models import Response
-from tests.conftest import REPO_DIR
+from tests.harness import REPO_DIR
 
 PEOPLE_TABLES = ("measure_completions", "persons", "invitations")
 ANSWER_TABLES = ("responses", "answers", "held_responses")
@@ -82,7 +82,7 @@ def test_no_output_of_the_pack_names_or_counts_a_single_person(evidence_wave, ro
 
 
 def test_the_staff_download_holds_the_same_two_files_and_nothing_else(evidence_wave, app):
-    from tests.staff.conftest import PASSWORD, add_user, csrf_token, new_client, sign_in
+    from tests.plugins.staff import PASSWORD, add_user, csrf_token, new_client, sign_in
 
     add_user(app, "hr@example.org", "hr")
     client = new_client(app)

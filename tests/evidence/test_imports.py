@@ -7,7 +7,8 @@ import sqlalchemy as sa
 
 from surveyapp.extensions import db
 from surveyapp.models import AiSystem, AiSystemUse, Measure, MeasureCompletion
-from tests.evidence.conftest import INVENTORY, write
+from tests.factories import write
+from tests.plugins.evidence import INVENTORY
 
 COMPLETIONS = "employee_id,measure,kind,completed_on\n"
 

@@ -8,8 +8,9 @@ import sqlalchemy as sa
 
 from surveyapp.extensions import db
 from surveyapp.models import AuditEvent
-from tests.evidence.conftest import INVENTORY, write
-from tests.exports.conftest import store_small_wave
+from tests.factories import write
+from tests.plugins.evidence import INVENTORY
+from tests.plugins.exports import store_small_wave
 
 
 def test_tracks_of_consenting_people_sit_beside_their_measures(survey_layout, run, tmp_path):

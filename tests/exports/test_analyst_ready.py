@@ -9,7 +9,7 @@ import datetime
 import pyreadstat
 from openpyxl import load_workbook
 
-from tests.exports.conftest import store_small_wave
+from tests.plugins.exports import store_small_wave
 
 
 def test_the_xlsx_by_unit_is_ready_for_an_analyst(anonymous_wave, run, tmp_path):

@@ -9,11 +9,11 @@ import pyreadstat
 import sqlalchemy as sa
 
 from surveyapp.analytics.scoring import respondent_scores
-from surveyapp.datasets import load_campaign_data
 from surveyapp.exports.tracks import suggest_track
 from surveyapp.extensions import db
 from surveyapp.models import AuditEvent
-from tests.exports.conftest import store_small_wave
+from surveyapp.services.datasets import load_campaign_data
+from tests.plugins.exports import store_small_wave
 
 DIMENSIONS = ("understanding", "use", "evaluation", "ethics")
 RETAIL = {"BR-NORTH", "BR-SOUTH", "CONTACT", "SMALLBIZ", "PRIVATE"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.mail.conftest import outbox
+from tests.plugins.mail import outbox
 
 
 def test_spanish_mail_names_the_campaign_in_spanish_and_english_mail_falls_back(

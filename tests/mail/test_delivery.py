@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 from surveyapp.extensions import db
 from surveyapp.models import OutboxMessage
 from surveyapp.models.base import utcnow
-from surveyapp.services import mail_sender
-from surveyapp.services.mail_sender import SendReport, SmtpSettings, send_pending
+from surveyapp.services import outbox_sender
+from surveyapp.services.outbox_sender import SendReport, SmtpSettings, send_pending
 from surveyapp.services.tokens import PersonalLinks
-from tests.mail.conftest import outbox, send
+from tests.plugins.mail import outbox, send
 from tests.servers import free_port
 
 EVERYONE = ["ana@example.org", "ben@example.org", "chloe@example.org"]
@@ -136,7 +136,7 @@ def test_a_crash_after_the_server_took_a_message_does_not_send_it_again(
 
     now = utcnow()
     with monkeypatch.context() as patch:
-        patch.setattr(mail_sender, "_record_sent", die)
+        patch.setattr(outbox_sender, "_record_sent", die)
         with pytest.raises(Crash):
             send(mail_app, now=now)
     assert smtp_server.recipients() == ["ana@example.org"]

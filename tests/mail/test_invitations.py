@@ -6,9 +6,9 @@ import sqlalchemy as sa
 
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, OutboxMessage
-from tests.conftest import REPO_DIR
-from tests.mail.conftest import SENDER, outbox, send
-from tests.staff.conftest import new_client
+from tests.harness import REPO_DIR
+from tests.plugins.mail import SENDER, outbox, send
+from tests.plugins.staff import new_client
 
 
 def test_each_person_with_an_address_gets_one_invitation_in_their_language(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from tests.mail.conftest import SmtpServer, outbox, send
-from tests.staff.conftest import new_client
-from tests.survey.conftest import answer_pages, begin
+from tests.plugins.mail import SmtpServer, outbox, send
+from tests.plugins.staff import new_client
+from tests.plugins.survey import answer_pages, begin
 
 
 def _submit_through_the_link(app: Flask, smtp_server: SmtpServer, address: str) -> None:

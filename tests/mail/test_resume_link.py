@@ -8,8 +8,8 @@ import logging
 import sqlalchemy as sa
 
 from surveyapp.extensions import db
-from tests.staff.conftest import new_client
-from tests.survey.conftest import begin, form_token, make_campaign, radio_answers, saved_answers
+from tests.plugins.staff import new_client
+from tests.plugins.survey import begin, form_token, make_campaign, radio_answers, saved_answers
 
 ADDRESS = "maria.lopez@example.org"
 LOCAL = "http://localhost"

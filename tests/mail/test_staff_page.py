@@ -8,8 +8,8 @@ import sqlalchemy as sa
 
 from surveyapp.extensions import db
 from surveyapp.models import Campaign
-from tests.mail.conftest import outbox, send
-from tests.staff.conftest import TOKEN
+from tests.plugins.mail import outbox, send
+from tests.plugins.staff import TOKEN
 
 PAGE = "/staff/admin/campaigns/pulse/mail"
 COUNT_ROW = re.compile(r"<th scope=\"row\">Invitation</th>((?:<td class=\"num\">\d+</td>)+)")

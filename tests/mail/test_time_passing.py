@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from surveyapp.services.mail_sender import FIRST_RETRY
+from surveyapp.services.outbox_sender import FIRST_RETRY
 from tests.clock import advance
-from tests.mail.conftest import outbox, send
+from tests.plugins.mail import outbox, send
 
 
 def test_a_refused_message_goes_once_its_back_off_has_passed(mail_app, campaign, run, smtp_server):

@@ -15,7 +15,7 @@ from urllib.parse import urljoin
 import pytest
 import requests
 
-from tests.conftest import REPO_DIR
+from tests.harness import REPO_DIR
 
 SCRIPT = REPO_DIR / "tests" / "sso" / "provider.mjs"
 PACKAGE = REPO_DIR / "node_modules" / "oidc-provider"

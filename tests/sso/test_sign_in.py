@@ -9,9 +9,9 @@ import sqlalchemy as sa
 
 from surveyapp.extensions import db
 from surveyapp.models import AuditEvent, StaffSession, User
-from tests.conftest import CliRunner
-from tests.sso.conftest import ACCOUNTS
-from tests.staff.conftest import PASSWORD, add_user, new_client, sign_in
+from tests.harness import CliRunner
+from tests.plugins.sso import ACCOUNTS
+from tests.plugins.staff import PASSWORD, add_user, new_client, sign_in
 
 
 def audit(app, action: str) -> list[dict]:

@@ -10,7 +10,7 @@ from surveyapp.extensions import db
 from surveyapp.models import Action, Campaign, OrgUnit, User
 from surveyapp.services.csv_input import CsvRow
 from surveyapp.services.outcomes import import_outcomes
-from tests.test_cli_analyze import store_wave
+from tests.factories import store_wave
 
 
 def two_waves_with_an_action(layout) -> None:

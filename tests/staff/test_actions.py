@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from surveyapp.extensions import db
 from surveyapp.models import Action, AuditEvent
-from tests.staff.conftest import csrf_token
-from tests.test_cli_analyze import store_wave
+from tests.factories import store_wave
+from tests.plugins.staff import csrf_token
 
 PLAN = "/staff/actions/units/BR-NORTH"
 ONE_CLICK = re.compile(r'name="intervention" value="([^"]+)"')

@@ -13,11 +13,12 @@ import sqlalchemy as sa
 from surveyapp.errors import InputError
 from surveyapp.extensions import db
 from surveyapp.models import AuditEvent, Campaign, Invitation, OrgUnit, Person
-from surveyapp.services.campaigns import CampaignChanges, campaign_by_slug, update_campaign
+from surveyapp.services.campaign_state import campaign_by_slug
+from surveyapp.services.campaigns import CampaignChanges, update_campaign
 from surveyapp.services.visits import find_visit
 from tests import factories
-from tests.conftest import REPO_DIR
-from tests.staff.conftest import csrf_token
+from tests.harness import REPO_DIR
+from tests.plugins.staff import csrf_token
 
 ADMIN = "/staff/admin/campaigns"
 NEW = f"{ADMIN}/new"

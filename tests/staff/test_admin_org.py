@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.datastructures import FileStorage
-from werkzeug.test import encode_multipart
 
 from surveyapp.extensions import db
 from surveyapp.models import Function, OrgUnit, Person
 from tests import factories
-from tests.staff.conftest import csrf_token
+from tests.plugins.staff import csrf_token, upload
 
 ROSTER = "/staff/admin/roster"
 UNITS = "/staff/admin/units"
@@ -30,17 +27,6 @@ def admin(app, login_as):
         factories.unit(db.session, "RET").name = "Retail"
         db.session.commit()
     return login_as("admin")
-
-
-def upload(client, path: str, text: str | bytes, name: str = "roster.csv", token: bool = True):
-    """Send `text` as the file of the upload form posting to `path`, as a browser does."""
-    content = text if isinstance(text, bytes) else text.encode()
-    data: dict = {"file": FileStorage(io.BytesIO(content), name, content_type="text/csv")}
-    if token:
-        data["csrf_token"] = csrf_token(client, path.removesuffix("/import"))
-    # encoded here, in memory: the test client spools large bodies to a file it never closes
-    boundary, body = encode_multipart(data)
-    return client.post(path, data=body, content_type=f"multipart/form-data; boundary={boundary}")
 
 
 def people(app) -> dict[str, tuple]:

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from surveyapp.extensions import db
 from surveyapp.models import AuditEvent, User
 from tests import factories
-from tests.staff.conftest import csrf_token, new_client, sign_in
+from tests.plugins.staff import csrf_token, new_client, sign_in
 
 CM = "change-manager-ops@example.org"  # as login_as names it
 

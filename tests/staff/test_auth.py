@@ -8,7 +8,7 @@ from argon2 import PasswordHasher
 
 from surveyapp.extensions import db
 from surveyapp.models import User
-from tests.staff.conftest import PASSWORD, add_user, csrf_token, new_client, sign_in
+from tests.plugins.staff import PASSWORD, add_user, csrf_token, new_client, sign_in
 
 EMAIL = "admin@example.org"
 

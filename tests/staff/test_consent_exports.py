@@ -3,8 +3,8 @@ would fail elsewhere), and the admin warned on making a confidential campaign wi
 
 from __future__ import annotations
 
-from tests.staff.conftest import csrf_token
-from tests.survey.conftest import make_campaign
+from tests.plugins.staff import csrf_token
+from tests.plugins.survey import make_campaign
 
 
 def test_the_admin_form_warns_and_hr_sees_only_export_links_that_work(app, run, login_as):

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Item, OrgUnit, Response
 from tests import factories
-from tests.test_cli_analyze import store_wave
+from tests.factories import store_wave
 
 W = "/staff/campaigns/wave-1"
 HOSTILE = " <script>alert(1)</script> <img src=x onerror=alert(1)>"

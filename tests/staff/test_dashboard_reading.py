@@ -17,7 +17,7 @@ from tests.briefs.reading import (
     readable_text,
     store_literacy_campaign,
 )
-from tests.test_cli_analyze import store_wave
+from tests.factories import store_wave
 
 
 def test_a_four_instrument_dashboard_reads_in_plain_words(survey_layout, login_as, run):

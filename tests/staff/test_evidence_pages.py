@@ -15,7 +15,7 @@ from werkzeug.test import encode_multipart
 from surveyapp.extensions import db
 from surveyapp.models import AiSystem, AuditEvent, MeasureCompletion
 from tests import factories
-from tests.staff.conftest import csrf_token
+from tests.plugins.staff import csrf_token
 
 SYSTEMS = "/staff/admin/ai-systems"
 MEASURES = "/staff/admin/measures"

@@ -39,13 +39,13 @@ from surveyapp.models import (
 from surveyapp.models.campaigns import CAMPAIGN_STATUSES, MIN_GROUP_FLOOR, PRIVACY_MODES
 from surveyapp.models.jobs import JOB_KINDS
 from surveyapp.services.api_tokens import NAME_LENGTH
+from surveyapp.services.campaign_state import campaign_phase
 from surveyapp.services.campaigns import SLUG_PATTERN, CampaignSpec, create_campaign
 from surveyapp.services.org import ROSTER_COLUMNS, UNIT_COLUMNS
-from surveyapp.services.survey_pages import campaign_phase
 from tests import factories
-from tests.conftest import TEST_INSTRUMENTS
-from tests.staff.conftest import PASSWORD, add_user, csrf_token, new_client
-from tests.test_hostile_csv import check_organisation, csv_bytes, roster_rows, unit_rows
+from tests.harness import TEST_INSTRUMENTS
+from tests.plugins.staff import PASSWORD, add_user, csrf_token, new_client
+from tests.strategies import check_organisation, csv_bytes, roster_rows, unit_rows
 
 FUZZ = settings(
     max_examples=30,

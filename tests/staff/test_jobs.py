@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from surveyapp.extensions import db
 from surveyapp.models import Job
-from tests.staff.conftest import csrf_token
-from tests.test_cli_analyze import store_wave
+from tests.factories import store_wave
+from tests.plugins.staff import csrf_token
 
 
 def _only_job(app) -> Job:

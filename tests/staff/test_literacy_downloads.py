@@ -7,7 +7,7 @@ import codecs
 import pandas as pd
 import pyreadstat
 
-from tests.exports.conftest import store_small_wave
+from tests.plugins.exports import store_small_wave
 
 
 def test_hr_downloads_per_person_files_from_the_staff_home(survey_layout, login_as, tmp_path):

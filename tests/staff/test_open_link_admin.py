@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from surveyapp.extensions import db
 from surveyapp.models import AuditEvent, OpenLink, OrgUnit
 from tests import factories
-from tests.staff.conftest import csrf_token, new_client
-from tests.survey.conftest import answer_pages, begin, make_campaign
+from tests.plugins.staff import csrf_token, new_client
+from tests.plugins.survey import answer_pages, begin, make_campaign
 
 PAGE = "/staff/campaigns/pulse/open-links"
 LINK = re.compile(r"<code>http://127\.0\.0\.1:5000/o/([\w-]+)</code>")

@@ -14,11 +14,11 @@ from PIL import Image
 
 from surveyapp.extensions import db
 from surveyapp.models import OpenLink, OrgUnit
-from surveyapp.services.campaigns import campaign_by_slug
+from surveyapp.posters import Poster, poster_html, poster_of, render_poster
+from surveyapp.services.campaign_state import campaign_by_slug
 from surveyapp.services.open_links import create_open_links
-from surveyapp.services.qr_posters import Poster, poster_html, poster_of, render_poster
 from tests import factories
-from tests.survey.conftest import make_campaign
+from tests.plugins.survey import make_campaign
 
 BASE = "http://127.0.0.1:5000"
 PAGE = "/staff/campaigns/pulse/open-links"

@@ -10,7 +10,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from tests.outcome_samples import BAD, BAD_ROWS, GOOD, make_units, stored
-from tests.staff.conftest import csrf_token
+from tests.plugins.staff import csrf_token
 
 
 @pytest.fixture

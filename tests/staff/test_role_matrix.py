@@ -15,8 +15,8 @@ from surveyapp.models import AuditEvent, Campaign, Function, Invitation, OrgUnit
 from surveyapp.services.campaigns import CampaignSpec, create_campaign
 from surveyapp.services.open_links import create_open_links
 from tests import factories
-from tests.conftest import REPO_DIR
-from tests.staff.conftest import csrf_token, new_client
+from tests.harness import REPO_DIR
+from tests.plugins.staff import csrf_token, new_client
 
 LOGIN = "login"  # 302 to the sign-in page, with the page asked for as `next`
 REACHED = "reached"  # the page's own answer (e.g. 400: nothing to export yet), not a refusal

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from surveyapp.demo_build import ALL_INSTRUMENTS
+from surveyapp.catalog import ALL_INSTRUMENTS
 from surveyapp.extensions import db
 from surveyapp.models import AuditEvent
 from surveyapp.services.campaigns import CampaignSpec, create_campaign
-from tests.test_cli_analyze import store_wave
+from tests.factories import store_wave
 
 W = "/staff/campaigns/wave-1"
 R = "/staff/campaigns/retail-only"

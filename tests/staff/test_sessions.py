@@ -14,7 +14,7 @@ from surveyapp.extensions import db
 from surveyapp.models import StaffSession, User
 from surveyapp.services.staff_sessions import IDLE_TIMEOUT
 from tests.clock import advance
-from tests.staff.conftest import add_user, csrf_token, new_client, sign_in
+from tests.plugins.staff import add_user, csrf_token, new_client, sign_in
 
 EMAIL = "admin@example.org"
 AUDIT = "/staff/audit"

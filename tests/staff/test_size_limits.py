@@ -12,8 +12,8 @@ from surveyapp.catalog import reading
 from surveyapp.extensions import db
 from surveyapp.models import Instrument, OrgUnit
 from surveyapp.services import csv_input
-from surveyapp.staff import admin_org
-from tests.staff.test_admin_org import upload
+from surveyapp.staff import shared
+from tests.plugins.staff import upload
 
 UNITS_HEADER = "code,name,parent_code\n"
 
@@ -51,14 +51,14 @@ def test_a_csv_over_the_row_or_byte_limit_is_refused_whole(app, run, tmp_path, m
 
 
 def test_an_upload_over_the_limit_is_refused_with_its_reason(app, login_as, monkeypatch):
-    monkeypatch.setattr(admin_org, "MAX_BYTES", 1024)
+    monkeypatch.setattr(shared, "MAX_BYTES", 1024)
     admin = login_as("admin")
     response = upload(admin, "/staff/admin/units/import", UNITS_HEADER + "U1,x,\n" * 300, "u.csv")
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "1 problem in u.csv: nothing was imported" in page
     assert "the file is larger than 1 KB; split it and import each part" in page
-    huge = upload(admin, "/staff/admin/units/import", "x" * (admin_org.UPLOAD_OVERHEAD + 4096))
+    huge = upload(admin, "/staff/admin/units/import", "x" * (shared.UPLOAD_OVERHEAD + 4096))
     assert huge.status_code == 413
     assert _count(app, OrgUnit) == 0
 

@@ -12,9 +12,9 @@ from flask.testing import FlaskClient
 from surveyapp.extensions import db
 from surveyapp.models import User
 from tests.briefs.reading import close_wave, readable_text
-from tests.conftest import REPO_DIR
-from tests.staff.conftest import PASSWORD, csrf_token, new_client, sign_in
-from tests.test_cli_analyze import store_wave
+from tests.factories import store_wave
+from tests.harness import REPO_DIR
+from tests.plugins.staff import PASSWORD, csrf_token, new_client, sign_in
 
 DASHBOARD = "/staff/campaigns/wave-1/units/RETAIL"
 # English that must not be left on a Spanish page: headings, labels, buttons, the header.

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from surveyapp.extensions import db
 from surveyapp.models import Campaign
-from tests.survey.conftest import make_campaign
+from tests.plugins.survey import make_campaign
 
 EN = {"Accept-Language": "en"}
 ES = {"Accept-Language": "es"}

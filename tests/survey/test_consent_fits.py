@@ -8,8 +8,8 @@ import sqlalchemy as sa
 
 from surveyapp.extensions import db
 from surveyapp.models import Response
-from tests.staff.conftest import new_client
-from tests.survey.conftest import answer_pages, begin, make_campaign
+from tests.plugins.staff import new_client
+from tests.plugins.survey import answer_pages, begin, make_campaign
 
 EN = {"Accept-Language": "en"}
 HR_CONSENT = "HR sees your own AI-literacy results only if you agree below."

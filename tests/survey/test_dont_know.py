@@ -6,11 +6,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from surveyapp.analytics.scoring import QUIZ_DONT_KNOW, QUIZ_PERCENT, respondent_scores
-from surveyapp.datasets import load_campaign_data
 from surveyapp.exports.literacy import consenting_people
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Campaign, Item
-from tests.survey.conftest import begin, close_and_release, make_campaign, walk_pages
+from surveyapp.services.datasets import load_campaign_data
+from tests.plugins.survey import begin, close_and_release, make_campaign, walk_pages
 
 
 def unsure(values: list[str]) -> str:

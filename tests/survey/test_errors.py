@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy.exc import OperationalError
 
 from surveyapp.services import visits
-from tests.survey.conftest import begin, form_token, radio_answers, saved_answers
+from tests.plugins.survey import begin, form_token, radio_answers, saved_answers
 
 ES = {"Accept-Language": "es"}
 

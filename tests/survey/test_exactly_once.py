@@ -15,14 +15,8 @@ import sqlalchemy as sa
 from surveyapp.extensions import db
 from surveyapp.models import Draft, HeldResponse, Invitation, Response
 from surveyapp.services import visits
-from tests.staff.conftest import new_client
-from tests.survey.conftest import (
-    answer_pages,
-    begin,
-    close_and_release,
-    form_token,
-    radio_answers,
-)
+from tests.plugins.staff import new_client
+from tests.plugins.survey import answer_pages, begin, close_and_release, form_token, radio_answers
 
 SUBMITTERS = 20
 

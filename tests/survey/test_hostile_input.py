@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from surveyapp.extensions import db
 from surveyapp.models import Answer, HeldResponse
 from surveyapp.services import visits
-from surveyapp.services.campaigns import campaign_by_slug
+from surveyapp.services.campaign_state import campaign_by_slug
 from surveyapp.services.layout import campaign_layout
-from tests.survey.conftest import begin, form_token, radio_answers, saved_answers
+from tests.plugins.survey import begin, form_token, radio_answers, saved_answers
 
 TEXT = st.text(st.characters(codec="utf-8"), max_size=40) | st.sampled_from(
     ["", "0", "6", "-1", "99999999999999999999", "1.5", "1;2", "never;never", "\x00", "=1+1"]

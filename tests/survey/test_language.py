@@ -16,8 +16,8 @@ from flask.testing import FlaskClient
 
 from surveyapp.extensions import db
 from surveyapp.models import Person, Response
-from tests.conftest import REPO_DIR
-from tests.survey.conftest import (
+from tests.harness import REPO_DIR
+from tests.plugins.survey import (
     PROGRESS,
     SurveySetup,
     answer_pages,

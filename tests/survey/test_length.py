@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from tests.survey.conftest import begin, make_campaign, walk_pages
+from surveyapp.catalog import ALL_INSTRUMENTS
+from tests.plugins.survey import begin, make_campaign, walk_pages
 
-ALL_INSTRUMENTS = ("ai-literacy", "adoption-readiness", "ai-concerns", "stakeholder-alignment")
 LIMITS = {"frontline": 60, "senior_leader": 90}
 SECONDS = {"likert": 8, "knowledge": 15, "text": 30}  # what the first page promised to count
 FIELDSET = re.compile(r'<fieldset id="q\d+" class="question (likert|knowledge|single|multi)')

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.survey.conftest import begin, form_token, radio_answers
+from tests.plugins.survey import begin, form_token, radio_answers
 
 SUMMARY_LINK = re.compile(r'<li><a href="#(q\d+)-error">([^<]+)</a> <span class="why">([^<]+)')
 CHECKED = re.compile(r'name="(q\d+)" type="radio" value="([^"]+)" checked')

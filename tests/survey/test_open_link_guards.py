@@ -10,8 +10,8 @@ from surveyapp.extensions import db
 from surveyapp.models import Draft, HeldResponse
 from surveyapp.services import open_guard
 from tests.clock import advance
-from tests.staff.conftest import add_user, new_client, sign_in
-from tests.survey.conftest import answer_pages, begin, form_token, radio_answers
+from tests.plugins.staff import add_user, new_client, sign_in
+from tests.plugins.survey import answer_pages, begin, form_token, radio_answers
 
 EN = {"Accept-Language": "en"}
 ES = {"Accept-Language": "es-ES"}

@@ -9,8 +9,8 @@ from surveyapp.extensions import db
 from surveyapp.models import Draft
 from surveyapp.services.visits import DRAFT_LIFETIME
 from tests.clock import advance
-from tests.staff.conftest import new_client
-from tests.survey.conftest import answer_pages, begin, saved_answers
+from tests.plugins.staff import new_client
+from tests.plugins.survey import answer_pages, begin, saved_answers
 
 LOCAL = "http://localhost"
 

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from surveyapp.extensions import db
 from surveyapp.models import Draft, Function, HeldResponse, OrgUnit, Response
-from tests.survey.conftest import answer_pages, begin, close_and_release, form_token, radio_answers
+from tests.plugins.survey import answer_pages, begin, close_and_release, form_token, radio_answers
 
 EN = {"Accept-Language": "en"}
 

@@ -8,15 +8,15 @@ import pytest
 import sqlalchemy as sa
 from scipy.stats import spearmanr
 
-from surveyapp.datasets import load_campaign_data
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Draft, Invitation, Response
 from surveyapp.services import respondents, visits
-from surveyapp.services.campaigns import campaign_by_slug
+from surveyapp.services.campaign_state import campaign_by_slug
+from surveyapp.services.datasets import load_campaign_data
 from surveyapp.services.holding import RELEASE_BATCH
 from surveyapp.services.sealing import Seal
 from surveyapp.services.survey_pages import survey_plan
-from tests.survey.conftest import (
+from tests.plugins.survey import (
     answer_pages,
     begin,
     close_and_release,
@@ -86,7 +86,7 @@ def test_the_order_responses_are_read_in_says_nothing_of_the_order_they_came(app
 
 
 def test_consent_is_asked_only_in_confidential_campaigns_and_stored_with_the_person(app, run):
-    from tests.staff.conftest import new_client
+    from tests.plugins.staff import new_client
 
     setup = make_campaign(
         app, run, mode="confidential", instruments=("ai-literacy",), open_now=True, slug="conf"

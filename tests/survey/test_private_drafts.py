@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from surveyapp.extensions import db
 from surveyapp.models import AuditEvent, Draft, HeldResponse, OrgUnit
 from tests import factories
-from tests.survey.conftest import (
+from tests.plugins.survey import (
     answer_pages,
     begin,
     close_and_release,

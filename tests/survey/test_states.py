@@ -11,7 +11,7 @@ from surveyapp import create_app
 from surveyapp.extensions import db
 from surveyapp.models import Campaign, Draft
 from surveyapp.models.base import utcnow
-from tests.survey.conftest import answer_pages, begin, form_token, make_campaign, saved_answers
+from tests.plugins.survey import answer_pages, begin, form_token, make_campaign, saved_answers
 
 EN = {"Accept-Language": "en"}
 ES = {"Accept-Language": "es-ES,es;q=0.9"}

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Campaign, Response
 from surveyapp.services.layout import campaign_layout
-from tests.survey.conftest import begin, close_and_release, make_campaign, walk_pages
+from tests.plugins.survey import begin, close_and_release, make_campaign, walk_pages
 
 LEGEND = re.compile(r"<legend>([^<]+)")
 LEADER_ITEM = "I can say in one sentence what business problem this AI initiative should solve."

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from surveyapp.services.visits import DRAFT_LIFETIME, KIOSK_DRAFT_LIFETIME
 from tests.clock import advance
-from tests.survey.conftest import begin
+from tests.plugins.survey import begin
 
 EN = {"Accept-Language": "en"}
 MINUTE = timedelta(minutes=1)

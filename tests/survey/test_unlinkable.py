@@ -21,8 +21,8 @@ from surveyapp.services import holding, respondents, visits
 from surveyapp.services.sealing import PAD_BYTES, Seal
 from surveyapp.services.survey_pages import survey_plan
 from surveyapp.services.transaction import begin_writing
-from tests.staff.conftest import add_user, new_client, sign_in
-from tests.survey.conftest import answer_pages, begin, close_and_release, make_campaign
+from tests.plugins.staff import add_user, new_client, sign_in
+from tests.plugins.survey import answer_pages, begin, close_and_release, make_campaign
 
 DIGITS = [f"adoption-readiness.awareness_{n}" for n in (1, 2, 4)]
 ISSUE_XMIN_JOIN = sa.text(

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from surveyapp.extensions import db
 from surveyapp.models import Answer, Draft, Invitation, Response
-from tests.survey.conftest import answer_pages, begin, close_and_release, form_token, radio_answers
+from tests.plugins.survey import answer_pages, begin, close_and_release, form_token, radio_answers
 
 
 def test_a_personal_link_goes_from_the_privacy_page_to_one_stored_response(
@@ -68,7 +68,7 @@ def test_a_required_question_left_blank_is_named_next_to_its_field_and_focused(
 def test_save_and_finish_later_resumes_on_another_device_with_every_answer(
     app, survey, browser_client
 ):
-    from tests.staff.conftest import new_client
+    from tests.plugins.staff import new_client
 
     path = survey.path(survey.people[0])
     page_one = begin(browser_client, path)

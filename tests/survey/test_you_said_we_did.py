@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from surveyapp.extensions import db
 from surveyapp.models import Action, OrgUnit, User
 from tests import factories
-from tests.survey.conftest import make_campaign
+from tests.plugins.survey import make_campaign
 
 HOSTILE = "Team briefing <script>alert(1)</script>"
 

@@ -4,7 +4,7 @@ and an organisation set up through the CLI."""
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -13,7 +13,17 @@ from sqlalchemy.orm import Session
 from surveyapp.catalog import ALL_INSTRUMENTS
 from surveyapp.demo import synthetic as demo
 from surveyapp.extensions import db
-from surveyapp.models import Campaign, Function, Invitation, OrgUnit, Person, Response, User
+from surveyapp.models import (
+    Action,
+    ActionUpdate,
+    Campaign,
+    Function,
+    Invitation,
+    OrgUnit,
+    Person,
+    Response,
+    User,
+)
 from surveyapp.services.api_tokens import create_api_token
 from surveyapp.services.campaigns import CampaignSpec, create_campaign
 from surveyapp.services.responses import record_responses
@@ -163,3 +173,28 @@ def api_token(app, email: str) -> str:
         issued = create_api_token(db.session, user, "a change manager's script")
         db.session.commit()
         return issued.secret
+
+
+def action(session: Session, unit_code: str, title: str, created: date, **fields) -> Action:
+    """An action of unit `unit_code`'s plan created on `created`, owned by an admin; `updated`
+    (a date) adds one dated update."""
+    owner = session.scalar(sa.select(User).where(User.email == "owner@example.org"))
+    if owner is None:
+        owner = User(email="owner@example.org", password_hash="x", role="admin")
+    updated = fields.pop("updated", None)
+    row = Action(
+        unit=session.scalar(sa.select(OrgUnit).where(OrgUnit.code == unit_code)),
+        title=title,
+        owner=owner,
+        due_on=fields.pop("due_on", created),
+        started_on=created,
+        created_at=datetime(created.year, created.month, created.day, tzinfo=UTC),
+        created_by=owner.email,
+        **fields,
+    )
+    if updated is not None:
+        moment = datetime(updated.year, updated.month, updated.day, tzinfo=UTC)
+        row.updates.append(ActionUpdate(written_at=moment, author=owner.email, text="Going"))
+    session.add(row)
+    session.flush()
+    return row

@@ -60,8 +60,15 @@ def evidence() -> None:
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path, file_okay=False))
 @click.option("--unit", default=None, help="A unit code: that unit and its sub-units only.")
 @click.option("--as-of", "as_of", default=None, help="The evidence day, YYYY-MM-DD (today).")
+@click.option(
+    "--campaign",
+    "campaign",
+    default=None,
+    metavar="SLUG",
+    help="The literacy wave the gaps are read from (the latest released one).",
+)
 @with_appcontext
-def evidence_build(out: Path, unit: str | None, as_of: str | None) -> None:
+def evidence_build(out: Path, unit: str | None, as_of: str | None, campaign: str | None) -> None:
     """Build the dated, versioned evidence pack (PDF and XLSX) into DIR, audited."""
     from flask import current_app
 
@@ -77,7 +84,7 @@ def evidence_build(out: Path, unit: str | None, as_of: str | None) -> None:
         except ValueError:
             raise SurveyappError(f"--as-of: {as_of!r} is not a date YYYY-MM-DD") from None
         instruments = current_app.config["SURVEYAPP_INSTRUMENTS_DIR"]
-        pack = build_pack(db.session, instruments, cli_actor(), unit, day)
+        pack = build_pack(db.session, instruments, cli_actor(), unit, day, campaign)
         return pack.write(out)
 
     for path in in_transaction(work):

@@ -2,13 +2,15 @@
 
 Literacy comes from each literacy campaign's analysis document (its latest result release,
 as export readers may see it); people, systems and completions come from the roster and the
-evidence tables. No query here or below reads a response beside a person or a completion.
+evidence tables; planned actions from the units' action plans. No query here or below reads a
+response beside a person or a completion.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -35,6 +37,8 @@ from surveyapp.errors import SurveyappError
 from surveyapp.exports.service import for_person_readers
 from surveyapp.models import Campaign, Measure, OrgUnit
 from surveyapp.models.campaigns import DEFAULT_MIN_GROUP
+from surveyapp.services.action_plans import LITERACY
+from surveyapp.services.actions import unit_actions
 from surveyapp.services.ai_systems import system_uses
 from surveyapp.services.analysis import analyze_campaign, previous_wave
 from surveyapp.services.consent import asks_literacy
@@ -55,10 +59,43 @@ class Inputs:
     measures: list[Measure]
     completions: list[Done]
     waves: list[WaveLiteracy]
+    gaps_wave: GapsWave | None
+    actions: list[PlannedAction]
     organisation_literacy: list[Literacy | None]
     requirements: Requirements
     k: int
     checksums: dict[str, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class GapsWave:
+    """The wave the gaps against requirements are read from, and the release it shows."""
+
+    slug: str
+    name: str
+    mode: str
+    release: int
+    released_on: str
+    literacy: Mapping[str, Literacy | None]
+
+    @property
+    def label(self) -> str:
+        """The wave in words, as the pack names it."""
+        return f"{self.name} ({self.mode}), result release {self.release} of {self.released_on}"
+
+
+@dataclass(frozen=True)
+class PlannedAction:
+    """One action of a unit's plan as the pack lists it (a unit's plan, never a person's)."""
+
+    unit: str
+    title: str
+    finding: str
+    addresses: str
+    owner_role: str
+    due_on: date
+    status: str
+    updated_on: date | None
 
 
 def checksum(value: Any) -> str:
@@ -76,12 +113,75 @@ def literacy_campaigns(session: Session, as_of: date) -> list[Campaign]:
     oldest first."""
     found = []
     for campaign in session.scalars(sa.select(Campaign).order_by(Campaign.created_at, Campaign.id)):
-        started = campaign.opens_at or campaign.created_at
-        if not asks_literacy(campaign) or started.date() > as_of:
+        if not asks_literacy(campaign) or started(campaign) > as_of:
             continue
         if release_status(session, campaign).number:
             found.append(campaign)
     return found
+
+
+def started(campaign: Campaign) -> date:
+    """The day a wave opened (the day it was created if it has no opening date)."""
+    return (campaign.opens_at or campaign.created_at).date()
+
+
+def gaps_campaign(
+    session: Session, campaigns: list[Campaign], releases: dict[str, Any], slug: str | None
+) -> Campaign | None:
+    """The wave the gaps are read from: `slug` if given, else the latest to open (on the
+    same day an anonymous wave before a confidential one, then the later release)."""
+    if slug is None:
+        return max(
+            campaigns,
+            key=lambda c: (
+                started(c),
+                c.privacy_mode == "anonymous",
+                releases[c.slug]["released_on"],
+                c.id,
+            ),
+            default=None,
+        )
+    chosen = next((c for c in campaigns if c.slug == slug), None)
+    if chosen is None:
+        if session.scalar(sa.select(Campaign.id).where(Campaign.slug == slug)) is None:
+            raise SurveyappError(f"--campaign: unknown campaign {slug!r}")
+        raise SurveyappError(
+            f"--campaign: {slug!r} does not ask ai-literacy, has no result release, "
+            "or opened after the evidence day"
+        )
+    return chosen
+
+
+def addresses(construct: str | None) -> str:
+    """What an action means to move, in words: AI literacy, or the construct it names."""
+    if construct == LITERACY or (construct or "").startswith("ai-literacy."):
+        return "AI literacy"
+    return {None: "not stated", "readiness_index": "AI adoption readiness"}.get(
+        construct, construct or ""
+    )
+
+
+def planned_actions(session: Session, unit_ids: dict[str, int], as_of: date) -> list[PlannedAction]:
+    """The action plans of the units in scope as of a day, those on AI literacy first."""
+    codes = {number: code for code, number in unit_ids.items()}
+    found = []
+    for action in unit_actions(session, set(codes)):
+        if action.created_at.date() > as_of:
+            continue
+        updates = [u.written_at.date() for u in action.updates if u.written_at.date() <= as_of]
+        found.append(
+            PlannedAction(
+                codes[action.unit_id],
+                action.title,
+                action.finding,
+                addresses(action.construct),
+                action.owner_role,
+                action.due_on,
+                action.status,
+                max(updates, default=None),
+            )
+        )
+    return sorted(found, key=lambda a: (a.addresses != "AI literacy", a.unit, a.due_on))
 
 
 def wave_day(campaign: Campaign, as_of: date) -> date:
@@ -126,8 +226,15 @@ def scope_units(
     return sorted(chosen, key=lambda code: list(reversed(organisation.ancestry(code))))
 
 
-def gather(session: Session, instruments_dir: Path, as_of: date, unit: str | None) -> Inputs:
-    """Read every input of a pack as of a day, for the organisation or one unit's subtree."""
+def gather(
+    session: Session,
+    instruments_dir: Path,
+    as_of: date,
+    unit: str | None,
+    campaign: str | None = None,
+) -> Inputs:
+    """Read every input of a pack as of a day, for the organisation or one unit's subtree,
+    its gaps from wave `campaign` (the latest wave if None)."""
     tree = session.execute(
         sa.select(OrgUnit.id, OrgUnit.code, OrgUnit.name, OrgUnit.parent_id)
     ).all()
@@ -144,6 +251,10 @@ def gather(session: Session, instruments_dir: Path, as_of: date, unit: str | Non
     measures = list(session.scalars(sa.select(Measure).order_by(Measure.title)))
     campaigns = literacy_campaigns(session, as_of)
     documents, releases = _waves(session, campaigns, instruments_dir)
+    chosen = gaps_campaign(session, campaigns, releases, campaign)
+    ids = dict(session.execute(sa.select(OrgUnit.code, OrgUnit.id)).all())
+    units = scope_units(names, parents, unit)
+    actions = planned_actions(session, {code: ids[code] for code in units}, as_of)
     waves = [
         WaveLiteracy(
             c.slug,
@@ -164,6 +275,7 @@ def gather(session: Session, instruments_dir: Path, as_of: date, unit: str | Non
         "measures": _entry([[m.title, m.kind, m.topics, m.tiers, m.systems] for m in measures]),
         "completions": _entry([[d.person_id, d.measure, d.completed_on] for d in done]),
         "roster": _entry([list(row) for row in roster]),
+        "actions": _entry([list(vars(action).values()) for action in actions]),
         **{
             f"release:{slug}": {"sha256": checksum(release), "count": release.get("number") or 0}
             for slug, release in releases.items()
@@ -172,15 +284,26 @@ def gather(session: Session, instruments_dir: Path, as_of: date, unit: str | Non
     return Inputs(
         as_of=as_of,
         unit=unit,
-        units=scope_units(names, parents, unit),
+        units=units,
         organisation=Organisation(names, parents, [Person(*row) for row in roster]),
         uses=[Use(u.system, u.risk_tier, u.unit, u.function, u.level) for u in stored_uses],
         descriptions={u.system: u.description for u in stored_uses},
         measures=measures,
         completions=done,
         waves=waves,
+        gaps_wave=None
+        if chosen is None
+        else GapsWave(
+            chosen.slug,
+            chosen.name,
+            chosen.privacy_mode,
+            releases[chosen.slug]["number"],
+            str(releases[chosen.slug]["released_on"]),
+            next(w.literacy for w in waves if w.campaign == chosen.slug),
+        ),
+        actions=actions,
         organisation_literacy=[w.literacy.get("all") for w in waves],
         requirements=requirements,
-        k=campaigns[-1].min_group_size if campaigns else DEFAULT_MIN_GROUP,
+        k=chosen.min_group_size if chosen is not None else DEFAULT_MIN_GROUP,
         checksums=checksums,
     )

@@ -82,7 +82,7 @@ def effect_line(effect: Effect, names: dict[str, str]) -> str:
 
 def _tables(inputs: Inputs, build: tables.Build, previous: EvidenceBuild | None) -> tuple:
     """The pack's tables, its finding sentences and its across-wave sentences."""
-    latest = inputs.waves[-1].literacy if inputs.waves else {}
+    latest = inputs.gaps_wave.literacy if inputs.gaps_wave else {}
     evidence = unit_evidence(
         inputs.organisation,
         inputs.uses,
@@ -109,7 +109,8 @@ def _tables(inputs: Inputs, build: tables.Build, previous: EvidenceBuild | None)
         tables.literacy_table(inputs, rows),
         tables.measures_table(inputs),
         tables.coverage_table(evidence),
-        tables.gaps_table(evidence),
+        tables.gaps_table(inputs, evidence),
+        tables.actions_table(inputs),
         tables.effects_table(found),
         tables.changes_table(change_log(previous, inputs.checksums)),
     ]
@@ -125,12 +126,14 @@ def build_pack(
     actor: str,
     unit: str | None = None,
     as_of: date | None = None,
+    campaign: str | None = None,
 ) -> Pack:
     """Build the pack for the organisation (or one unit's subtree) as of a day (today by
-    default), record the build and its audit event; the caller commits."""
+    default), its gaps from wave `campaign` (the latest by default), and record the build and
+    its audit event; the caller commits, then writes or sends the files."""
     now = datetime.now(UTC)
     as_of = as_of or now.date()
-    inputs = gather(session, instruments_dir, as_of, unit)
+    inputs = gather(session, instruments_dir, as_of, unit, campaign)
     previous = session.scalar(
         sa.select(EvidenceBuild)
         .where(
@@ -164,6 +167,7 @@ def build_pack(
             "unit": unit,
             "as_of": as_of.isoformat(),
             "version": version,
+            "gaps_wave": inputs.gaps_wave.slug if inputs.gaps_wave else None,
             "pdf_sha256": hashlib.sha256(pdf).hexdigest(),
             "xlsx_sha256": hashlib.sha256(xlsx).hexdigest(),
         },

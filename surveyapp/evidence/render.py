@@ -18,7 +18,7 @@ from surveyapp.briefs.pdf import pdf_from_html
 from surveyapp.evidence.tables import Build, Table, Value
 from surveyapp.exports.cells import neutralise
 
-PAGE_BREAKS = frozenset({"literacy", "coverage", "gaps", "effect", "changes"})
+PAGE_BREAKS = frozenset({"literacy", "coverage", "gaps", "actions", "effect", "changes"})
 NUMBER_FORMATS = {"share": "0.0%", "number": "0.0", "count": "0"}
 COLUMN_WIDTH = 18
 WIDE_COLUMNS = {
@@ -26,6 +26,8 @@ WIDE_COLUMNS = {
     "value": 90,
     "description": 40,
     "verdict": 40,
+    "action": 40,
+    "finding it answers": 60,
     "checksum (SHA-256)": 70,
 }
 

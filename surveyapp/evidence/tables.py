@@ -58,6 +58,10 @@ def scope_table(inputs: Inputs, build: Build) -> Table:
         ("Built", build.built_at.strftime("%Y-%m-%d %H:%M UTC")),
         ("Built by", build.actor),
         ("Survey waves", waves or "none with a published result release"),
+        (
+            "Gaps read from",
+            inputs.gaps_wave.label if inputs.gaps_wave else "no wave with a result release",
+        ),
         ("Minimum group size (k)", inputs.k),
         ("Required literacy per risk tier", needs),
         (
@@ -224,8 +228,9 @@ def coverage_table(evidence: list[UnitEvidence]) -> Table:
     )
 
 
-def gaps_table(evidence: list[UnitEvidence]) -> Table:
+def gaps_table(inputs: Inputs, evidence: list[UnitEvidence]) -> Table:
     """Each unit against the requirement of every tier it uses, and its summary sentence."""
+    wave = inputs.gaps_wave.label if inputs.gaps_wave else "no wave with a result release"
     rows: list[tuple[Value, ...]] = [
         (
             unit.unit,
@@ -259,7 +264,8 @@ def gaps_table(evidence: list[UnitEvidence]) -> Table:
         ),
         ("text", "text", "text", "text", "text", "share", "share", "share", "text", "text"),
         rows,
-        "status: gap (a shown figure misses its target), met, or unknown (a figure is hidden).",
+        f"Literacy read from {wave}. status: gap (a shown figure misses its target), met, "
+        "or unknown (a figure is hidden).",
     )
 
 
@@ -317,6 +323,45 @@ def effects_table(effects: list[Effect]) -> Table:
         "Change and interval from the wave comparison (Welch interval; significance after "
         "Benjamini-Hochberg across all changes); coverage counted on the day each wave closed "
         "(the pack's day while a wave is open).",
+    )
+
+
+def actions_table(inputs: Inputs) -> Table:
+    """The action plans of the units in scope: what each answers and how far it has got."""
+    names = inputs.organisation.names
+    rows: list[tuple[Value, ...]] = [
+        (
+            a.unit,
+            names[a.unit],
+            a.title,
+            a.finding,
+            a.addresses,
+            a.owner_role,
+            a.due_on.isoformat(),
+            a.status.replace("_", " "),
+            a.updated_on.isoformat() if a.updated_on else None,
+        )
+        for a in inputs.actions
+    ]
+    return Table(
+        "actions",
+        "Actions planned",
+        (
+            "unit",
+            "unit name",
+            "action",
+            "finding it answers",
+            "addresses",
+            "owner role",
+            "due",
+            "status",
+            "last update",
+        ),
+        ("text",) * 9,
+        rows,
+        "Every action of the units in scope created by the evidence day, those on AI literacy "
+        "first; the others address AI adoption (the construct they mean to move). Status as "
+        "it stands now; last update is the latest dated note by the evidence day.",
     )
 
 

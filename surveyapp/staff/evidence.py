@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from surveyapp.errors import InputError, Problem, SurveyappError
+from surveyapp.evidence.inputs import literacy_campaigns
 from surveyapp.extensions import db
 from surveyapp.models import EvidenceBuild, OrgUnit
 from surveyapp.services.access import EXPORT_ROLES
@@ -122,7 +123,11 @@ def evidence_page() -> ResponseReturnValue:
     ).all()
     units = db.session.execute(sa.select(OrgUnit.code, OrgUnit.name).order_by(OrgUnit.code)).all()
     return render_template(
-        "staff/evidence/pack.html", builds=builds, units=units, today=date.today().isoformat()
+        "staff/evidence/pack.html",
+        builds=builds,
+        units=units,
+        waves=list(reversed(literacy_campaigns(db.session, date.today()))),
+        today=date.today().isoformat(),
     )
 
 
@@ -130,8 +135,8 @@ def evidence_page() -> ResponseReturnValue:
 @writes
 @role_required(*EXPORT_ROLES)
 def evidence_pack() -> ResponseReturnValue:
-    """Build the pack now (audited, with the user as its author) and send its PDF and XLSX
-    in one ZIP file."""
+    """Build the pack now (audited, with the user as its author) and, once that is committed,
+    send its PDF and XLSX in one ZIP file made in memory (nothing is written to disk)."""
     from surveyapp.evidence.pack import build_pack
 
     unit = request.form.get("unit") or None
@@ -147,6 +152,7 @@ def evidence_pack() -> ResponseReturnValue:
                 current_user.email,
                 unit,
                 as_of,
+                request.form.get("campaign") or None,
             )
     except SurveyappError as error:
         abort(400, description=str(error))

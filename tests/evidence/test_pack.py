@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, date, datetime
 
 import openpyxl
 import sqlalchemy as sa
 from pypdf import PdfReader
 
 from surveyapp.extensions import db
-from surveyapp.models import AuditEvent, EvidenceBuild
+from surveyapp.models import AuditEvent, Campaign, EvidenceBuild
+from tests import factories
+from tests.plugins.exports import store_small_wave
 
 
 def pdf_text(path) -> str:
@@ -36,6 +39,7 @@ def test_the_pack_is_dated_versioned_and_carries_its_inputs_checksums(evidence_w
         "measures",
         "coverage",
         "gaps",
+        "actions",
         "effect",
         "changes",
     ]
@@ -76,3 +80,119 @@ def test_a_bad_as_of_or_unit_is_refused_and_nothing_is_built(evidence_wave, run,
     assert result.exit_code == 1 and "unknown unit code 'NOPE'" in result.output
     assert db.session.scalar(sa.select(sa.func.count()).select_from(EvidenceBuild)) == 0
     assert list(tmp_path.glob("*.pdf")) == []
+
+
+def sheet(path, name: str) -> list[tuple]:
+    """The rows of one sheet of an XLSX file, header first."""
+    return list(openpyxl.load_workbook(path)[name].iter_rows(values_only=True))
+
+
+def test_the_pack_lists_the_actions_planned_literacy_first(evidence_wave, run, tmp_path):
+    plans = {
+        "Manager huddles": ("LENDING", date(2026, 1, 5), "adoption-readiness.knowledge"),
+        "Chatbot clinics": ("CONTACT", date(2026, 1, 20), "literacy_index"),
+    }
+    details = {
+        "Manager huddles": {"finding": "Readiness is low", "owner_role": "Line manager"},
+        "Chatbot clinics": {
+            "finding": "Literacy under the limited-tier target",
+            "owner_role": "Team lead",
+            "status": "in_progress",
+            "updated": date(2026, 2, 10),
+        },
+    }
+    due = {"Manager huddles": date(2026, 4, 1), "Chatbot clinics": date(2026, 3, 15)}
+    for title, (unit, created, construct) in plans.items():
+        factories.action(
+            db.session,
+            unit,
+            title,
+            created,
+            construct=construct,
+            due_on=due[title],
+            **details[title],
+        )
+    factories.action(db.session, "CONTACT", "After the day", date(2026, 3, 2))
+    db.session.commit()
+    result = run("evidence", "build", "--out", str(tmp_path), "--as-of", "2026-03-01")
+    assert result.exit_code == 0, result.output
+    stem = tmp_path / "ai-literacy-evidence-organisation-2026-03-01-v1"
+    rows = sheet(stem.with_suffix(".xlsx"), "actions")
+    assert rows[0][:5] == ("unit", "unit name", "action", "finding it answers", "addresses")
+    assert rows[1:3] == [
+        (
+            "CONTACT",
+            "Contact centre",
+            "Chatbot clinics",
+            "Literacy under the limited-tier target",
+            "AI literacy",
+            "Team lead",
+            "2026-03-15",
+            "in progress",
+            "2026-02-10",
+        ),
+        (
+            "LENDING",
+            "Corporate lending",
+            "Manager huddles",
+            "Readiness is low",
+            "adoption-readiness.knowledge",
+            "Line manager",
+            "2026-04-01",
+            "planned",
+            None,
+        ),
+    ]
+    assert "After the day" not in str(rows)
+    text = pdf_text(stem.with_suffix(".pdf"))
+    assert "Actions planned" in text and "Chatbot clinics" in text and "Manager huddles" in text
+    build = db.session.scalar(sa.select(EvidenceBuild))
+    assert build.inputs["actions"]["count"] == 2
+    changes = {row[0]: row[2] for row in sheet(stem.with_suffix(".xlsx"), "changes")}
+    assert changes["actions"] == build.inputs["actions"]["sha256"]
+
+
+def more_literacy_waves(layout) -> None:
+    """Beside `lit-1` (anonymous, opened 1 February): `lit-2`, anonymous, made after it but
+    opened before it, and `lit-3`, confidential, made last and opened the same day."""
+    store_small_wave(layout, "lit-2", seed=9)
+    store_small_wave(layout, "lit-3", mode="confidential", seed=11)
+    waves = {c.slug: c for c in db.session.scalars(sa.select(Campaign))}
+    waves["lit-1"].opens_at = waves["lit-3"].opens_at = datetime(2026, 2, 1, tzinfo=UTC)
+    waves["lit-2"].opens_at = datetime(2026, 1, 5, tzinfo=UTC)
+    db.session.commit()
+
+
+def test_gaps_are_read_from_the_latest_wave_to_open_or_the_one_asked_for(
+    evidence_wave, survey_layout, run, tmp_path
+):
+    more_literacy_waves(survey_layout)
+    assert run("evidence", "build", "--out", str(tmp_path), "--as-of", "2026-03-01").exit_code == 0
+    result = run(
+        "evidence", "build", "--out", str(tmp_path), "--as-of", "2026-03-01", "--campaign", "lit-2"
+    )
+    assert result.exit_code == 0, result.output
+    released = date.today().isoformat()
+    for version, slug in ((1, "lit-1"), (2, "lit-2")):
+        stem = tmp_path / f"ai-literacy-evidence-organisation-2026-03-01-v{version}"
+        scope = dict(row[:2] for row in sheet(stem.with_suffix(".xlsx"), "scope"))
+        label = f"{slug} (anonymous), result release 1 of {released}"
+        assert scope["Gaps read from"] == label
+        assert f"Literacy read from {label}" in pdf_text(stem.with_suffix(".pdf")).replace(
+            "\n", " "
+        )
+    events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "evidence.build"))
+    assert [e.detail["gaps_wave"] for e in events] == ["lit-1", "lit-2"]
+
+
+def test_a_campaign_that_is_unknown_or_not_a_released_literacy_wave_is_refused(
+    evidence_wave, run, tmp_path
+):
+    result = run("evidence", "build", "--out", str(tmp_path), "--campaign", "nope")
+    assert result.exit_code == 1 and "--campaign: unknown campaign 'nope'" in result.output
+    factories.campaign(db.session)
+    db.session.commit()
+    slug = db.session.scalar(sa.select(Campaign.slug).where(Campaign.slug != "lit-1"))
+    result = run("evidence", "build", "--out", str(tmp_path), "--campaign", slug)
+    assert result.exit_code == 1 and "does not ask ai-literacy" in result.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(EvidenceBuild)) == 0

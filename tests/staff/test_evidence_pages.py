@@ -7,6 +7,7 @@ import io
 import re
 import zipfile
 
+import openpyxl
 import pytest
 import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
@@ -172,3 +173,22 @@ def test_tracks_are_for_hr_only(app, organisation, login_as):
         .status_code
         == 404
     )
+
+
+def test_the_pack_reads_its_gaps_from_the_wave_chosen_on_the_page(evidence_wave, login_as):
+    hr = login_as("hr")
+    page = hr.get(PACK).get_data(as_text=True)
+    assert '<select id="campaign" name="campaign"' in page
+    assert '<option value="lit-1">lit-1 (lit-1)</option>' in page
+    token = csrf_token(hr, PACK)
+    refused = hr.post(PACK + "/pack.zip", data={"csrf_token": token, "campaign": "nope"})
+    assert refused.status_code == 400 and "unknown campaign" in refused.get_data(as_text=True)
+    reply = hr.post(PACK + "/pack.zip", data={"csrf_token": token, "campaign": "lit-1"})
+    assert reply.status_code == 200 and reply.mimetype == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(reply.data))
+    xlsx = next(name for name in archive.namelist() if name.endswith(".xlsx"))
+    scope = openpyxl.load_workbook(io.BytesIO(archive.read(xlsx)))["scope"]
+    read = dict(row[:2] for row in scope.iter_rows(values_only=True))
+    assert read["Gaps read from"].startswith("lit-1 (anonymous), result release 1 of ")
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "evidence.build"))
+    assert event.detail["gaps_wave"] == "lit-1"

@@ -69,25 +69,35 @@ def evidence() -> None:
 )
 @with_appcontext
 def evidence_build(out: Path, unit: str | None, as_of: str | None, campaign: str | None) -> None:
-    """Build the dated, versioned evidence pack (PDF and XLSX) into DIR, audited."""
+    """Build the dated, versioned evidence pack (PDF and XLSX) into DIR, audited.
+
+    The files are written only once the build is committed, each whole or not at all."""
     from flask import current_app
 
     from surveyapp.commands.common import in_transaction
     from surveyapp.errors import SurveyappError
-    from surveyapp.evidence.pack import build_pack
+    from surveyapp.evidence.pack import Pack, build_pack
     from surveyapp.extensions import db
     from surveyapp.services.audit import cli_actor
 
-    def work() -> list[Path]:
+    def work() -> Pack:
         try:
             day = date.fromisoformat(as_of) if as_of is not None else None
         except ValueError:
             raise SurveyappError(f"--as-of: {as_of!r} is not a date YYYY-MM-DD") from None
         instruments = current_app.config["SURVEYAPP_INSTRUMENTS_DIR"]
-        pack = build_pack(db.session, instruments, cli_actor(), unit, day, campaign)
-        return pack.write(out)
+        return build_pack(db.session, instruments, cli_actor(), unit, day, campaign)
 
-    for path in in_transaction(work):
+    pack = in_transaction(work)
+    try:
+        paths = pack.write(out)
+    except OSError as error:
+        raise click.ClickException(
+            f"version {pack.build.version} of the pack is recorded and audited with the "
+            f"checksums of {pack.pdf_name} and {pack.xlsx_name}, but writing them into "
+            f"{out} failed: {error}. Build again once {out} is writable."
+        ) from None
+    for path in paths:
         click.echo(str(path))
 
 
@@ -97,19 +107,26 @@ def evidence_build(out: Path, unit: str | None, as_of: str | None, campaign: str
 @with_appcontext
 def evidence_tracks(campaign_slug: str, out: Path) -> None:
     """Per-person learning tracks beside completed measures (confidential campaigns, people
-    who consented), as XLSX; audited."""
+    who consented), as XLSX; audited, and written (whole) only once that is committed."""
     from flask import current_app
 
+    from surveyapp.briefs.service import write_atomically
     from surveyapp.commands.common import in_transaction
     from surveyapp.evidence.tracks import export_tracks
     from surveyapp.extensions import db
     from surveyapp.services.audit import cli_actor
     from surveyapp.services.campaign_state import campaign_by_slug
 
-    def work() -> None:
+    def work() -> bytes:
         campaign = campaign_by_slug(db.session, campaign_slug)
         instruments = current_app.config["SURVEYAPP_INSTRUMENTS_DIR"]
-        out.write_bytes(export_tracks(db.session, campaign, instruments, cli_actor()))
+        return export_tracks(db.session, campaign, instruments, cli_actor())
 
-    in_transaction(work)
+    data = in_transaction(work)
+    try:
+        write_atomically(out, data)
+    except OSError as error:
+        raise click.ClickException(
+            f"the export is recorded in the audit trail, but writing {out} failed: {error}"
+        ) from None
     click.echo(str(out))

@@ -1,7 +1,8 @@
 """Building an evidence pack: inputs in, a dated and versioned PDF and XLSX out, the build
 recorded with its inputs' checksums and audited in the same transaction.
 
-`surveyapp evidence build` and the staff download both call `build_pack`; the caller commits.
+`surveyapp evidence build` and the staff download both call `build_pack`; the caller commits,
+then writes the files (`Pack.write`) or sends them.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from surveyapp.analytics.literacy_evidence import unit_evidence
 from surveyapp.analytics.literacy_waves import Effect, effects, wave_rows
+from surveyapp.briefs.service import write_atomically
 from surveyapp.evidence import tables
 from surveyapp.evidence.inputs import Inputs, gather
 from surveyapp.evidence.render import pack_pdf, pack_xlsx, show
@@ -38,11 +40,13 @@ class Pack:
     build: EvidenceBuild
 
     def write(self, folder: Path) -> list[Path]:
-        """Write both files into `folder` (created if missing); their paths."""
+        """Write both files into `folder` (created if missing), each whole or not at all;
+        their paths. Call it only once the build is committed, so no file outlives a build
+        that was rolled back."""
         folder.mkdir(parents=True, exist_ok=True)
         paths = [folder / self.pdf_name, folder / self.xlsx_name]
-        paths[0].write_bytes(self.pdf)
-        paths[1].write_bytes(self.xlsx)
+        write_atomically(paths[0], self.pdf)
+        write_atomically(paths[1], self.xlsx)
         return paths
 
 

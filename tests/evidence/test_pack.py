@@ -6,6 +6,7 @@ import io
 from datetime import UTC, date, datetime
 
 import openpyxl
+import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
@@ -150,6 +151,33 @@ def test_the_pack_lists_the_actions_planned_literacy_first(evidence_wave, run, t
     assert build.inputs["actions"]["count"] == 2
     changes = {row[0]: row[2] for row in sheet(stem.with_suffix(".xlsx"), "changes")}
     assert changes["actions"] == build.inputs["actions"]["sha256"]
+
+
+def test_a_build_whose_commit_fails_leaves_no_file(evidence_wave, run, tmp_path, monkeypatch):
+    def refuse() -> None:
+        raise sa.exc.OperationalError("COMMIT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(db.session, "commit", refuse)
+    with pytest.raises(sa.exc.OperationalError):
+        run("evidence", "build", "--out", str(tmp_path / "pack"), "--as-of", "2026-03-01")
+    monkeypatch.undo()
+    assert not (tmp_path / "pack").exists() or list((tmp_path / "pack").iterdir()) == []
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(EvidenceBuild)) == 0
+
+
+def test_a_failed_write_says_the_build_is_recorded_but_its_files_are_missing(
+    evidence_wave, run, tmp_path, monkeypatch
+):
+    def full(path, content: bytes) -> None:
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr("surveyapp.evidence.pack.write_atomically", full)
+    result = run("evidence", "build", "--out", str(tmp_path), "--as-of", "2026-03-01")
+    assert result.exit_code == 1
+    assert "version 1 of the pack is recorded and audited" in result.output
+    assert "ai-literacy-evidence-organisation-2026-03-01-v1.pdf" in result.output
+    assert "No space left on device" in result.output
+    assert list(tmp_path.glob("ai-literacy-*")) == []
 
 
 def more_literacy_waves(layout) -> None:

@@ -179,7 +179,8 @@ def test_the_pack_reads_its_gaps_from_the_wave_chosen_on_the_page(evidence_wave,
     hr = login_as("hr")
     page = hr.get(PACK).get_data(as_text=True)
     assert '<select id="campaign" name="campaign"' in page
-    assert '<option value="lit-1">lit-1 (lit-1)</option>' in page
+    opened = evidence_wave.created_at.date().isoformat()
+    assert f'<option value="lit-1">lit-1 (anonymous, opened {opened})</option>' in page
     token = csrf_token(hr, PACK)
     refused = hr.post(PACK + "/pack.zip", data={"csrf_token": token, "campaign": "nope"})
     assert refused.status_code == 400 and "unknown campaign" in refused.get_data(as_text=True)
@@ -190,5 +191,6 @@ def test_the_pack_reads_its_gaps_from_the_wave_chosen_on_the_page(evidence_wave,
     scope = openpyxl.load_workbook(io.BytesIO(archive.read(xlsx)))["scope"]
     read = dict(row[:2] for row in scope.iter_rows(values_only=True))
     assert read["Gaps read from"].startswith("lit-1 (anonymous), result release 1 of ")
+    db.session.rollback()  # end the test's own read, begun above, to see what the requests wrote
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "evidence.build"))
     assert event.detail["gaps_wave"] == "lit-1"

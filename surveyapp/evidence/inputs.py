@@ -153,12 +153,16 @@ def gaps_campaign(
 
 
 def addresses(construct: str | None) -> str:
-    """What an action means to move, in words: AI literacy, or the construct it names."""
+    """What an action means to move, in words: AI literacy, or the construct it names
+    (`adoption-readiness.knowledge` reads "adoption readiness: knowledge")."""
     if construct == LITERACY or (construct or "").startswith("ai-literacy."):
         return "AI literacy"
-    return {None: "not stated", "readiness_index": "AI adoption readiness"}.get(
-        construct, construct or ""
-    )
+    if construct is None:
+        return "not stated"
+    if construct == "readiness_index":
+        return "AI adoption readiness"
+    words = construct.replace("-", " ").replace(".", ": ").replace("_", " ")
+    return "AI " + words.removeprefix("ai ") if words.startswith("ai ") else words
 
 
 def planned_actions(session: Session, unit_ids: dict[str, int], as_of: date) -> list[PlannedAction]:

@@ -137,7 +137,7 @@ def test_the_pack_lists_the_actions_planned_literacy_first(evidence_wave, run, t
             "Corporate lending",
             "Manager huddles",
             "Readiness is low",
-            "adoption-readiness.knowledge",
+            "adoption readiness: knowledge",
             "Line manager",
             "2026-04-01",
             "planned",

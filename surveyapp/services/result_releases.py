@@ -44,7 +44,7 @@ from surveyapp.services.holding import waiting_count
 from surveyapp.services.unit_snapshots import extend_unit_tree
 
 UPDATE_CHUNK = 500  # response ids per UPDATE when a release marks its responses
-MAX_OPEN_RELEASES = 5  # releases of an open campaign; its closing release is one more
+MAX_OPEN_RELEASES = 4  # releases of an open campaign (weekly: a month); closing is one more
 RELEASE_INTERVAL = timedelta(days=7)  # between two releases the daily job makes
 
 

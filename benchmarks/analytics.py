@@ -37,7 +37,7 @@ from surveyapp.models import Function, OrgUnit, Response
 from surveyapp.services.analysis import library_from
 from surveyapp.services.datasets import load_campaign_data
 from surveyapp.services.layout import campaign_layout
-from surveyapp.services.result_releases import publish
+from surveyapp.services.result_releases import MAX_OPEN_RELEASES, publish
 
 
 def bare_fit_seconds(data, k: int, covariance: str) -> float:
@@ -79,11 +79,13 @@ def store_vectors(campaign, layout, data) -> None:
     db.session.commit()
 
 
-def third_release(data) -> NextRelease:
-    """The step rule and the audit against both releases before it (90% and 95% of
-    arrivals), for the last 5%."""
+def closing_release(data) -> NextRelease:
+    """The step rule and the audit of the most an open campaign is audited against: its
+    closing release, stacked on MAX_OPEN_RELEASES earlier ones (arrivals evenly spread up to
+    95%), for the last 5%."""
     order = np.arange(len(data.respondents))
-    frames = [data.respondents[order < int(len(order) * share)] for share in (0.90, 0.95)]
+    shares = np.linspace(0.95 / MAX_OPEN_RELEASES, 0.95, MAX_OPEN_RELEASES)
+    frames = [data.respondents[order < int(len(order) * share)] for share in shares]
     arrived = order < len(frames[-1])
     return next_release(
         [Release(frame, frozenset()) for frame in frames],
@@ -161,8 +163,8 @@ def main() -> None:
             publish(db.session, campaign)
             db.session.commit()
         audits.clear()
-        with timed("third result release", times):
-            step = third_release(data)
+        with timed("closing result release", times):
+            step = closing_release(data)
         times["  of which its audits"] = sum(seconds for seconds, _ in audits)
         with timed("load campaign from SQLite", times):
             loaded = load_campaign_data(db.session, campaign)
@@ -192,7 +194,8 @@ def main() -> None:
         f"programs, {len(audited.added)} groups hidden beyond the sibling rule"
     )
     print(
-        f"third release (5% new, audited with 2 before): {int(step.added.sum()):,} of "
+        f"closing release (5% new, audited with {MAX_OPEN_RELEASES} before): "
+        f"{int(step.added.sum()):,} of "
         f"{len(step.added):,} new responses added, {len(step.withheld)} groups withheld"
     )
     print("targets: analysis with its release audit <= 15 s, peak <= 2048 MiB")

@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -55,28 +56,37 @@ def gunicorn(
         **(settings or {}),
     }
     binary = Path(sys.executable).parent / "gunicorn"
-    process = subprocess.Popen(
-        [str(binary), "--config", "gunicorn.conf.py", "surveyapp:create_app()"],
-        cwd=REPO_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    server = Gunicorn(port, process)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5)
-                break
-            except urllib.error.HTTPError:
-                break
-            except OSError:
-                assert process.poll() is None, process.communicate()[0]
-                assert time.monotonic() < deadline, "gunicorn did not start"
-                time.sleep(0.2)
-        yield server
-    finally:
-        process.send_signal(signal.SIGTERM)
-        server.log, _ = process.communicate(timeout=30)
+    # A file, not a pipe: nobody reads a pipe while the test runs, and workers that log a
+    # burst of errors (a database restart) would block once its 64 KiB buffer is full.
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as output:
+        process = subprocess.Popen(
+            [str(binary), "--config", "gunicorn.conf.py", "surveyapp:create_app()"],
+            cwd=REPO_DIR,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        server = Gunicorn(port, process)
+
+        def log() -> str:
+            output.seek(0)
+            return output.read()
+
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5)
+                    break
+                except urllib.error.HTTPError:
+                    break
+                except OSError:
+                    assert process.poll() is None, log()
+                    assert time.monotonic() < deadline, "gunicorn did not start"
+                    time.sleep(0.2)
+            yield server
+        finally:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=30)
+            server.log = log()

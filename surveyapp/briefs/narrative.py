@@ -352,7 +352,7 @@ def release_note(release: dict[str, Any] | None, k: int) -> str:
     if not release or release.get("number") is None:
         return _(
             "No results are released yet: figures appear with the first release, made once "
-            "at least %(k)s people have answered (every day, and at close).",
+            "at least %(k)s people have answered (once a week at most, and at close).",
             k=k,
         )
     note = _(
@@ -375,9 +375,9 @@ def release_note(release: dict[str, Any] | None, k: int) -> str:
         )
         return f"{note} {held}"
     held = _(
-        "%(band)s answers are not in them yet: a new release (made every day) takes answers in "
-        "once they change every group by none or at least %(k)s people, so that no one's "
-        "answers can be worked out by comparing releases.",
+        "%(band)s answers are not in them yet: a new release (once a week at most) takes "
+        "answers in once they change every group by none or at least %(k)s people, so that no "
+        "one's answers can be worked out by comparing releases.",
         band=waiting_band(waiting),
         k=k,
     )

@@ -20,8 +20,8 @@ def drafts_purge() -> None:
 
     It also releases what held answers can be released, freezes the unit tree of campaigns
     closed by their date, and makes the result releases the rule allows, so figures follow
-    the answers once a day, and a campaign closed by its date has its closing release and
-    its tree fixed by the next run."""
+    the answers once a week (result_releases.RELEASE_INTERVAL), and a campaign closed by its
+    date has its closing release and its tree fixed by the next run."""
     from surveyapp.commands.responses import release_held_and_report
     from surveyapp.commands.results import release_and_report
     from surveyapp.extensions import db
@@ -33,4 +33,4 @@ def drafts_purge() -> None:
     frozen = in_transaction(lambda: freeze_closed_campaigns(db.session))
     click.echo(f"{frozen} closed campaign(s) had their unit tree frozen")
     release_held_and_report(None, always_scrub=True)
-    release_and_report(None)
+    release_and_report(None, scheduled=True)

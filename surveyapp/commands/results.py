@@ -22,12 +22,13 @@ def results_release(campaign_slug: str | None) -> None:
     release_and_report(campaign_slug)
 
 
-def release_and_report(campaign_slug: str | None) -> None:
-    """Make what releases can be made now, and say what each published and what waits."""
+def release_and_report(campaign_slug: str | None, scheduled: bool = False) -> None:
+    """Make what releases can be made now, and say what each published and what waits
+    (`scheduled`: the daily job asks)."""
     from surveyapp.extensions import db
     from surveyapp.services.result_releases import publish_waiting
 
-    outcomes = in_transaction(lambda: publish_waiting(db.session, campaign_slug))
+    outcomes = in_transaction(lambda: publish_waiting(db.session, campaign_slug, scheduled))
     if not outcomes:
         click.echo("no responses wait for a result release")
     for outcome in outcomes:

@@ -8,7 +8,7 @@ so takes no part, on either side of a comparison. Outcome metrics are per unit a
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -119,11 +119,15 @@ def action_effects(
 
     Treated: units with such a done action; comparison candidates: units shown in both waves
     that had no action of their own under way or done in between (whatever its measure, so
-    that another action's effect is not counted as no effect). Only groups with a treated
-    unit in `scope` (None: every unit) are returned.
+    that another action's effect is not counted as no effect). With a `scope` (None: every
+    unit), treated and comparison units are the reader's own only: pooled means of units
+    outside it, beside the reader's own, would give those units' figures away.
     """
     start, end = wave_day(earlier), wave_day(later)
     tree = UnitTree.read(session)
+    if scope is not None:
+        mine = {code for unit_id, code in tree.codes.items() if unit_id in scope}
+        tree = replace(tree, leaves=tree.leaves & mine)
     taken = _taken_between(session, start, end)
     acted = {leaf for a in taken for leaf in tree.below.get(a.unit.code, frozenset())}
     groups: dict[tuple[str, str], list[Action]] = defaultdict(list)
@@ -136,7 +140,8 @@ def action_effects(
     for (_, construct), done in sorted(groups.items(), key=lambda item: item[1][0].id):
         if scope is not None and not any(a.unit_id in scope for a in done):
             continue
-        treated = {leaf for a in done for leaf in tree.below.get(a.unit.code, frozenset())}
+        below = (tree.below.get(a.unit.code, frozenset()) for a in done)
+        treated = {leaf for leaves in below for leaf in leaves if leaf in tree.leaves}
         candidates = shown - acted
         survey = difference_in_differences(
             unit_means(before, construct), unit_means(after, construct), treated, candidates
@@ -161,8 +166,8 @@ def action_effects(
 
 
 def named_units(session: Session, codes: tuple[str, ...], scope: set[int] | None) -> list[str]:
-    """The names of the units among `codes` the reader may see; the rest are counted, not
-    named (a change manager learns nothing of units outside their own)."""
+    """The names of the units among `codes` the reader may see; any other is counted, not
+    named (`action_effects` gives a change manager their own units only)."""
     rows = session.execute(sa.select(OrgUnit.id, OrgUnit.code, OrgUnit.name)).all()
     names = {code: (unit_id, name) for unit_id, code, name in rows}
     seen = [names[c][1] for c in codes if c in names and (scope is None or names[c][0] in scope)]

@@ -11,6 +11,8 @@ import sqlalchemy as sa
 
 from surveyapp.extensions import db
 from surveyapp.models import Response, ResultRelease
+from surveyapp.services import result_releases
+from surveyapp.services.result_releases import RELEASE_INTERVAL
 from tests.factories import api_token
 from tests.plugins.staff import new_client
 from tests.plugins.survey import answer_pages, begin, make_campaign
@@ -74,7 +76,7 @@ def test_one_more_answer_changes_no_figure_until_a_release_adds_k(app, run, logi
     assert "pulse: no new result release; 1 response(s) wait" in waits.output
     assert _read(api, token, dashboard) == (group, page)
     shown = dashboard.get(DASHBOARD).get_data(as_text=True)
-    assert "Fewer than 5 answers are not in them yet: a new release (made every day)" in shown
+    assert "Fewer than 5 answers are not in them yet: a new release (once a week at most)" in shown
 
     _submit(app, setup, setup.people[7:11])  # four more: a step of five in every group
     second = run("results", "release", "pulse")
@@ -104,3 +106,37 @@ def test_a_campaign_closed_without_any_release_publishes_everything(app, run):
     assert "pulse: result release 1 published with 3 more response(s)" in closed.output
     assert "no responses wait for a result release" in run("results", "release").output
     assert _releases(app)[1] == {1: 3}
+
+
+def _a_week_passes(app) -> None:
+    """Every release day moves a week back (a release keeps its day, not a moment)."""
+    with app.app_context():
+        for release in db.session.scalars(sa.select(ResultRelease)):
+            release.released_on -= RELEASE_INTERVAL
+        db.session.commit()
+
+
+def test_the_daily_job_releases_once_a_week_and_an_open_campaign_a_few_times(app, run, monkeypatch):
+    """Every release is audited with all before it, at a cost that grows steeply with their
+    number: the daily job makes one a week, an open campaign has at most MAX_OPEN_RELEASES
+    (two here), and its closing release is one more."""
+    monkeypatch.setattr(result_releases, "MAX_OPEN_RELEASES", 2)
+    setup = make_campaign(app, run, mode="confidential", people=15, open_now=True)
+    _submit(app, setup, setup.people[:5])
+    assert "pulse: result release 1 published with 5 more" in run("drafts", "purge").output
+    _submit(app, setup, setup.people[5:10])
+    purged = run("drafts", "purge")
+    assert "pulse: no new result release (the daily job makes one a week; the last was on" in (
+        purged.output
+    )
+    asked = run("results", "release", "pulse")  # an admin asking is not held to the week
+    assert "pulse: result release 2 published with 5 more" in asked.output
+    _submit(app, setup, setup.people[10:15])
+    _a_week_passes(app)
+    capped = run("drafts", "purge")
+    assert "pulse: no new result release (an open campaign has at most 2; the next comes at " in (
+        capped.output
+    )
+    assert _releases(app)[1] == {1: 5, 2: 5, None: 5}
+    closed = run("campaign", "close", "pulse")
+    assert "pulse: result release 3 published with 5 more response(s)" in closed.output

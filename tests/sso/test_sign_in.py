@@ -197,7 +197,7 @@ def test_an_unmapped_person_waits_until_an_admin_approves(sso):
     assert run("users", "activate", "bo@example.org").exit_code == 0
     approved = sso.client()
     assert approved.get(sso.callback_for(approved, "bo")).status_code == 303
-    assert "bo@example.org (hr)" in approved.get("/staff/").get_data(as_text=True)
+    assert "bo@example.org (HR)" in approved.get("/staff/").get_data(as_text=True)
     assert user(app, "bo@example.org").role_from == "admin"  # the admin's role stays
 
 

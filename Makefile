@@ -60,7 +60,7 @@ demo: $(STAMP) $(CATALOGUES)
 # After changing marked strings in surveyapp/: re-extract them and merge them into every
 # language's messages.po, then translate the new or fuzzy entries there.
 translations: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext --project surveyapp \
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l --project surveyapp \
 		--copyright-holder surveyapp -o $(TRANSLATIONS)/messages.pot surveyapp
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
 

@@ -58,6 +58,12 @@ def _(message: str, **values: Any) -> str:
     return text % values if values else text
 
 
+def pgettext(context: str, message: str) -> str:
+    """`message` in the current language as meant in `context`: one English word can need two
+    translations (an action is "terminada" when done, a job "terminado")."""
+    return _catalogue(current_language()).pgettext(context, message)
+
+
 def ngettext(singular: str, plural: str, count: int, **values: Any) -> str:
     """The singular or plural form for `count`, with `%(num)s` set to it."""
     text = _catalogue(current_language()).ngettext(singular, plural, count)

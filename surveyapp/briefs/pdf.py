@@ -14,7 +14,7 @@ from typing import Any
 
 import jinja2
 
-from surveyapp.briefs.language import _, ngettext
+from surveyapp.briefs.language import _, ngettext, pgettext
 
 PDF_VARIANT = "pdf/ua-1"
 
@@ -31,7 +31,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         extensions=["jinja2.ext.i18n"],
     )
-    env.install_gettext_callables(_, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_callables(_, ngettext, newstyle=True, pgettext=pgettext)  # type: ignore[attr-defined]
     return env
 
 

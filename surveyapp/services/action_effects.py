@@ -165,14 +165,16 @@ def action_effects(
     return results
 
 
-def named_units(session: Session, codes: tuple[str, ...], scope: set[int] | None) -> list[str]:
-    """The names of the units among `codes` the reader may see; any other is counted, not
-    named (`action_effects` gives a change manager their own units only)."""
+def named_units(
+    session: Session, codes: tuple[str, ...], scope: set[int] | None
+) -> tuple[list[str], int]:
+    """The names of the units among `codes` the reader may see, and how many others there
+    are (counted, not named; `action_effects` gives a change manager their own units only);
+    the page words the count in its own language."""
     rows = session.execute(sa.select(OrgUnit.id, OrgUnit.code, OrgUnit.name)).all()
     names = {code: (unit_id, name) for unit_id, code, name in rows}
     seen = [names[c][1] for c in codes if c in names and (scope is None or names[c][0] in scope)]
-    others = len(codes) - len(seen)
-    return seen + ([f"{others} other unit{'s' if others != 1 else ''}"] if others else [])
+    return seen, len(codes) - len(seen)
 
 
 def say_do_gap(

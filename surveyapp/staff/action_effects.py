@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
@@ -61,6 +61,14 @@ SENTENCES = {  # a sentence per quadrant, marked for translation
 }
 
 
+def _units(codes: tuple[str, ...], scope: set[int] | None) -> list[str]:
+    """The units the reader may see by name, then "N other units" for the rest."""
+    seen, others = action_effects.named_units(db.session, codes, scope)
+    if others:
+        seen.append(ngettext("%(num)s other unit", "%(num)s other units", others))
+    return seen
+
+
 def _campaign() -> Campaign:
     """The campaign named by `?campaign=`, else the newest wave the user sees; 404 if none."""
     campaign = newest_campaign(None, request.args.get("campaign"))
@@ -107,10 +115,8 @@ def action_effects_page() -> ResponseReturnValue:
                 {
                     "effect": found,
                     "measure": scale_label(meta, found.construct),
-                    "units": action_effects.named_units(db.session, found.survey.treated, scope),
-                    "comparison": action_effects.named_units(
-                        db.session, found.survey.comparison, scope
-                    ),
+                    "units": _units(found.survey.treated, scope),
+                    "comparison": _units(found.survey.comparison, scope),
                     "verdict": VERDICTS[found.survey.verdict],
                     "outcome_verdict": found.outcome and VERDICTS[found.outcome.verdict],
                 }

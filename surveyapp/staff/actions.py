@@ -15,6 +15,11 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user
 
+from surveyapp.analytics.suppression import ORGANISATION_KEY
+from surveyapp.briefs import sections
+from surveyapp.briefs.language import _, current_language, localized
+from surveyapp.briefs.narrative import finding_text
+from surveyapp.briefs.service import campaign_meta
 from surveyapp.errors import InputError
 from surveyapp.extensions import db
 from surveyapp.models import Action, Campaign, OrgUnit
@@ -144,13 +149,7 @@ def actions_overview() -> ResponseReturnValue:
 def _plan_page(unit: OrgUnit, form: ActionForm, status: int = 200) -> ResponseReturnValue:
     """A unit's plan: its actions, the recommended actions not yet in it, the add form."""
     campaign = latest_campaign(unit, request.args.get("campaign"))
-    recommended: list[dict] = []
-    if campaign is not None:
-        group = action_plans.shown_units(_analysis(campaign)).get(unit.code)
-        taken = {a.intervention for a in unit_actions(unit)}
-        recommended = [
-            r for r in (group or {}).get("recommendations", []) if r["intervention"] not in taken
-        ]
+    recommended = _recommended(campaign, unit) if campaign is not None else []
     return render_template(
         "staff/actions/plan.html",
         unit=unit,
@@ -163,6 +162,30 @@ def _plan_page(unit: OrgUnit, form: ActionForm, status: int = 200) -> ResponseRe
         labels=STATUS_LABELS,
         today=today(),
     ), status
+
+
+def _recommended(campaign: Campaign, unit: OrgUnit) -> list[dict[str, Any]]:
+    """The recommended actions not yet in the unit's plan, worded as its dashboard words them:
+    the playbook's text in the page's language, the findings written from the figures."""
+    analysis = _analysis(campaign)
+    group = action_plans.shown_units(analysis).get(unit.code)
+    if group is None:
+        return []
+    organisation = sections.find_group(analysis, "organisation", ORGANISATION_KEY) or {}
+    meta = campaign_meta(db.session, campaign, analysis, unit.name, current_language())
+    taken = {a.intervention for a in unit_actions(unit)}
+    return [
+        {
+            "intervention": r["intervention"],
+            "title": localized(r["title"]),
+            "action": localized(r["action"]),
+            "owner": _(r["owner"]),
+            "timing": _(r["timing"]),
+            "why": " ".join(finding_text(f, group, organisation, meta) for f in r["findings"]),
+        }
+        for r in group.get("recommendations", [])
+        if r["intervention"] not in taken
+    ]
 
 
 def unit_actions(unit: OrgUnit) -> list[Action]:

@@ -15,6 +15,7 @@ from tests.briefs.reading import close_wave, readable_text
 from tests.factories import store_wave
 from tests.harness import REPO_DIR
 from tests.plugins.staff import PASSWORD, csrf_token, new_client, sign_in
+from tests.staff.test_action_effects import two_waves_with_an_action
 
 DASHBOARD = "/staff/campaigns/wave-1/units/RETAIL"
 # English that must not be left on a Spanish page: headings, labels, buttons, the header.
@@ -65,6 +66,19 @@ def choose(client: FlaskClient, language: str, page: str = "/staff/") -> str:
     )
     assert response.status_code == 302, response.get_data(as_text=True)
     return response.headers["Location"]
+
+
+def reads_in_spanish(
+    client: FlaskClient, path: str, spanish: tuple[str, ...], english: tuple[str, ...]
+) -> None:
+    """`path` answers 200 with every Spanish text in `spanish` and no English one left over."""
+    response = client.get(path)
+    assert response.status_code == 200, path
+    markup = response.get_data(as_text=True)
+    for wanted in spanish:
+        assert wanted in markup, (path, wanted)
+    for left_over in english:
+        assert left_over not in markup, (path, left_over)
 
 
 def stored_language(email: str) -> str | None:
@@ -150,13 +164,59 @@ def test_an_admin_reads_the_admin_pages_in_spanish(app, login_as):
         ">Users<",
     )
     for path, wanted in pages.items():
-        response = admin.get(path)
-        assert response.status_code == 200, path
-        markup = response.get_data(as_text=True)
-        for spanish in wanted:
-            assert spanish in markup, (path, spanish)
-        for left_over in english:
-            assert left_over not in markup, (path, left_over)
+        reads_in_spanish(admin, path, wanted, english)
+
+
+def test_action_plans_and_ai_literacy_evidence_read_in_spanish(survey_layout, login_as):
+    two_waves_with_an_action(survey_layout)
+    manager = login_as("change_manager", units=["RETAIL"], email="ana@example.org")
+    choose(manager, "es")
+    admin = login_as("admin", email="admin@example.org")
+    choose(admin, "es")
+    pages = {
+        (manager, "/staff/actions"): ("<h1>Planes de acción</h1>", "Acciones con retraso"),
+        (manager, "/staff/actions/units/BR-NORTH"): (
+            "Plan de acción de Branches north",
+            "Acciones recomendadas",
+            "Tiempo protegido para practicar",  # the playbook's own Spanish text
+            "Redactar una acción",
+        ),
+        (manager, "/staff/actions/effects?campaign=wave-2"): (
+            "<h1>¿Han funcionado las acciones?</h1>",
+            "Indicios, no pruebas.",
+            "intervalo al 95%",
+            "otras 5 unidades",  # units outside her scope are counted, in Spanish
+        ),
+        (manager, "/staff/actions/say-do?campaign=wave-2&metric=weekly_active_users"): (
+            "Decir y hacer: encuesta frente a indicadores de impacto",
+            "Qué dicen los cuadrantes",
+            "dicen estar preparadas y lo usan",  # a quadrant's sentence, marked at definition
+        ),
+        (admin, "/staff/evidence"): (
+            "<h1>Evidencias de alfabetización en IA</h1>",
+            "Descargar un dosier de evidencias",
+        ),
+        (admin, "/staff/admin/ai-systems"): ("Sistemas de IA en uso", "Importar el inventario"),
+        (admin, "/staff/admin/measures"): ("Medidas de alfabetización", "Importar el catálogo"),
+        (admin, "/staff/admin/outcomes"): ("Indicadores de impacto", "39 valores guardados"),
+    }
+    english = (
+        "Action plans<",
+        "Recommended actions",
+        "Protected time to practise",
+        "Did the actions work?",
+        "Evidence, not proof",
+        "other units",
+        "What the quadrants say",
+        "say they are ready",
+        "AI-literacy evidence",
+        "AI systems in use",
+        "Literacy measures",
+        "Outcome metrics",
+        "Download an evidence pack",
+    )
+    for (client, path), wanted in pages.items():
+        reads_in_spanish(client, path, wanted, english)
 
 
 def test_a_bad_or_forged_choice_changes_nothing(survey_layout, login_as):

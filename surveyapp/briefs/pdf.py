@@ -19,12 +19,12 @@ from surveyapp.briefs.language import _, ngettext, pgettext
 PDF_VARIANT = "pdf/ua-1"
 
 
-@cache
-def environment() -> jinja2.Environment:
-    """The brief templates' environment; autoescaping is on for every template, and `_`
-    writes in the language of the render (briefs/language.py)."""
+def template_environment(package: str) -> jinja2.Environment:
+    """A printed document's template environment for `package` (briefs, evidence packs):
+    autoescaping is on for every template, undefined names fail, and `_` writes in the
+    language of the render (briefs/language.py)."""
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("surveyapp.briefs"),
+        loader=jinja2.PackageLoader(package),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -33,6 +33,12 @@ def environment() -> jinja2.Environment:
     )
     env.install_gettext_callables(_, ngettext, newstyle=True, pgettext=pgettext)  # type: ignore[attr-defined]
     return env
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The brief templates' environment."""
+    return template_environment("surveyapp.briefs")
 
 
 @cache

@@ -14,7 +14,7 @@ import jinja2
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from surveyapp.briefs.pdf import pdf_from_html
+from surveyapp.briefs.pdf import pdf_from_html, template_environment
 from surveyapp.evidence.tables import Build, Table, Value
 from surveyapp.exports.cells import neutralise
 
@@ -58,14 +58,8 @@ def cell_class(kind: str, cell: Value, column: str) -> str:
 
 @cache
 def environment() -> jinja2.Environment:
-    """The pack template's environment; autoescaping is on."""
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("surveyapp.evidence"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    """The pack template's environment: the printed documents' own, with its helpers."""
+    environment = template_environment("surveyapp.evidence")
     environment.globals.update(show=show, cell_class=cell_class)
     return environment
 

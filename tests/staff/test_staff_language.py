@@ -185,7 +185,6 @@ def test_action_plans_and_ai_literacy_evidence_read_in_spanish(survey_layout, lo
             "<h1>¿Han funcionado las acciones?</h1>",
             "Indicios, no pruebas.",
             "intervalo al 95%",
-            "otras 5 unidades",  # units outside her scope are counted, in Spanish
         ),
         (manager, "/staff/actions/say-do?campaign=wave-2&metric=weekly_active_users"): (
             "Decir y hacer: encuesta frente a indicadores de impacto",

@@ -83,7 +83,8 @@ def test_every_message_has_a_spanish_translation_that_keeps_its_placeholders() -
         for string in strings:
             assert string.strip(), f"no Spanish text for {message.id!r}"
             assert _placeholders(string) == wanted, f"placeholders differ: {string!r}"
-            assert "%" not in PLACEHOLDER.sub("", string), f"a stray % in {string!r}"
+            literal = PLACEHOLDER.sub("", string).replace("%%", "")  # %% writes one %
+            assert "%" not in literal, f"a stray % in {string!r}"
 
 
 def test_every_marked_string_in_the_code_is_in_the_catalogue() -> None:

@@ -32,10 +32,10 @@ from sqlalchemy.orm import Session
 
 from surveyapp.errors import SurveyappError
 from surveyapp.models import Campaign, HeldResponse, Invitation
-from surveyapp.models.base import utcnow
 from surveyapp.services.campaign_state import campaign_phase
 from surveyapp.services.responses import Submission, record_responses
 from surveyapp.services.sealing import Seal
+from surveyapp.services.spending import CONSUME_INVITATION, CONSUME_OPEN_DRAFT, DELETE_DRAFT
 from surveyapp.services.survey_pages import survey_plan
 from surveyapp.services.visits import CampaignRow
 
@@ -47,35 +47,39 @@ REQUEST_BATCH_LIMIT = 500  # a release run in a respondent's submission moves no
 # set four times as large. Close, `drafts purge` (daily) and `responses release` release
 # any batch of at least k, so an answer waits a day at most in a campaign that gets k a day.
 RELEASE_BATCH = 20
-# PostgreSQL: spend the invitation (deleting its draft) or the open draft, hold the answer
-# only if this request spent it, and count the campaign's held answers, in one round trip.
-# The count's snapshot does not see the row its own statement inserts, hence + spent.
-HOLD_IF_SPENT = (
-    " held AS (INSERT INTO held_responses (id, campaign_id, payload)"
-    " SELECT :id, :campaign_id, :payload FROM spent RETURNING id)"
-    " SELECT spent.n, spent.n + (SELECT count(*) FROM held_responses"
-    " WHERE campaign_id = :campaign_id) FROM (SELECT count(*) AS n FROM spent) AS spent"
-)
-SPEND_INVITATION_AND_HOLD = sa.text(
-    "WITH dropped_draft AS (DELETE FROM drafts WHERE id = :draft_id),"
-    " spent AS (UPDATE invitations SET status = 'submitted', answer_held = true"
-    " WHERE id = :invitation_id AND status != 'submitted' RETURNING id)," + HOLD_IF_SPENT
-)
-SPEND_OPEN_DRAFT_AND_HOLD = sa.text(
-    "WITH spent AS (UPDATE drafts SET submitted = true, sealed_answers = NULL, page = 0,"
-    " updated_at = :now WHERE id = :draft_id AND NOT submitted RETURNING id)," + HOLD_IF_SPENT
-)
 COUNT_HELD = (
     sa.select(sa.func.count())
     .select_from(HELD)
-    .where(HELD.c.campaign_id == sa.bindparam("campaign_id"))
+    .where(HELD.c.campaign_id == sa.bindparam("held_campaign"))
 )
+# The held answer's values. Their names differ from every column of the spent tables: an
+# UPDATE given a parameter named like one of its table's columns would also SET that column.
+HELD_VALUES = {
+    "id": sa.bindparam("held_id", type_=HELD.c.id.type),
+    "campaign_id": sa.bindparam("held_campaign"),
+    "payload": sa.bindparam("held_payload", type_=HELD.c.payload.type),
+}
 # SQLite: hold the answer and count the campaign's held answers, this one included, in one
 # statement (SQLite evaluates RETURNING after the row is in).
-HOLD_AND_COUNT = sa.text(
-    "INSERT INTO held_responses (id, campaign_id, payload) VALUES (:id, :campaign_id, :payload)"
-    " RETURNING (SELECT count(*) FROM held_responses WHERE campaign_id = :campaign_id)"
-).bindparams(sa.bindparam("id", type_=HELD.c.id.type))
+HOLD_AND_COUNT = sa.insert(HELD).values(HELD_VALUES).returning(COUNT_HELD.scalar_subquery())
+
+
+def _spend_and_hold(spend: sa.Update, *alongside: sa.CTE) -> sa.Select:
+    """PostgreSQL: run `spend` (RETURNING the spent row), hold the answer only if this request
+    spent it, and count the campaign's held answers, in one round trip: (spent, waiting).
+    The count's snapshot does not see the row its own statement inserts, hence + spent."""
+    spent = spend.returning(spend.table.c.id).cte("spent")
+    held = (
+        sa.insert(HELD)
+        .from_select(list(HELD_VALUES), sa.select(*HELD_VALUES.values()).select_from(spent))
+        .cte("held")
+    )
+    count = sa.select(sa.func.count().label("n")).select_from(spent).subquery("spent_count")
+    return sa.select(count.c.n, count.c.n + COUNT_HELD.scalar_subquery()).add_cte(*alongside, held)
+
+
+SPEND_INVITATION_AND_HOLD = _spend_and_hold(CONSUME_INVITATION, DELETE_DRAFT.cte("dropped_draft"))
+SPEND_OPEN_DRAFT_AND_HOLD = _spend_and_hold(CONSUME_OPEN_DRAFT)
 log = logging.getLogger(__name__)
 
 
@@ -100,12 +104,12 @@ def spend_and_hold(
     invitation, the open draft in the same statement; None if it was spent already (nothing
     is held), else how many answers were released.
     """
-    row = _held_row(campaign, submission, seal) | {"draft_id": draft_id}
+    row = _held_row(campaign, submission, seal)
     if invitation_id is None:
-        row["now"] = utcnow()  # the spent draft's time, as respondents.CONSUME_OPEN_DRAFT sets it
+        row["row_id"] = draft_id
         spent, waiting = session.execute(SPEND_OPEN_DRAFT_AND_HOLD, row).one()
     else:
-        row["invitation_id"] = invitation_id
+        row |= {"row_id": invitation_id, "draft_id": draft_id, "held": True}
         spent, waiting = session.execute(SPEND_INVITATION_AND_HOLD, row).one()
     if not spent:
         return None
@@ -114,9 +118,9 @@ def spend_and_hold(
 
 def _held_row(campaign: CampaignRow, submission: Submission, seal: Seal) -> dict[str, Any]:
     return {
-        "id": uuid.uuid4(),
-        "campaign_id": campaign.id,
-        "payload": seal.close(_document(submission)),
+        "held_id": uuid.uuid4(),
+        "held_campaign": campaign.id,
+        "held_payload": seal.close(_document(submission)),
     }
 
 
@@ -170,7 +174,7 @@ def _submission(document: dict[str, Any]) -> Submission:
 
 def waiting_count(session: Session, campaign_id: int) -> int:
     """How many answers of the campaign wait to be released."""
-    return session.execute(COUNT_HELD, {"campaign_id": campaign_id}).scalar_one()
+    return session.execute(COUNT_HELD, {"held_campaign": campaign_id}).scalar_one()
 
 
 def release(

@@ -26,27 +26,18 @@ from surveyapp.services.layout import AnswerValue, CampaignLayout
 from surveyapp.services.open_guard import LIMIT_WINDOW
 from surveyapp.services.responses import Submission, record_responses
 from surveyapp.services.sealing import Seal
+from surveyapp.services.spending import (
+    CONSUME_INVITATION,
+    CONSUME_INVITATION_DROP_DRAFT,
+    CONSUME_OPEN_DRAFT,
+    DELETE_DRAFT,
+)
 from surveyapp.services.survey_pages import SurveyPage
 from surveyapp.services.tokens import hash_token, new_token
-from surveyapp.services.visits import DRAFTS, INVITATIONS, DraftRow, Visit, as_record, draft_expired
+from surveyapp.services.visits import DRAFTS, DraftRow, Visit, as_record, draft_expired
 
-# The consuming statements of `submit`: conditional, so only one of two racing requests wins.
-CONSUME_INVITATION = (
-    sa.update(INVITATIONS)
-    .where(INVITATIONS.c.id == sa.bindparam("row_id"), INVITATIONS.c.status != "submitted")
-    .values(status="submitted", answer_held=sa.bindparam("held"))
-)
-CONSUME_OPEN_DRAFT = (
-    sa.update(DRAFTS)
-    .where(DRAFTS.c.id == sa.bindparam("row_id"), DRAFTS.c.submitted.is_(False))
-    .values(submitted=True, sealed_answers=None, page=0)
-)
-DELETE_DRAFT = sa.delete(DRAFTS).where(DRAFTS.c.id == sa.bindparam("draft_id"))
 # SET: the columns given at execution (sealed_answers, locale, page, updated_at).
 SAVE_DRAFT = sa.update(DRAFTS).where(DRAFTS.c.id == sa.bindparam("draft_id"))
-# PostgreSQL runs both as one statement: the draft's DELETE rides along as a CTE, and the
-# UPDATE's row count still says whether this request consumed the invitation.
-CONSUME_INVITATION_DROP_DRAFT = CONSUME_INVITATION.add_cte(DELETE_DRAFT.cte("dropped_draft"))
 
 
 def start_personal_draft(session: Session, visit: Visit, locale: str, consent: bool) -> None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 
 from surveyapp.extensions import db
 from surveyapp.models import Draft, Function, HeldResponse, OrgUnit, Response
+from surveyapp.models.base import utcnow
 from tests.plugins.survey import answer_pages, begin, close_and_release, form_token, radio_answers
 
 EN = {"Accept-Language": "en"}
@@ -46,6 +49,27 @@ def test_an_open_link_response_is_filed_under_its_unit_and_the_picks(
         assert db.session.get(OrgUnit, response.unit_id).code == "OPS-N"
         assert db.session.get(Function, response.function_id).code == "sales"
         assert (response.level, response.locale) == ("manager", "es")
+
+
+def test_a_spent_open_draft_is_stamped_with_the_time_it_was_submitted(app, survey, browser_client):
+    """The device's daily limit counts submitted drafts from this time; on PostgreSQL the
+    draft is spent inside the spend-and-hold statement, where `onupdate` does not run."""
+    path = f"/o/{survey.open_codes['OPS-N']}"
+    last = answer_pages(
+        browser_client,
+        begin(browser_client, path, function="sales", level="manager"),
+        stop_before_last=True,
+    )
+    with app.app_context():
+        db.session.execute(sa.update(Draft).values(updated_at=utcnow() - timedelta(minutes=20)))
+        db.session.commit()
+    before = utcnow()
+    answer_pages(browser_client, last)
+    with app.app_context():
+        draft = db.session.scalars(sa.select(Draft)).one()
+        assert draft.submitted and draft.sealed_answers is None
+        assert draft.updated_at >= before - timedelta(seconds=1)
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(HeldResponse)) == 1
 
 
 def test_a_kiosk_returns_to_the_start_and_keeps_nothing_of_the_last_person(

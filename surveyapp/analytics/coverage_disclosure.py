@@ -156,7 +156,9 @@ def publish_coverage(
             if not users:
                 continue
             named = {system for cell in users for t, system in cell[1] if t == tier}
-            systems[(unit, tier)] = tuple(dict.fromkeys(u.system for u in uses if u.tier == tier and u.system in named))
+            systems[(unit, tier)] = tuple(
+                dict.fromkeys(u.system for u in uses if u.tier == tier and u.system in named)
+            )
             rows.append([cell[0] for cell in users])
             keys.append((unit, tier, None, None, False))
             for kind in requirements.tiers[tier].measures:
@@ -222,5 +224,6 @@ def _figures(
             covered = shown if populations[(unit, tier)] is not None else None
             completed[day][(unit, tier, kind)] = covered
     return {
-        day: Published(systems, populations, completed[position]) for position, day in enumerate(days)
+        day: Published(systems, populations, completed[position])
+        for position, day in enumerate(days)
     }

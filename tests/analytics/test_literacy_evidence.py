@@ -128,10 +128,7 @@ def test_a_group_under_k_shows_no_count_and_its_sibling_is_hidden_too():
     org = organisation({"CS": 50, "FIN": 30, "SMALL": 3})
     uses = [Use("chatbot", "limited", None, None, None)]  # everyone
     units = ["BANK", "CS", "FIN", "SMALL"]
-    found = {
-        e.unit: e
-        for e in unit_evidences(org, uses, briefed(range(1, 60)), LITERACY, units)
-    }
+    found = {e.unit: e for e in unit_evidences(org, uses, briefed(range(1, 60)), LITERACY, units)}
     assert found["SMALL"].findings[0].coverage[0].population is None
     # BANK (83) minus CS (50) would give SMALL (3): the audit hides a shown sibling too
     assert found["FIN"].findings[0].population is None

@@ -53,9 +53,15 @@ def test_the_pack_is_dated_versioned_and_carries_its_inputs_checksums(evidence_w
     }
     coverage = [r for r in workbook["coverage"].iter_rows(min_row=2, values_only=True)]
     # 8 of 10 briefed: 2 not briefed is a group under k, so neither count nor rate is shown
-    assert ("CONTACT", "Contact centre", "limited", "briefing", 10, HIDDEN_REASON, HIDDEN_REASON) in [
-        r[:7] for r in coverage
-    ]
+    assert (
+        "CONTACT",
+        "Contact centre",
+        "limited",
+        "briefing",
+        10,
+        HIDDEN_REASON,
+        HIDDEN_REASON,
+    ) in [r[:7] for r in coverage]
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "evidence.build"))
     assert event.detail["version"] == 1 and event.actor.startswith("cli:")
 

@@ -3,18 +3,19 @@ coverage, and gaps against the required literacy (EU AI Act art. 4, ISO/IEC 4200
 
 Pure: plain data in, frozen dataclasses out. Literacy comes only from an analysis document
 (so its suppression is the release's); coverage is counted from the roster and the
-completions, never from answers, and a group of fewer than k people shows no count.
+completions, never from answers, and read only as `coverage_disclosure` publishes it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from surveyapp.analytics.literacy_requirements import RISK_TIERS, Requirements
 from surveyapp.analytics.scoring import LITERACY_LEVELS
+from surveyapp.analytics.suppression import HIDDEN_REASON
 
 ORGANISATION_KEY = "all"
 KIND_NAMES = {
@@ -97,8 +98,8 @@ class Literacy:
 
 @dataclass(frozen=True)
 class Coverage:
-    """How many of the people using systems of a tier completed a required kind of measure;
-    counts and rate are None when the group is hidden (fewer than k people)."""
+    """How many of the people using systems of a tier completed a required kind of measure,
+    as published: a count is None where hidden, and the rate needs both counts."""
 
     kind: str
     population: int | None
@@ -112,11 +113,24 @@ class Coverage:
 
 
 @dataclass(frozen=True)
+class Published:
+    """The coverage figures the evidence may show on one day, decided for the whole
+    organisation at once (`coverage_disclosure.publish_coverage`): per (unit, tier) the
+    systems in use and the population, per (unit, tier, kind) the completed count; None
+    where hidden. A (unit, tier) is absent where the inventory gives nobody there the tier."""
+
+    systems: Mapping[tuple[str, str], tuple[str, ...]]
+    populations: Mapping[tuple[str, str], int | None]
+    completed: Mapping[tuple[str, str, str], int | None]
+
+
+@dataclass(frozen=True)
 class TierFinding:
     """A unit against the requirement of one risk tier it uses."""
 
     tier: str
     systems: tuple[str, ...]
+    population: int | None
     min_level: str
     target_share: float
     literacy_share: float | None
@@ -131,7 +145,6 @@ class UnitEvidence:
     unit: str
     name: str
     depth: int
-    people: int | None  # None under k
     literacy: Literacy | None
     findings: tuple[TierFinding, ...]
     sentence: str
@@ -188,16 +201,13 @@ def covered(
     kind: str,
     tier: str,
     systems: Iterable[str],
-    by: date | None = None,
 ) -> set[int]:
-    """Who among `people` completed a measure that counts as `kind` for `tier` (by a day)."""
+    """Who among `people` completed a measure that counts as `kind` for `tier`."""
     names = tuple(systems)
     return {
         done.person_id
         for done in completions
-        if done.person_id in people
-        and (by is None or done.completed_on <= by)
-        and qualifies(done, kind, tier, names)
+        if done.person_id in people and qualifies(done, kind, tier, names)
     }
 
 
@@ -252,7 +262,11 @@ def sentence(name: str, literacy: Literacy | None, finding: TierFinding | None) 
             f"(target {percent(finding.target_share)})"
         )
     for coverage in finding.coverage:
-        parts.append(f"{percent(coverage.rate)} completed the required {KIND_NAMES[coverage.kind]}")
+        kind = KIND_NAMES[coverage.kind]
+        if coverage.rate is None:
+            parts.append(f"completion of the required {kind} {HIDDEN_REASON}")
+        else:
+            parts.append(f"{percent(coverage.rate)} completed the required {kind}")
     verdict = {
         "gap": "falls short",
         "met": "meets the requirement",
@@ -263,106 +277,53 @@ def sentence(name: str, literacy: Literacy | None, finding: TierFinding | None) 
 
 def unit_evidence(
     organisation: Organisation,
-    uses: Sequence[Use],
-    completions: Sequence[Done],
+    published: Published,
     literacy: Mapping[str, Literacy | None],
     requirements: Requirements,
-    k: int,
     units: Sequence[str],
-    by: date | None = None,
 ) -> list[UnitEvidence]:
     """Each of `units` against the requirements: per tier it uses, the literacy share at the
-    required level and the coverage of each required measure (hidden under k people)."""
+    required level and the coverage of each required measure, all read from the published
+    figures only (so no sentence, status or rate rests on a hidden one)."""
     found = []
     for unit in units:
         shown = literacy.get(unit)
         findings = []
-        for tier, (systems, users) in tier_uses(organisation, unit, uses).items():
+        for tier in reversed(RISK_TIERS):
+            if (unit, tier) not in published.populations:
+                continue
             need = requirements.tiers[tier]
             coverage = tuple(
                 Coverage(
-                    kind, len(users), len(covered(users, completions, kind, tier, systems, by))
+                    kind,
+                    published.populations[(unit, tier)],
+                    published.completed[(unit, tier, kind)],
                 )
-                if len(users) >= k
-                else Coverage(kind, None, None)
                 for kind in need.measures
             )
             share = shown.share_at_least(need.min_level) if shown else None
             status = _status(share, need.target_share, coverage, requirements.coverage_target)
             findings.append(
                 TierFinding(
-                    tier, tuple(systems), need.min_level, need.target_share, share, coverage, status
+                    tier,
+                    published.systems[(unit, tier)],
+                    published.populations[(unit, tier)],
+                    need.min_level,
+                    need.target_share,
+                    share,
+                    coverage,
+                    status,
                 )
             )
         name = organisation.names.get(unit, unit)
-        people = sum(1 for p in organisation.people if p.unit in organisation.subtree(unit))
         found.append(
             UnitEvidence(
                 unit,
                 name,
                 len(organisation.ancestry(unit)),
-                people if people >= k else None,
                 shown,
                 tuple(findings),
                 sentence(name, shown, findings[0] if findings else None),
             )
         )
-    return hide_complements(found, organisation, k)
-
-
-def _hide(unit: UnitEvidence, tier: str, kind: str) -> UnitEvidence:
-    """The unit with one coverage figure hidden."""
-    findings = tuple(
-        replace(
-            finding,
-            coverage=tuple(
-                Coverage(c.kind, None, None) if c.kind == kind else c for c in finding.coverage
-            ),
-        )
-        if finding.tier == tier
-        else finding
-        for finding in unit.findings
-    )
-    return replace(unit, findings=findings)
-
-
-def _population(unit: UnitEvidence, tier: str, kind: str) -> int | bool | None:
-    """The unit's population for one coverage figure; False when it has no such figure."""
-    for finding in unit.findings:
-        for coverage in finding.coverage:
-            if finding.tier == tier and coverage.kind == kind:
-                return coverage.population
-    return False
-
-
-def hide_complements(
-    units: list[UnitEvidence], organisation: Organisation, k: int
-) -> list[UnitEvidence]:
-    """Hide a second sibling's coverage wherever exactly one sibling is hidden under a shown
-    parent, so the hidden count cannot be had by subtraction (the smallest shown sibling goes).
-    """
-    by_code = {unit.unit: unit for unit in units}
-    changed = True
-    while changed:
-        changed = False
-        pairs = {
-            (finding.tier, coverage.kind)
-            for unit in by_code.values()
-            for finding in unit.findings
-            for coverage in finding.coverage
-        }
-        for tier, kind in sorted(pairs):
-            for parent in [code for code in by_code if _population(by_code[code], tier, kind)]:
-                siblings = [
-                    code
-                    for code in by_code
-                    if organisation.parents.get(code) == parent
-                    and _population(by_code[code], tier, kind) is not False
-                ]
-                hidden = [c for c in siblings if _population(by_code[c], tier, kind) is None]
-                shown = [c for c in siblings if _population(by_code[c], tier, kind)]
-                if len(hidden) == 1 and shown:
-                    smallest = min(shown, key=lambda c: (_population(by_code[c], tier, kind), c))
-                    by_code[smallest] = _hide(by_code[smallest], tier, kind)
-                    changed = True
-    return [by_code[unit.unit] for unit in units]
+    return found

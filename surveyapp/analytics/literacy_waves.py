@@ -14,11 +14,10 @@ from datetime import date
 from typing import Any
 
 from surveyapp.analytics.literacy_evidence import (
-    Done,
     Literacy,
     Organisation,
+    Published,
     UnitEvidence,
-    Use,
     unit_evidence,
 )
 from surveyapp.analytics.literacy_requirements import Requirements
@@ -91,19 +90,17 @@ def _row(evidence: UnitEvidence, wave: WaveLiteracy) -> WaveRow:
 
 def wave_rows(
     organisation: Organisation,
-    uses: Sequence[Use],
-    completions: Sequence[Done],
+    published: Mapping[date, Published],
     waves: Sequence[WaveLiteracy],
     requirements: Requirements,
-    k: int,
     units: Sequence[str],
 ) -> list[list[WaveRow]]:
-    """Per wave (in order), each unit's row, with coverage counted up to the wave's day."""
+    """Per wave (in order), each unit's row, with coverage as published for the wave's day."""
     return [
         [
             _row(evidence, wave)
             for evidence in unit_evidence(
-                organisation, uses, completions, wave.literacy, requirements, k, units, wave.on
+                organisation, published[wave.on], wave.literacy, requirements, units
             )
         ]
         for wave in waves

@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from surveyapp.analytics.coverage_disclosure import publish_coverage
 from surveyapp.analytics.literacy_evidence import unit_evidence
 from surveyapp.analytics.literacy_waves import Effect, effects, wave_rows
 from surveyapp.briefs.service import write_atomically
@@ -87,24 +88,19 @@ def effect_line(effect: Effect, names: dict[str, str]) -> str:
 def _tables(inputs: Inputs, build: tables.Build, previous: EvidenceBuild | None) -> tuple:
     """The pack's tables, its finding sentences and its across-wave sentences."""
     latest = inputs.gaps_wave.literacy if inputs.gaps_wave else {}
-    evidence = unit_evidence(
+    published = publish_coverage(
         inputs.organisation,
         inputs.uses,
         inputs.completions,
-        latest,
         inputs.requirements,
         inputs.k,
-        inputs.units,
-        inputs.as_of,
+        [inputs.as_of, *(wave.on for wave in inputs.waves)],
+    )
+    evidence = unit_evidence(
+        inputs.organisation, published[inputs.as_of], latest, inputs.requirements, inputs.units
     )
     rows = wave_rows(
-        inputs.organisation,
-        inputs.uses,
-        inputs.completions,
-        inputs.waves,
-        inputs.requirements,
-        inputs.k,
-        inputs.units,
+        inputs.organisation, published, inputs.waves, inputs.requirements, inputs.units
     )
     found = [e for e in effects(rows, inputs.waves) if e.after.status != "none"]
     built = [

@@ -1,7 +1,8 @@
 """The evidence pack's tables, built once and written alike to the PDF and the XLSX.
 
-Every figure about a group is a count or a rate under the minimum group size k, or a
-literacy figure read from an analysis document; no row names or counts a single person.
+Every coverage figure comes from the evidence's published figures (`coverage_disclosure`:
+decided for the whole organisation, audited, hidden cells carrying the one neutral reason);
+literacy figures are read from an analysis document; no row names or counts a single person.
 """
 
 from __future__ import annotations
@@ -9,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from surveyapp.analytics.literacy_evidence import KIND_NAMES, UnitEvidence, tier_uses
+from surveyapp.analytics.literacy_evidence import KIND_NAMES, Coverage, UnitEvidence
 from surveyapp.analytics.literacy_waves import Effect, WaveRow
 from surveyapp.analytics.scoring import LITERACY_LEVELS
+from surveyapp.analytics.suppression import HIDDEN_REASON
 from surveyapp.evidence.inputs import Inputs
 
 Value = str | int | float | None
-HIDDEN = "hidden (small group)"
 
 
 @dataclass(frozen=True)
@@ -80,24 +81,26 @@ def scope_table(inputs: Inputs, build: Build) -> Table:
     return Table("scope", "Scope and method", ("item", "value"), ("text", "text"), rows)
 
 
+def shown(value: Value) -> Value:
+    """A published figure, or the neutral reason where it is hidden (None)."""
+    return HIDDEN_REASON if value is None else value
+
+
 def systems_table(inputs: Inputs, evidence: list[UnitEvidence]) -> Table:
-    """AI systems by unit and risk tier, with how many people use them (hidden under k)."""
-    rows: list[tuple[Value, ...]] = []
-    for unit in evidence:
-        for tier, (systems, users) in tier_uses(
-            inputs.organisation, unit.unit, inputs.uses
-        ).items():
-            for system in systems:
-                rows.append(
-                    (
-                        unit.unit,
-                        unit.name,
-                        system,
-                        tier,
-                        inputs.descriptions.get(system, ""),
-                        len(users) if len(users) >= inputs.k else HIDDEN,
-                    )
-                )
+    """AI systems by unit and risk tier, with how many people use them, as published."""
+    rows: list[tuple[Value, ...]] = [
+        (
+            unit.unit,
+            unit.name,
+            system,
+            finding.tier,
+            inputs.descriptions.get(system, ""),
+            shown(finding.population),
+        )
+        for unit in evidence
+        for finding in unit.findings
+        for system in finding.systems
+    ]
     return Table(
         "systems",
         "AI systems by group and risk tier",
@@ -128,7 +131,7 @@ def literacy_table(inputs: Inputs, rows: list[list[WaveRow]]) -> Table:
                     name,
                     wave.name,
                     wave.on.isoformat(),
-                    literacy.n if literacy else HIDDEN,
+                    literacy.n if literacy else HIDDEN_REASON,
                     literacy.index if literacy else None,
                     literacy.quiz if literacy else None,
                     *levels,
@@ -166,30 +169,24 @@ def literacy_table(inputs: Inputs, rows: list[list[WaveRow]]) -> Table:
 
 
 def measures_table(inputs: Inputs) -> Table:
-    """The measures catalogue, with completions by the pack's day among people in scope."""
-    in_scope = {p.person_id for p in inputs.organisation.people if p.unit in set(inputs.units)}
-    rows: list[tuple[Value, ...]] = []
-    for measure in inputs.measures:
-        done = {
-            d.person_id
-            for d in inputs.completions
-            if d.person_id in in_scope and d.measure == measure.title
-        }
-        rows.append(
-            (
-                measure.title,
-                KIND_NAMES[measure.kind],
-                "; ".join(measure.topics),
-                "; ".join([*measure.tiers, *measure.systems]) or "every tier",
-                len(done) if len(done) >= inputs.k else f"fewer than {inputs.k}",
-            )
+    """The measures catalogue. Completions are counted only as coverage (per unit, tier and
+    kind, audited): a count per measure and scope would be one more grouping to subtract."""
+    rows: list[tuple[Value, ...]] = [
+        (
+            measure.title,
+            KIND_NAMES[measure.kind],
+            "; ".join(measure.topics),
+            "; ".join([*measure.tiers, *measure.systems]) or "every tier",
         )
+        for measure in inputs.measures
+    ]
     return Table(
         "measures",
         "Measures catalogue",
-        ("measure", "kind", "topics", "for tiers or systems", "people who completed it"),
-        ("text", "text", "text", "text", "count"),
+        ("measure", "kind", "topics", "for tiers or systems"),
+        ("text", "text", "text", "text"),
         rows,
+        "How many people completed the measures is in the coverage table.",
     )
 
 
@@ -201,9 +198,9 @@ def coverage_table(evidence: list[UnitEvidence]) -> Table:
             unit.name,
             finding.tier,
             KIND_NAMES[coverage.kind],
-            coverage.population if coverage.population is not None else HIDDEN,
-            coverage.completed,
-            coverage.rate,
+            shown(coverage.population),
+            shown(coverage.completed),
+            shown(coverage.rate),
         )
         for unit in evidence
         for finding in unit.findings
@@ -223,9 +220,16 @@ def coverage_table(evidence: list[UnitEvidence]) -> Table:
         ),
         ("text", "text", "text", "text", "count", "count", "share"),
         rows,
-        "Hidden where the group is under k, or where its count could be worked out from "
-        "its siblings'.",
+        "Hidden where fewer than k people use the tier, where fewer than k completed or fewer "
+        "than k did not, or where the figure could be worked out from other figures of any "
+        "unit, day or scope. A rate is shown only beside both counts.",
     )
+
+
+def lowest(coverage: tuple[Coverage, ...]) -> Value:
+    """The lowest coverage rate of a finding, or the neutral reason if any rate is hidden."""
+    rates = [c.rate for c in coverage if c.rate is not None]
+    return HIDDEN_REASON if len(rates) < len(coverage) else min(rates, default=None)
 
 
 def gaps_table(inputs: Inputs, evidence: list[UnitEvidence]) -> Table:
@@ -240,7 +244,7 @@ def gaps_table(inputs: Inputs, evidence: list[UnitEvidence]) -> Table:
             finding.min_level,
             finding.target_share,
             finding.literacy_share,
-            min((c.rate for c in finding.coverage if c.rate is not None), default=None),
+            lowest(finding.coverage),
             finding.status,
             unit.sentence if position == 0 else "",
         )

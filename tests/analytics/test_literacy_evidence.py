@@ -6,11 +6,13 @@ from datetime import date
 
 import pytest
 
+from surveyapp.analytics.coverage_disclosure import publish_coverage
 from surveyapp.analytics.literacy_evidence import (
     Done,
     Literacy,
     Organisation,
     Person,
+    UnitEvidence,
     Use,
     unit_evidence,
 )
@@ -46,6 +48,18 @@ def organisation(sizes: dict[str, int]) -> Organisation:
     return Organisation(names, parents, people)
 
 
+def unit_evidences(
+    org: Organisation,
+    uses: list[Use],
+    done: list[Done],
+    literacy: dict[str, Literacy | None],
+    units: list[str],
+) -> list[UnitEvidence]:
+    """The units' evidence as published on DAY (k = 5), decided for the whole organisation."""
+    published = publish_coverage(org, uses, done, REQUIREMENTS, 5, [DAY])[DAY]
+    return unit_evidence(org, published, literacy, REQUIREMENTS, units)
+
+
 def briefed(people: range, tiers: tuple[str, ...] = ("limited",)) -> list[Done]:
     return [Done(p, "Chatbot briefing", "briefing", tiers, (), date(2026, 1, 5)) for p in people]
 
@@ -65,7 +79,7 @@ def test_a_unit_using_a_limited_risk_chatbot_falls_short_in_one_sentence():
     org = organisation({"CS": 50, "FIN": 30})
     uses = [Use("chatbot", "limited", "CS", None, None)]
     done = briefed(range(1, 20))  # 19 of the 50 people in CS
-    (cs,) = unit_evidence(org, uses, done, LITERACY, REQUIREMENTS, 5, ["CS"], DAY)
+    (cs,) = unit_evidences(org, uses, done, LITERACY, ["CS"])
     assert cs.sentence == (
         "Customer service uses limited-risk chatbot; 41% foundational; 59% at developing or "
         "above (target 60%); 38% completed the required briefing: falls short."
@@ -82,7 +96,7 @@ def test_a_unit_meets_the_requirement_when_literacy_and_coverage_reach_their_tar
         Done(p, "Model risk", "training", ("high",), (), date(2026, 1, 5)) for p in range(51, 81)
     ]
     done += briefed(range(51, 81), tiers=())  # a briefing for every tier counts for high too
-    (fin,) = unit_evidence(org, uses, done, LITERACY, REQUIREMENTS, 5, ["FIN"], DAY)
+    (fin,) = unit_evidences(org, uses, done, LITERACY, ["FIN"])
     assert fin.findings[0].status == "met"
     assert [c.rate for c in fin.findings[0].coverage] == [1.0, 1.0]
 
@@ -94,36 +108,30 @@ def test_measures_for_another_tier_or_after_the_day_do_not_count():
         Done(p, "Chatbot briefing", "briefing", ("limited",), (), date(2026, 4, 1))
         for p in range(6, 11)
     ]
-    (cs,) = unit_evidence(org, uses, done, LITERACY, REQUIREMENTS, 5, ["CS"], DAY)
+    (cs,) = unit_evidences(org, uses, done, LITERACY, ["CS"])
     assert cs.findings[0].coverage[0].completed == 0
 
 
 def test_a_use_narrowed_to_a_level_counts_only_those_people():
-    org = organisation({"CS": 10})
+    org = organisation({"CS": 20})
     people = [
-        Person(p.person_id, p.unit, p.function, "manager" if p.person_id <= 6 else p.level)
+        Person(p.person_id, p.unit, p.function, "manager" if p.person_id <= 12 else p.level)
         for p in org.people
     ]
     org = Organisation(org.names, org.parents, people)
     uses = [Use("chatbot", "limited", "CS", None, "manager")]
-    (cs,) = unit_evidence(org, uses, briefed(range(1, 4)), LITERACY, REQUIREMENTS, 5, ["CS"], DAY)
-    assert (cs.findings[0].coverage[0].population, cs.findings[0].coverage[0].completed) == (6, 3)
+    (cs,) = unit_evidences(org, uses, briefed(range(1, 7)), LITERACY, ["CS"])
+    assert (cs.findings[0].coverage[0].population, cs.findings[0].coverage[0].completed) == (12, 6)
 
 
 def test_a_group_under_k_shows_no_count_and_its_sibling_is_hidden_too():
     org = organisation({"CS": 50, "FIN": 30, "SMALL": 3})
     uses = [Use("chatbot", "limited", None, None, None)]  # everyone
     units = ["BANK", "CS", "FIN", "SMALL"]
-    found = {
-        e.unit: e
-        for e in unit_evidence(
-            org, uses, briefed(range(1, 60)), LITERACY, REQUIREMENTS, 5, units, DAY
-        )
-    }
+    found = {e.unit: e for e in unit_evidences(org, uses, briefed(range(1, 60)), LITERACY, units)}
     assert found["SMALL"].findings[0].coverage[0].population is None
-    assert found["SMALL"].people is None
-    # BANK (83) minus CS (50) would give SMALL (3): the smaller shown sibling is hidden too
-    assert found["FIN"].findings[0].coverage[0].completed is None
+    # BANK (83) minus CS (50) would give SMALL (3): the audit hides a shown sibling too
+    assert found["FIN"].findings[0].population is None
     assert found["CS"].findings[0].coverage[0].population == 50
     assert found["BANK"].findings[0].coverage[0].population == 83
     assert found["SMALL"].findings[0].status == "unknown"
@@ -132,16 +140,14 @@ def test_a_group_under_k_shows_no_count_and_its_sibling_is_hidden_too():
 def test_hidden_literacy_is_said_plainly_and_not_judged_a_gap():
     org = organisation({"CS": 50})
     uses = [Use("chatbot", "limited", "CS", None, None)]
-    (cs,) = unit_evidence(
-        org, uses, briefed(range(1, 51)), {"CS": None}, REQUIREMENTS, 5, ["CS"], DAY
-    )
+    (cs,) = unit_evidences(org, uses, briefed(range(1, 51)), {"CS": None}, ["CS"])
     assert "literacy hidden to protect small groups or not measured" in cs.sentence
     assert cs.findings[0].status == "unknown"
 
 
 def test_a_unit_with_no_system_says_so():
     org = organisation({"FIN": 30})
-    (fin,) = unit_evidence(org, [], [], LITERACY, REQUIREMENTS, 5, ["FIN"], DAY)
+    (fin,) = unit_evidences(org, [], [], LITERACY, ["FIN"])
     assert fin.findings == () and fin.sentence == "Finance: no AI system recorded in use."
 
 

@@ -73,10 +73,12 @@ def test_no_output_of_the_pack_names_or_counts_a_single_person(evidence_wave, ro
     small = [(s, r, h, v) for s, r, h, v in cells if h in groups and isinstance(v, int) and v < 5]
     assert small == []
     for row in workbook["coverage"].iter_rows(min_row=2, values_only=True):
-        population, completed = row[4], row[5]
-        assert (completed is None) == (not isinstance(population, int))
-    for row in workbook["measures"].iter_rows(min_row=2, values_only=True):
-        assert row[4] == "fewer than 5" or row[4] >= 5
+        population, completed, rate = row[4:7]
+        if isinstance(completed, int):  # neither who did nor who did not is under k
+            assert isinstance(population, int)
+            assert completed in (0, *range(5, population + 1))
+            assert population - completed in (0, *range(5, population + 1))
+        assert isinstance(rate, str) == isinstance(completed, str)  # both shown or both hidden
     responses = db.session.scalar(sa.select(sa.func.count()).select_from(Response))
     assert f"{responses} respondents" not in text  # group figures only, from the release
 

@@ -1,0 +1,229 @@
+"""Which coverage figures the AI-literacy evidence may publish (privacy rule 1), decided once
+for the whole organisation and every day the evidence shows, whatever scope a reader asks for,
+so that no two scopes (a pack of one unit, a pack of another, the whole organisation's) can be
+subtracted from each other.
+
+Published: per unit (its sub-units counted in) and risk tier, how many people use the tier
+(population) and, per required kind of measure and day, how many of them had completed one
+(completed). Each is a sum of atomic cells: the people of one unit itself (units hold people
+directly as well as through sub-units) whose function and level give them the same tiers and
+systems, and who had first completed a qualifying measure of each required (tier, kind) by the
+same day (or never). Only combinations the measures catalogue allows are cells: one measure can
+count for several tiers, and an attacker reading the catalogue knows it. Not-completed counts
+(population minus completed) are rows as well, never published but protected, so completed <=
+population holds by construction.
+
+Hidden first: populations under k (empty ones too, as the release hides empty groups), and
+completed counts whose population is hidden or whose completed or not-completed count is 1 to
+k - 1 (so no rate says "all but two"). `disclosure_audit.audit` then hides more, over every
+unit and day at once, until each hidden small figure and small cell has a protection interval
+at least k wide (the release's rule); a hidden population takes its completed counts with it.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from itertools import product
+
+import numpy as np
+from scipy import sparse
+
+from surveyapp.analytics import LEVELS, disclosure_audit
+from surveyapp.analytics.literacy_evidence import (
+    Done,
+    Organisation,
+    Published,
+    Use,
+    qualifies,
+)
+from surveyapp.analytics.literacy_requirements import RISK_TIERS, Requirements
+
+OTHER = ""  # a function or level no use names
+Signature = frozenset[tuple[str, str]]  # the (tier, system) pairs a person uses
+Bit = tuple[str, str]  # a required (tier, kind)
+
+
+def signature(uses: Iterable[Use], ancestry: Sequence[str], function: str, level: str) -> Signature:
+    """The (tier, system) pairs the inventory gives a function and level in a unit (`ancestry`:
+    the unit and its parents)."""
+    return frozenset(
+        (use.tier, use.system)
+        for use in uses
+        if (use.unit is None or use.unit in ancestry)
+        and use.function in (None, function)
+        and use.level in (None, level)
+    )
+
+
+def _bits(uses: Signature, requirements: Requirements) -> tuple[Bit, ...]:
+    """The required (tier, kind) pairs of the tiers in a signature, in a fixed order."""
+    tiers = sorted({tier for tier, _ in uses}, key=RISK_TIERS.index)
+    return tuple((tier, kind) for tier in tiers for kind in requirements.tiers[tier].measures)
+
+
+def _systems(uses: Signature, tier: str) -> tuple[str, ...]:
+    return tuple(sorted(system for t, system in uses if t == tier))
+
+
+def _allowed(qualifying: Sequence[frozenset[str]], never: int) -> list[tuple[int, ...]]:
+    """Every combination of first-completion days (0..never) the (tier, kind) pairs can take
+    together, given the measures that count for each: a measure first completed on day s makes
+    every pair it counts for complete by s. A combination is allowed when giving each measure
+    the latest day its pairs permit reproduces it."""
+    found = []
+    for states in product(range(never + 1), repeat=len(qualifying)):
+        latest: dict[str, int] = {}
+        for state, measures in zip(states, qualifying, strict=True):
+            for measure in measures:
+                latest[measure] = max(latest.get(measure, 0), state)
+        if all(
+            min((latest[m] for m in measures), default=never) == state
+            for state, measures in zip(states, qualifying, strict=True)
+        ):
+            found.append(states)
+    return found
+
+
+def publish_coverage(
+    organisation: Organisation,
+    uses: Sequence[Use],
+    completions: Sequence[Done],
+    requirements: Requirements,
+    k: int,
+    days: Iterable[date],
+) -> dict[date, Published]:
+    """The coverage figures each of `days` may show, for every unit of the organisation.
+
+    Returns per day the populations by (unit, tier) and completed counts by (unit, tier, kind),
+    None where hidden; a (unit, tier) is listed wherever the inventory lets someone in the unit
+    use the tier, whether or not anyone does. Method: the module's docstring.
+    """
+    days = sorted(set(days))
+    never = len(days)
+    catalogue = {done.measure: done for done in completions}
+    functions = {p.function for p in organisation.people} | {u.function or OTHER for u in uses}
+    levels = set(LEVELS) | {p.level for p in organisation.people} | {OTHER}
+    columns: dict[tuple[str, Signature, tuple[int, ...]], int] = {}
+    by_unit: dict[str, list[tuple[int, Signature, tuple[Bit, ...], tuple[int, ...]]]] = {}
+    for unit in organisation.names:
+        ancestry = organisation.ancestry(unit)
+        possible = {signature(uses, ancestry, f, lv) for f in functions | {OTHER} for lv in levels}
+        for uses_here in sorted(possible - {frozenset()}, key=sorted):
+            bits = _bits(uses_here, requirements)
+            qualifying = [
+                frozenset(
+                    title
+                    for title, done in catalogue.items()
+                    if qualifies(done, kind, tier, _systems(uses_here, tier))
+                )
+                for tier, kind in bits
+            ]
+            for states in _allowed(qualifying, never):
+                columns[(unit, uses_here, states)] = len(columns)
+                by_unit.setdefault(unit, []).append((len(columns) - 1, uses_here, bits, states))
+    cells = np.zeros(len(columns), dtype=np.int64)
+    done_by_person: dict[int, list[Done]] = {}
+    for done in completions:
+        done_by_person.setdefault(done.person_id, []).append(done)
+    for person in organisation.people:
+        uses_here = signature(
+            uses, organisation.ancestry(person.unit), person.function, person.level
+        )
+        if not uses_here or person.unit not in organisation.names:
+            continue
+        states = tuple(
+            min(
+                (
+                    bisect_left(days, done.completed_on)
+                    for done in done_by_person.get(person.person_id, [])
+                    if qualifies(done, kind, tier, _systems(uses_here, tier))
+                ),
+                default=never,
+            )
+            for tier, kind in _bits(uses_here, requirements)
+        )
+        cells[columns[(person.unit, uses_here, states)]] += 1
+
+    rows: list[list[int]] = []
+    keys: list[tuple[str, str, str | None, int | None, bool]] = []  # unit, tier, kind, day, done
+    systems: dict[tuple[str, str], tuple[str, ...]] = {}
+    for unit in organisation.names:
+        inside = [cell for code in organisation.subtree(unit) for cell in by_unit.get(code, [])]
+        for tier in RISK_TIERS:
+            users = [cell for cell in inside if any(t == tier for t, _ in cell[1])]
+            if not users:
+                continue
+            named = {system for cell in users for t, system in cell[1] if t == tier}
+            systems[(unit, tier)] = tuple(
+                dict.fromkeys(u.system for u in uses if u.tier == tier and u.system in named)
+            )
+            rows.append([cell[0] for cell in users])
+            keys.append((unit, tier, None, None, False))
+            for kind in requirements.tiers[tier].measures:
+                for day in range(never):
+                    for completed in (True, False):
+                        rows.append(
+                            [
+                                index
+                                for index, _, bits, states in users
+                                if (states[bits.index((tier, kind))] <= day) == completed
+                            ]
+                        )
+                        keys.append((unit, tier, kind, day, completed))
+    members = sparse.csr_matrix(
+        (
+            np.ones(sum(len(r) for r in rows)),
+            (np.repeat(np.arange(len(rows)), [len(r) for r in rows]), np.concatenate(rows or [[]])),
+        ),
+        shape=(len(rows), len(columns)),
+    )
+    counts = np.asarray(members @ cells).ravel()
+    hidden, fixed = _first_hidden(keys, counts, k)
+    audited = disclosure_audit.audit(members, cells, hidden, k, fixed).hidden
+    return _figures(keys, counts, audited, days, systems)
+
+
+def _first_hidden(
+    keys: Sequence[tuple[str, str, str | None, int | None, bool]], counts: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The rows hidden before the audit, and the rows it may not unhide or hide (the
+    not-completed counts: protected, never published)."""
+    hidden = np.zeros(len(keys), dtype=bool)
+    fixed = np.zeros(len(keys), dtype=bool)
+    population = 0
+    for row, (_, _, kind, _, completed) in enumerate(keys):
+        if kind is None:
+            population = row
+            hidden[row] = counts[row] < k
+        elif completed:
+            rest = counts[row + 1]
+            hidden[row] = hidden[population] or 0 < counts[row] < k or 0 < rest < k
+        else:
+            hidden[row] = fixed[row] = True
+    return hidden, fixed
+
+
+def _figures(
+    keys: Sequence[tuple[str, str, str | None, int | None, bool]],
+    counts: np.ndarray,
+    hidden: np.ndarray,
+    days: Sequence[date],
+    systems: Mapping[tuple[str, str], tuple[str, ...]],
+) -> dict[date, Published]:
+    """Per day, the shown counts (None where hidden; a hidden population hides its completed
+    counts)."""
+    populations: dict[tuple[str, str], int | None] = {}
+    completed: list[dict[tuple[str, str, str], int | None]] = [{} for _ in days]
+    for row, (unit, tier, kind, day, done) in enumerate(keys):
+        shown = None if hidden[row] else int(counts[row])
+        if kind is None:
+            populations[(unit, tier)] = shown
+        elif done and day is not None:
+            covered = shown if populations[(unit, tier)] is not None else None
+            completed[day][(unit, tier, kind)] = covered
+    return {
+        day: Published(systems, populations, completed[position])
+        for position, day in enumerate(days)
+    }

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from surveyapp.language import LazyText, ngettext
+
 
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with an input: where it is (a file and the place in it, or the `field`
-    of a form or command), and the reason.
+    of a form or command), and the reason (services word it with `language._l`, so it is
+    read in the language of whoever is shown it).
 
     Services name fields as the domain does (`mode`, `min_group_size`): the CLI shows them as
     its options (commands.common.OPTIONS), the admin forms beside their own fields.
@@ -17,7 +20,7 @@ class Problem:
 
     source: str = ""
     where: str = ""
-    reason: str = ""
+    reason: str | LazyText = ""
     line: int | None = None
     field: str | None = None
 
@@ -42,14 +45,20 @@ class InputError(SurveyappError):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        super().__init__(self.describe())
+        super().__init__()
+
+    def __str__(self) -> str:
+        return self.describe()
 
     def describe(self, names: Mapping[str, str] | None = None) -> str:
-        """Every problem, one a line, under a heading; fields shown under `names`."""
-        count = len(self.problems)
-        heading = "1 problem" if count == 1 else f"{count} problems"
-        lines = (problem.describe(names) for problem in self.problems)
-        return "\n".join([f"{heading}, nothing was changed:", *lines])
+        """Every problem, one a line, under a heading, in the reader's language when shown;
+        fields shown under `names`."""
+        heading = ngettext(
+            "%(num)s problem, nothing was changed:",
+            "%(num)s problems, nothing was changed:",
+            len(self.problems),
+        )
+        return "\n".join([heading, *(problem.describe(names) for problem in self.problems)])
 
 
 class NotFound(Exception):

@@ -29,12 +29,23 @@ RESULT_TTL_SECONDS = 86_400
 
 
 def request_job(
-    session: Session, kind: str, campaign: Campaign, requested_by: str, config: Mapping[str, Any]
+    session: Session,
+    kind: str,
+    campaign: Campaign,
+    requested_by: str,
+    config: Mapping[str, Any],
+    language: str = "en",
 ) -> Job:
-    """Record a job and start it: on the queue when there is one, here and now otherwise."""
+    """Record a job and start it: on the queue when there is one, here and now otherwise.
+    A brief batch is written in `language` (the language of whoever starts it)."""
     if kind not in JOB_KINDS:
         raise SurveyappError(f"unknown job kind {kind!r}; one of {', '.join(JOB_KINDS)}")
-    job = Job(kind=kind, campaign_id=campaign.id, requested_by=requested_by, parameters={})
+    job = Job(
+        kind=kind,
+        campaign_id=campaign.id,
+        requested_by=requested_by,
+        parameters={"language": language} if kind == "briefs" else {},
+    )
     session.add(job)
     session.commit()  # the worker must find the row
     if config.get("SURVEYAPP_REDIS_URL"):
@@ -98,8 +109,9 @@ def execute(job_id: int, instruments_dir: Path, briefs_root: Path) -> bool:
 def _briefs(
     session: Session, job: Job, campaign: Campaign, instruments_dir: Path, briefs_root: Path
 ) -> dict[str, Any]:
-    """Every unit's brief, into `<briefs root>/<campaign>/job-<id>/`."""
-    plans = plan_briefs(session, campaign, instruments_dir)
+    """Every unit's brief, into `<briefs root>/<campaign>/job-<id>/`, in the job's language."""
+    language = (job.parameters or {}).get("language", "en")
+    plans = plan_briefs(session, campaign, instruments_dir, language=language)
     if not plans or response_count(session, campaign) == 0:
         raise SurveyappError(f"campaign {campaign.slug!r} has no responses yet: no brief to build")
     out_dir = briefs_root / campaign.slug / f"job-{job.id}"

@@ -285,7 +285,13 @@ def _recommendations(
             "owner": item.intervention.owner,
             "timing": item.intervention.timing,
             "findings": [
-                {"kind": f.kind, "key": f.key, "severity": round(f.severity, 4), "text": f.text}
+                {
+                    "kind": f.kind,
+                    "key": f.key,
+                    "severity": round(f.severity, 4),
+                    "text": f.text,
+                    **({} if f.reference is None else {"reference": round(f.reference, 4)}),
+                }
                 for f in item.findings
             ],
         }

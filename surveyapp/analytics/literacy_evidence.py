@@ -15,7 +15,6 @@ from typing import Any
 
 from surveyapp.analytics.literacy_requirements import RISK_TIERS, Requirements
 from surveyapp.analytics.scoring import LITERACY_LEVELS
-from surveyapp.analytics.suppression import HIDDEN_REASON
 
 ORGANISATION_KEY = "all"
 KIND_NAMES = {
@@ -147,7 +146,6 @@ class UnitEvidence:
     depth: int
     literacy: Literacy | None
     findings: tuple[TierFinding, ...]
-    sentence: str
 
 
 def literacy_by_unit(document: Mapping[str, Any]) -> dict[str, Literacy | None]:
@@ -240,41 +238,6 @@ def _status(
     return "unknown" if any(value is None for value, _ in figures) else "met"
 
 
-def percent(value: float | None) -> str:
-    """A share as a whole percent, or "hidden"."""
-    return "hidden" if value is None else f"{round(value * 100):d}%"
-
-
-def sentence(name: str, literacy: Literacy | None, finding: TierFinding | None) -> str:
-    """The unit's finding in one sentence, as the issue asks: "Customer service uses a
-    limited-risk chatbot; 41% foundational; 38% completed the required briefing"."""
-    if finding is None:
-        return f"{name}: no AI system recorded in use."
-    systems = " and ".join(finding.systems)
-    parts = [f"{name} uses {finding.tier}-risk {systems}"]
-    if literacy is None:
-        parts.append("literacy hidden to protect small groups or not measured")
-    else:
-        parts.append(f"{percent(literacy.levels.get('foundational'))} foundational")
-    if literacy is not None and finding.target_share > 0:
-        parts.append(
-            f"{percent(finding.literacy_share)} at {finding.min_level} or above "
-            f"(target {percent(finding.target_share)})"
-        )
-    for coverage in finding.coverage:
-        kind = KIND_NAMES[coverage.kind]
-        if coverage.rate is None:
-            parts.append(f"completion of the required {kind} {HIDDEN_REASON}")
-        else:
-            parts.append(f"{percent(coverage.rate)} completed the required {kind}")
-    verdict = {
-        "gap": "falls short",
-        "met": "meets the requirement",
-        "unknown": "cannot be judged (figures hidden)",
-    }
-    return "; ".join(parts) + f": {verdict[finding.status]}."
-
-
 def unit_evidence(
     organisation: Organisation,
     published: Published,
@@ -323,7 +286,6 @@ def unit_evidence(
                 len(organisation.ancestry(unit)),
                 shown,
                 tuple(findings),
-                sentence(name, shown, findings[0] if findings else None),
             )
         )
     return found

@@ -19,12 +19,15 @@ LOW_LITERACY_LEVELS = ("foundational", "developing")
 @dataclass(frozen=True)
 class Finding:
     """Something found about a group: `kind` (FINDING_KINDS), `key` (what, e.g. `knowledge`),
-    `severity` from 0 (mild) to 1 (severe), and a sentence describing it."""
+    `severity` from 0 (mild) to 1 (severe), an English sentence describing it (the API's and
+    the CLI's; readers word findings in their language from kind, key and figures), and the
+    organisation's figure it is set against, where it is (`reference`)."""
 
     kind: str
     key: str
     severity: float
     text: str
+    reference: float | None = None
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,7 @@ def pattern_findings(
                 f"{share:.0%} of the unit fit the pattern '{pattern.label.get('en', pattern.id)}'"
                 f" ({overall:.0%} across the organisation)."
             )
-            found.append(Finding("pattern", pattern.archetype, share, text))
+            found.append(Finding("pattern", pattern.archetype, share, text, overall))
     return found
 
 

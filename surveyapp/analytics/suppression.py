@@ -29,17 +29,29 @@ protect another, or empty is never said, since each answer would narrow its size
 _GroupId = tuple[str, str | None, str | None, str | None]
 
 
-def count_band(count: int, min_size: int) -> str | None:
-    """A count that grows by one with each answer, as a band of `min_size` values ("fewer than
-    5", "5 to 9"), for text that is read again and again (answers waiting, rows in the way of
-    a change): read before and after one more answer it mostly shows no change, and it never
-    tells which count under k it is (issue 16). None when there are none."""
+@dataclass(frozen=True)
+class CountBand:
+    """A count shown as a band of k values, `low` to `high` (both included): 0 to k - 1 is
+    "fewer than k". It travels as its bounds, and `surveyapp.language.band_words` words it,
+    in the reader's language, wherever it is read."""
+
+    low: int
+    high: int
+
+    def bounds(self) -> dict[str, int]:
+        """The band as JSON (`{"low": 5, "high": 9}`)."""
+        return {"low": self.low, "high": self.high}
+
+
+def count_band(count: int, min_size: int) -> CountBand | None:
+    """A count that grows by one with each answer, as a band of `min_size` values (under
+    `min_size`, then 5 to 9, ...), for text that is read again and again (answers waiting, rows
+    in the way of a change): read before and after one more answer it mostly shows no change,
+    and it never tells which count under k it is (issue 16). None when there are none."""
     if not count:
         return None
-    if count < min_size:
-        return f"fewer than {min_size}"
-    low = count // min_size * min_size
-    return f"{low} to {low + min_size - 1}"
+    low = 0 if count < min_size else count // min_size * min_size
+    return CountBand(low, low + min_size - 1)
 
 
 def size_reason(min_size: int) -> str:

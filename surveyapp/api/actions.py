@@ -22,6 +22,7 @@ from surveyapp.api.blueprint import bp
 from surveyapp.api.errors import ApiError
 from surveyapp.errors import InputError
 from surveyapp.extensions import db
+from surveyapp.language import english
 from surveyapp.models import Action, Campaign, OrgUnit
 from surveyapp.services import actions
 from surveyapp.services.access import user_scope
@@ -109,7 +110,9 @@ def _write() -> None:
 
 
 def _refused(error: InputError) -> ApiError:
-    return ApiError(422, "; ".join(f"{p.field}: {p.reason}" for p in error.problems), "invalid")
+    return ApiError(
+        422, "; ".join(f"{p.field}: {english(p.reason)}" for p in error.problems), "invalid"
+    )
 
 
 def _action(actor: actions.Actor, action_id: int) -> Action:

@@ -24,6 +24,7 @@ from surveyapp.briefs.sections import find_group
 from surveyapp.downloads import private_download
 from surveyapp.errors import SurveyappError
 from surveyapp.extensions import db
+from surveyapp.language import english
 from surveyapp.models import Campaign, OrgUnit
 from surveyapp.services.access import DASHBOARD_ROLES, visible_unit_ids
 from surveyapp.services.analysis import campaign_analysis
@@ -108,6 +109,6 @@ def unit_brief(slug: str, code: str) -> ResponseReturnValue:
     try:
         pdf, filename = unit_brief_pdf(db.session, campaign, instruments_dir, unit.code)
     except SurveyappError as error:
-        raise ApiError(409, str(error)) from None
+        raise ApiError(409, english(error)) from None
     record_read(campaign, BRIEF_READ, 1, unit=code, format="pdf")
     return private_download(pdf, "application/pdf", filename)

@@ -8,8 +8,10 @@ name the barrier point, the profile and the change table all use.
 
 from __future__ import annotations
 
-from surveyapp.briefs.language import N_, _
+import re
+
 from surveyapp.briefs.meta import BriefMeta
+from surveyapp.language import N_, _
 
 ADKAR_INSTRUMENT = "adoption-readiness"
 ADKAR_NAMES = {
@@ -85,6 +87,12 @@ def function_label(meta: BriefMeta, code: str) -> str:
     """A function's name from the functions table, or its code made readable."""
     named = meta.function_names.get(code)
     return _(named) if named else code.replace("-", " ").capitalize()
+
+
+def metric_label(metric: str) -> str:
+    """An outcome metric's name as readers see it: the import file gives only its id, so the
+    id in words (`weekly_active_users` is "Weekly active users")."""
+    return re.sub(r"[_.-]+", " ", metric).strip().capitalize() or metric
 
 
 def level_label(code: str) -> str:

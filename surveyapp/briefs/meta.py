@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 
-from surveyapp.briefs.language import N_, _, current_language
+from surveyapp.language import N_, _, current_language
 
 MISSING = "\N{EN DASH}"  # printed where a figure does not exist
 
@@ -28,6 +28,7 @@ class BriefMeta:
     previous_name: str | None = None
     scale_titles: dict[str, str] = field(default_factory=dict)
     function_names: dict[str, str] = field(default_factory=dict)
+    pattern_names: dict[str, str] = field(default_factory=dict)  # archetype -> its pattern's
     author: str = "surveyapp"
     language: str = "en"  # the language the brief is written in (en or es)
 
@@ -102,6 +103,13 @@ def long_date(day: date) -> str:
     return format_date(day, format="long", locale=current_language())
 
 
+def utc_moment(value: datetime) -> str:
+    """A moment in UTC: `2026-03-01 09:30 UTC` (in Spanish `1 mar 2026, 09:30 UTC`)."""
+    if current_language() == "en":
+        return value.strftime("%Y-%m-%d %H:%M UTC")
+    return format_datetime(value, "d MMM y, HH:mm", tzinfo=UTC, locale=current_language()) + " UTC"
+
+
 def mean_text(value: float | None) -> str:
     """A mean on a 1-5 scale: one decimal (a decimal comma in Spanish)."""
     return (
@@ -109,6 +117,12 @@ def mean_text(value: float | None) -> str:
         if value is None
         else format_decimal(round(value, 1), "0.0", locale=current_language())
     )
+
+
+def figure_text(value: float) -> str:
+    """Any other figure (an outcome metric): three significant digits, in the reader's
+    language (`1.25`, `1,25`; `1,230`, `1230`)."""
+    return format_decimal(float(f"{value:.3g}"), "#,##0.###", locale=current_language())
 
 
 def index_text(value: float | None) -> str:

@@ -6,6 +6,7 @@ import re
 from datetime import date
 from typing import Any
 
+from surveyapp.analytics.suppression import CountBand
 from surveyapp.briefs.labels import (
     INDEX_NAMES,
     LANGUAGE_NAMES,
@@ -15,7 +16,6 @@ from surveyapp.briefs.labels import (
     gap_words,
     scale_label,
 )
-from surveyapp.briefs.language import N_, _, localized
 from surveyapp.briefs.meta import (
     MISSING,
     BriefMeta,
@@ -29,6 +29,7 @@ from surveyapp.briefs.meta import (
 )
 from surveyapp.briefs.sections import ADKAR, Group
 from surveyapp.briefs.themes import theme_label
+from surveyapp.language import N_, _, band_words, localized
 
 SUMMARY_LENGTH = 3
 FIRST_ACTIONS = 3
@@ -91,6 +92,14 @@ def finding_text(
         return _(
             "%(share)s of the unit are at foundational or developing AI literacy.",
             share=share_text(finding["severity"]),
+        )
+    if kind == "pattern" and key in meta.pattern_names and "reference" in finding:
+        return _(
+            "%(share)s of the unit fit the pattern “%(pattern)s” (%(org)s across the "
+            "organisation).",
+            share=share_text(finding["severity"]),
+            pattern=meta.pattern_names[key],
+            org=share_text(finding["reference"]),
         )
     if kind == "driver":
         return _driver_text(key, group, organisation, meta) or plain(finding["text"], meta)
@@ -362,7 +371,7 @@ def release_note(release: dict[str, Any] | None, k: int) -> str:
         if release.get("released_on")
         else MISSING,
     )
-    waiting = release.get("answers_waiting")  # a band: "fewer than 5", "5 to 9"
+    waiting = release.get("answers_waiting_band")
     if not waiting:
         return note
     if release.get("closed"):
@@ -370,7 +379,7 @@ def release_note(release: dict[str, Any] | None, k: int) -> str:
             "%(band)s answers are not in them: adding them would have changed some group by "
             "fewer than %(k)s people since the previous release, and comparing the two would "
             "have shown those people's answers.",
-            band=waiting_band(waiting),
+            band=band_words(CountBand(**waiting), capital=True),
             k=k,
         )
         return f"{note} {held}"
@@ -378,18 +387,7 @@ def release_note(release: dict[str, Any] | None, k: int) -> str:
         "%(band)s answers are not in them yet: a new release (once a week at most) takes "
         "answers in once they change every group by none or at least %(k)s people, so that no "
         "one's answers can be worked out by comparing releases.",
-        band=waiting_band(waiting),
+        band=band_words(CountBand(**waiting), capital=True),
         k=k,
     )
     return f"{note} {held}"
-
-
-def waiting_band(band: str | int) -> str:
-    """The band of answers waiting ("fewer than 5", "5 to 9": suppression.count_band), in the
-    brief's language, capitalised to open a sentence."""
-    text = str(band)
-    if found := re.fullmatch(r"fewer than (\d+)", text):
-        return _("Fewer than %(k)s", k=found.group(1))
-    if found := re.fullmatch(r"(\d+) to (\d+)", text):
-        return _("%(low)s to %(high)s", low=found.group(1), high=found.group(2))
-    return text

@@ -14,7 +14,7 @@ from typing import Any
 
 import jinja2
 
-from surveyapp.briefs.language import _, ngettext, pgettext
+from surveyapp.language import _, ngettext, pgettext
 
 PDF_VARIANT = "pdf/ua-1"
 
@@ -22,7 +22,7 @@ PDF_VARIANT = "pdf/ua-1"
 def template_environment(package: str) -> jinja2.Environment:
     """A printed document's template environment for `package` (briefs, evidence packs):
     autoescaping is on for every template, undefined names fail, and `_` writes in the
-    language of the render (briefs/language.py)."""
+    language of the render (surveyapp/language.py)."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader(package),
         autoescape=True,

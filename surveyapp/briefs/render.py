@@ -11,9 +11,9 @@ from typing import Any
 from surveyapp.analytics.suppression import ORGANISATION, ORGANISATION_KEY
 from surveyapp.briefs import narrative, sections
 from surveyapp.briefs.labels import adkar_name
-from surveyapp.briefs.language import _, writing_in
 from surveyapp.briefs.meta import BriefMeta, fieldwork, fieldwork_state, index_text, share_text
 from surveyapp.briefs.pdf import environment, pdf_from_html
+from surveyapp.language import _, writing_in
 
 
 def brief_html(analysis: dict[str, Any], unit: str, meta: BriefMeta) -> str:
@@ -69,7 +69,7 @@ def brief_content(
         "themes": narrative.themes(group),
         "actions": narrative.actions(group, organisation, meta),
         "waves": narrative.wave_changes(analysis, unit, meta),
-        "said_and_done": analysis.get("said_and_done"),
+        "said_and_done": sections.said_and_done(analysis.get("said_and_done")),
         "method": narrative.method(analysis, group, unit, meta),
     }
 

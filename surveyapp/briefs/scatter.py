@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from surveyapp.briefs.charts import ACCENT, INK, MUTED
+from surveyapp.briefs.meta import figure_text, mean_text
 
 WIDTH = 600.0
 HEIGHT = 380.0
@@ -132,11 +133,11 @@ def scatter(
     ]
     steps = [i / (TICKS - 1) for i in range(TICKS)]
     x_ticks = [
-        {"x": x(x_low + s * (x_high - x_low)), "text": f"{x_low + s * (x_high - x_low):.1f}"}
+        {"x": x(x_low + s * (x_high - x_low)), "text": mean_text(x_low + s * (x_high - x_low))}
         for s in steps
     ]
     y_ticks = [
-        {"y": y(y_low + s * (y_high - y_low)), "text": f"{y_low + s * (y_high - y_low):.3g}"}
+        {"y": y(y_low + s * (y_high - y_low)), "text": figure_text(y_low + s * (y_high - y_low))}
         for s in steps
     ]
     return Scatter(

@@ -6,6 +6,7 @@ a hidden group contributes its name and the words "hidden", never a number.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from surveyapp.briefs import charts
@@ -18,8 +19,8 @@ from surveyapp.briefs.labels import (
     level_label,
     scale_label,
 )
-from surveyapp.briefs.language import _, localized
-from surveyapp.briefs.meta import BriefMeta, index_text, mean_text, share_text
+from surveyapp.briefs.meta import BriefMeta, index_text, long_date, mean_text, share_text
+from surveyapp.language import _, localized
 
 ADKAR = ("awareness", "desire", "knowledge", "ability", "reinforcement")
 LITERACY_LEVELS = tuple(LITERACY_LEVEL_NAMES)
@@ -298,3 +299,20 @@ def alignment(group: Group, meta: BriefMeta) -> dict[str, Any]:
         "leaders_reason": None if leaders or not measured else _("one of the two sides is hidden"),
         "measured": measured,
     }
+
+
+def said_and_done(actions: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None:
+    """The unit's actions since the last wave ("What we said, what we did") as the brief prints
+    them: titles and findings as their authors wrote them, the playbook's owner role and the
+    dates in the brief's language."""
+    if actions is None:
+        return None
+    return [
+        {
+            **action,
+            "owner_role": _(action["owner_role"]) if action.get("owner_role") else "",
+            "due_on": long_date(date.fromisoformat(action["due_on"])),
+            "done_on": action["done_on"] and long_date(date.fromisoformat(action["done_on"])),
+        }
+        for action in actions
+    ]

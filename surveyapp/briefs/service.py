@@ -18,9 +18,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from surveyapp.briefs.language import LANGUAGES
 from surveyapp.briefs.meta import BriefMeta
 from surveyapp.errors import SurveyappError
+from surveyapp.language import LANGUAGES
 from surveyapp.models import Campaign, Function, Invitation, OrgUnit, Person
 
 RENDER_TIMEOUT_SECONDS = 300
@@ -82,8 +82,8 @@ def campaign_meta(
     language: str = "en",
 ) -> BriefMeta:
     """What every brief and dashboard of the campaign prints besides the document: names of
-    scales (in `language` where the instrument file has it), functions and the wave compared
-    with, dates and the state of the fieldwork."""
+    scales and patterns (in `language` where the instrument file or pattern library has it),
+    functions and the wave compared with, dates and the state of the fieldwork."""
     from surveyapp.services.datasets import campaign_scales
     from surveyapp.services.layout import campaign_layout
 
@@ -100,6 +100,11 @@ def campaign_meta(
         and session.scalar(sa.select(Campaign.name).where(Campaign.slug == previous)),
         scale_titles={s.key: s.title.get(language) or s.title.get("en") or s.key for s in scales},
         function_names=dict(session.execute(sa.select(Function.code, Function.name)).all()),
+        pattern_names={
+            item["archetype"]: item["label"].get(language) or item["label"].get("en") or item["id"]
+            for item in (analysis.get("patterns") or {}).get("items", [])
+            if item.get("archetype")
+        },
         language=language,
     )
 

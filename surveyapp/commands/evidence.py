@@ -67,9 +67,13 @@ def evidence() -> None:
     metavar="SLUG",
     help="The literacy wave the gaps are read from (the latest released one).",
 )
+@click.option("--lang", "language", default="en", show_default=True, help="en or es")
 @with_appcontext
-def evidence_build(out: Path, unit: str | None, as_of: str | None, campaign: str | None) -> None:
-    """Build the dated, versioned evidence pack (PDF and XLSX) into DIR, audited.
+def evidence_build(
+    out: Path, unit: str | None, as_of: str | None, campaign: str | None, language: str
+) -> None:
+    """Build the dated, versioned evidence pack (PDF and XLSX) into DIR, audited, in English
+    or Spanish (--lang).
 
     The files are written only once the build is committed, each whole or not at all."""
     from flask import current_app
@@ -86,7 +90,7 @@ def evidence_build(out: Path, unit: str | None, as_of: str | None, campaign: str
         except ValueError:
             raise SurveyappError(f"--as-of: {as_of!r} is not a date YYYY-MM-DD") from None
         instruments = current_app.config["SURVEYAPP_INSTRUMENTS_DIR"]
-        return build_pack(db.session, instruments, cli_actor(), unit, day, campaign)
+        return build_pack(db.session, instruments, cli_actor(), unit, day, campaign, language)
 
     pack = in_transaction(work)
     try:

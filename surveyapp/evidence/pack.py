@@ -20,14 +20,17 @@ from surveyapp.analytics.coverage_disclosure import publish_coverage
 from surveyapp.analytics.literacy_evidence import unit_evidence
 from surveyapp.analytics.literacy_waves import Effect, effects, wave_rows
 from surveyapp.briefs.service import write_atomically
+from surveyapp.errors import SurveyappError
 from surveyapp.evidence import tables
 from surveyapp.evidence.inputs import Inputs, gather
 from surveyapp.evidence.render import pack_pdf, pack_xlsx, show
+from surveyapp.evidence.sentences import unit_sentence
+from surveyapp.language import LANGUAGES, N_, _, writing_in
 from surveyapp.models import EvidenceBuild
 from surveyapp.services.audit import record_export
 
 EVIDENCE_BUILD = "evidence.build"
-ORGANISATION_SCOPE = "Whole organisation"
+ORGANISATION_SCOPE = N_("Whole organisation")
 
 
 @dataclass(frozen=True)
@@ -57,31 +60,43 @@ def change_log(
     """Each input against the previous build of the same scope: new, unchanged or changed
     (with its count before and after), and inputs no longer used."""
     before = previous.inputs if previous is not None else {}
-    since = f"since version {previous.version}" if previous is not None else ""
+    version = previous.version if previous is not None else None
     rows = []
     for name, entry in checksums.items():
         old = before.get(name)
         if previous is None:
-            status = "first build"
+            status = _("first build")
         elif old is None:
-            status = "new"
+            status = _("new")
         elif old["sha256"] == entry["sha256"]:
-            status = f"unchanged {since}"
+            status = _("unchanged since version %(version)s", version=version)
         else:
-            status = f"changed {since} ({old['count']} → {entry['count']})"
+            status = _(
+                "changed since version %(version)s (%(before)s → %(after)s)",
+                version=version,
+                before=old["count"],
+                after=entry["count"],
+            )
         rows.append((name, status, entry["sha256"]))
-    rows += [(name, f"no longer used {since}", "") for name in before if name not in checksums]
+    gone = _("no longer used since version %(version)s", version=version)
+    rows += [(name, gone, "") for name in before if name not in checksums]
     return rows
 
 
 def effect_line(effect: Effect, names: dict[str, str]) -> str:
     """One unit's change between two waves in words (`names`: wave names by campaign)."""
-    waves = f"{names[effect.before.campaign]} → {names[effect.after.campaign]}"
-    return (
-        f"{effect.name}, {waves}: {effect.verdict} "
-        f"(literacy index {show('number', effect.before.index)} → "
-        f"{show('number', effect.after.index)}; lowest coverage of a required measure "
-        f"{show('share', effect.before.coverage)} → {show('share', effect.after.coverage)})."
+    return _(
+        "%(unit)s, %(before)s → %(after)s: %(verdict)s (literacy index %(index_before)s → "
+        "%(index_after)s; lowest coverage of a required measure %(coverage_before)s → "
+        "%(coverage_after)s).",
+        unit=effect.name,
+        before=names[effect.before.campaign],
+        after=names[effect.after.campaign],
+        verdict=_(effect.verdict),
+        index_before=show("number", effect.before.index),
+        index_after=show("number", effect.after.index),
+        coverage_before=show("share", effect.before.coverage),
+        coverage_after=show("share", effect.after.coverage),
     )
 
 
@@ -117,7 +132,7 @@ def _tables(inputs: Inputs, build: tables.Build, previous: EvidenceBuild | None)
     order = {"gap": 0, "unknown": 1, "met": 2}
     shown = sorted((u for u in evidence if u.findings), key=lambda u: order[u.findings[0].status])
     names = {wave.campaign: wave.name for wave in inputs.waves}
-    return built, [u.sentence for u in shown], [effect_line(e, names) for e in found]
+    return built, [unit_sentence(u) for u in shown], [effect_line(e, names) for e in found]
 
 
 def build_pack(
@@ -127,10 +142,14 @@ def build_pack(
     unit: str | None = None,
     as_of: date | None = None,
     campaign: str | None = None,
+    language: str = "en",
 ) -> Pack:
     """Build the pack for the organisation (or one unit's subtree) as of a day (today by
-    default), its gaps from wave `campaign` (the latest by default), and record the build and
-    its audit event; the caller commits, then writes or sends the files."""
+    default), its gaps from wave `campaign` (the latest by default), written in `language`
+    (en or es), and record the build and its audit event; the caller commits, then writes or
+    sends the files."""
+    if language not in LANGUAGES:
+        raise SurveyappError(f"--lang: {language!r} is not one of {', '.join(LANGUAGES)}")
     now = datetime.now(UTC)
     as_of = as_of or now.date()
     inputs = gather(session, instruments_dir, as_of, unit, campaign)
@@ -143,11 +162,12 @@ def build_pack(
         .limit(1)
     )
     version = previous.version + 1 if previous is not None else 1
-    scope = ORGANISATION_SCOPE if unit is None else inputs.organisation.names[unit]
-    build = tables.Build(version, now, actor, as_of, scope)
-    built, sentences, effect_lines = _tables(inputs, build, previous)
-    pdf = pack_pdf(build, built, sentences, effect_lines)
-    xlsx = pack_xlsx(build, built)
+    with writing_in(language):
+        scope = _(ORGANISATION_SCOPE) if unit is None else inputs.organisation.names[unit]
+        build = tables.Build(version, now, actor, as_of, scope)
+        built, sentences, effect_lines = _tables(inputs, build, previous)
+        pdf = pack_pdf(build, built, sentences, effect_lines)
+        xlsx = pack_xlsx(build, built)
     stem = f"ai-literacy-evidence-{unit or 'organisation'}-{as_of.isoformat()}-v{version}"
     record = EvidenceBuild(
         built_at=now,

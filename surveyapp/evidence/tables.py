@@ -10,11 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from surveyapp.analytics.literacy_evidence import KIND_NAMES, Coverage, UnitEvidence
+from surveyapp.analytics.literacy_evidence import Coverage, UnitEvidence
 from surveyapp.analytics.literacy_waves import Effect, WaveRow
 from surveyapp.analytics.scoring import LITERACY_LEVELS
 from surveyapp.analytics.suppression import HIDDEN_REASON
+from surveyapp.briefs.meta import long_date, utc_moment
 from surveyapp.evidence.inputs import Inputs
+from surveyapp.evidence.sentences import KINDS, unit_sentence
+from surveyapp.language import _
 
 Value = str | int | float | None
 
@@ -46,36 +49,47 @@ class Build:
 
 def scope_table(inputs: Inputs, build: Build) -> Table:
     """Scope and method: what the pack covers and how its figures are made."""
-    waves = ", ".join(f"{w.name} (figures to {w.on.isoformat()})" for w in inputs.waves)
+    waves = ", ".join(
+        _("%(wave)s (figures to %(day)s)", wave=w.name, day=long_date(w.on)) for w in inputs.waves
+    )
     needs = "; ".join(
-        f"{tier}: {need.min_level} or above for {round(need.target_share * 100)}% of "
-        f"respondents, measures {', '.join(KIND_NAMES[k] for k in need.measures) or 'none'}"
+        _(
+            "%(tier)s: %(level)s or above for %(share)s%% of respondents, measures %(measures)s",
+            tier=tier,
+            level=need.min_level,
+            share=round(need.target_share * 100),
+            measures=", ".join(_(KINDS[k]) for k in need.measures) or _("none"),
+        )
         for tier, need in inputs.requirements.tiers.items()
     )
     rows: list[tuple[Value, ...]] = [
-        ("Scope", build.scope),
-        ("Evidence as of", build.as_of.isoformat()),
-        ("Version", build.version),
-        ("Built", build.built_at.strftime("%Y-%m-%d %H:%M UTC")),
-        ("Built by", build.actor),
-        ("Survey waves", waves or "none with a published result release"),
+        (_("Scope"), build.scope),
+        (_("Evidence as of"), long_date(build.as_of)),
+        (_("Version"), build.version),
+        (_("Built"), utc_moment(build.built_at)),
+        (_("Built by"), build.actor),
+        (_("Survey waves"), waves or _("none with a published result release")),
         (
-            "Gaps read from",
-            inputs.gaps_wave.label if inputs.gaps_wave else "no wave with a result release",
+            _("Gaps read from"),
+            inputs.gaps_wave.label if inputs.gaps_wave else _("no wave with a result release"),
         ),
-        ("Minimum group size (k)", inputs.k),
-        ("Required literacy per risk tier", needs),
+        (_("Minimum group size (k)"), inputs.k),
+        (_("Required literacy per risk tier"), needs),
         (
-            "Coverage target",
-            f"{round(inputs.requirements.coverage_target * 100)}% of the people using a "
-            "system complete each required measure",
+            _("Coverage target"),
+            _(
+                "%(share)s%% of the people using a system complete each required measure",
+                share=round(inputs.requirements.coverage_target * 100),
+            ),
         ),
         (
-            "Method",
-            "Literacy levels come from each wave's latest result release, with its "
-            "suppression. Coverage counts people on the roster who use a system of the tier "
-            "(by unit, function and level) and completed a measure of the required kind "
-            "for that tier or system. Completions are never linked to survey answers.",
+            _("Method"),
+            _(
+                "Literacy levels come from each wave's latest result release, with its "
+                "suppression. Coverage counts people on the roster who use a system of the tier "
+                "(by unit, function and level) and completed a measure of the required kind "
+                "for that tier or system. Completions are never linked to survey answers."
+            ),
         ),
     ]
     return Table("scope", "Scope and method", ("item", "value"), ("text", "text"), rows)
@@ -117,7 +131,7 @@ def literacy_table(inputs: Inputs, rows: list[list[WaveRow]]) -> Table:
     for wave, wave_rows in zip(inputs.waves, rows, strict=True):
         organisation = wave.literacy.get("all")
         for code, name, literacy in [
-            ("all", "Whole organisation", organisation),
+            ("all", _("Whole organisation"), organisation),
             *((row.unit, row.name, wave.literacy.get(row.unit)) for row in wave_rows),
         ]:
             levels = (
@@ -164,7 +178,10 @@ def literacy_table(inputs: Inputs, rows: list[list[WaveRow]]) -> Table:
             "share",
         ),
         body,
-        f"Groups under {inputs.k} respondents, or hidden to protect another group, show no figure.",
+        _(
+            "Groups under %(k)s respondents, or hidden to protect another group, show no figure.",
+            k=inputs.k,
+        ),
     )
 
 
@@ -174,9 +191,9 @@ def measures_table(inputs: Inputs) -> Table:
     rows: list[tuple[Value, ...]] = [
         (
             measure.title,
-            KIND_NAMES[measure.kind],
+            _(KINDS[measure.kind]),
             "; ".join(measure.topics),
-            "; ".join([*measure.tiers, *measure.systems]) or "every tier",
+            "; ".join([*measure.tiers, *measure.systems]) or _("every tier"),
         )
         for measure in inputs.measures
     ]
@@ -197,7 +214,7 @@ def coverage_table(evidence: list[UnitEvidence]) -> Table:
             unit.unit,
             unit.name,
             finding.tier,
-            KIND_NAMES[coverage.kind],
+            _(KINDS[coverage.kind]),
             shown(coverage.population),
             shown(coverage.completed),
             shown(coverage.rate),
@@ -234,7 +251,7 @@ def lowest(coverage: tuple[Coverage, ...]) -> Value:
 
 def gaps_table(inputs: Inputs, evidence: list[UnitEvidence]) -> Table:
     """Each unit against the requirement of every tier it uses, and its summary sentence."""
-    wave = inputs.gaps_wave.label if inputs.gaps_wave else "no wave with a result release"
+    wave = inputs.gaps_wave.label if inputs.gaps_wave else _("no wave with a result release")
     rows: list[tuple[Value, ...]] = [
         (
             unit.unit,
@@ -246,7 +263,7 @@ def gaps_table(inputs: Inputs, evidence: list[UnitEvidence]) -> Table:
             finding.literacy_share,
             lowest(finding.coverage),
             finding.status,
-            unit.sentence if position == 0 else "",
+            unit_sentence(unit) if position == 0 else "",
         )
         for unit in evidence
         for position, finding in enumerate(unit.findings)
@@ -268,8 +285,11 @@ def gaps_table(inputs: Inputs, evidence: list[UnitEvidence]) -> Table:
         ),
         ("text", "text", "text", "text", "text", "share", "share", "share", "text", "text"),
         rows,
-        f"Literacy read from {wave}. status: gap (a shown figure misses its target), met, "
-        "or unknown (a figure is hidden).",
+        _(
+            "Literacy read from %(wave)s. status: gap (a shown figure misses its target), met, "
+            "or unknown (a figure is hidden).",
+            wave=wave,
+        ),
     )
 
 
@@ -288,7 +308,7 @@ def effects_table(effects: list[Effect]) -> Table:
             {True: "yes", False: "no", None: None}[e.significant],
             e.before.coverage,
             e.after.coverage,
-            e.verdict,
+            _(e.verdict),
         )
         for e in effects
     ]
@@ -325,8 +345,8 @@ def effects_table(effects: list[Effect]) -> Table:
         ),
         rows,
         "Change and interval from the wave comparison (Welch interval; significance after "
-        "Benjamini-Hochberg across all changes); coverage counted on the day each wave closed "
-        "(the pack's day while a wave is open).",
+        "Benjamini-Hochberg across all changes); coverage counted on the day each wave "
+        "closed (the pack's day while a wave is open).",
     )
 
 
@@ -363,9 +383,9 @@ def actions_table(inputs: Inputs) -> Table:
         ),
         ("text",) * 9,
         rows,
-        "Every action of the units in scope created by the evidence day, those on AI literacy "
-        "first; the others address AI adoption (the construct they mean to move). Status as "
-        "it stands now; last update is the latest dated note by the evidence day.",
+        "Every action of the units in scope created by the evidence day, those on AI "
+        "literacy first; the others address AI adoption (the construct they mean to move). "
+        "Status as it stands now; last update is the latest dated note by the evidence day.",
     )
 
 

@@ -52,21 +52,30 @@ def recommendation(analysis: dict[str, Any], unit_code: str, intervention: str) 
 
 
 def fields_from_recommendation(
-    analysis: dict[str, Any], unit_code: str, recommended: dict[str, Any], owner: str, today: date
+    analysis: dict[str, Any],
+    unit_code: str,
+    recommended: dict[str, Any],
+    owner: str,
+    today: date,
+    language: str,
+    finding: str,
 ) -> ActionFields:
     """An action that keeps the recommendation's finding, owner role and timing; it is due
-    at the end of that timing, and owned by `owner` until someone reassigns it."""
+    at the end of that timing, and owned by `owner` until someone reassigns it. Once stored
+    its words are the user's own, so they are kept in `language`, the language of the user
+    who adds it, with the finding as their page worded it (`finding`)."""
     group = shown_units(analysis)[unit_code]
     findings = recommended.get("findings", [])
+    title, action = recommended["title"], recommended.get("action") or {}
     return ActionFields(
-        title=recommended["title"].get("en") or next(iter(recommended["title"].values())),
+        title=title.get(language) or title.get("en") or next(iter(title.values())),
         owner=owner,
         due_on=today + timedelta(days=TIMING_DAYS.get(recommended["timing"], DEFAULT_DAYS)),
-        finding=" ".join(f["text"] for f in findings)[:1000],
+        finding=finding[:1000],
         construct=finding_construct(findings[0], group.get("scales", {})) if findings else None,
         owner_role=recommended["owner"],
         timing=recommended["timing"],
-        notes=(recommended.get("action") or {}).get("en", ""),
+        notes=action.get(language) or action.get("en", ""),
     )
 
 

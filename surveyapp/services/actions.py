@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from surveyapp.errors import InputError, Problem, SurveyappError
+from surveyapp.language import _l
 from surveyapp.models import ACTION_STATUSES, Action, ActionUpdate, AuditEvent, OrgUnit, User
 from surveyapp.models.base import utcnow
 from surveyapp.services.org import unit_subtree_ids
@@ -99,13 +100,15 @@ def _owner(session: Session, email: str, unit: OrgUnit, problems: list[Problem])
     whose units include it (so the owner can see the plan they are answerable for)."""
     user = session.scalar(sa.select(User).where(sa.func.lower(User.email) == email.lower()))
     if user is None or not user.active:
-        problems.append(Problem(field="owner", reason=f"no active staff user {email!r}"))
+        problems.append(
+            Problem(field="owner", reason=_l("no active staff user %(email)r", email=email))
+        )
         return None
     if user.role == "admin":
         return user
     units = unit_subtree_ids(session, [u.id for u in user.units])
     if user.role != "change_manager" or unit.id not in units:
-        reason = f"{email} cannot see this unit's plan; choose someone who can"
+        reason = _l("%(email)s cannot see this unit's plan; choose someone who can", email=email)
         problems.append(Problem(field="owner", reason=reason))
         return None
     return user
@@ -115,16 +118,21 @@ def _check(session: Session, unit: OrgUnit, fields: ActionFields) -> User:
     """The owner, once every field is valid; InputError naming every bad field otherwise."""
     problems: list[Problem] = []
     if not fields.title.strip():
-        problems.append(Problem(field="title", reason="a title is required"))
+        problems.append(Problem(field="title", reason=_l("a title is required")))
     for name, limit in TEXT_LIMITS.items():
         if len(getattr(fields, name) or "") > limit:
             problems.append(Problem("action", name, f"at most {limit} characters"))
     if fields.due_on is None:
-        problems.append(Problem(field="due_on", reason="a due date (YYYY-MM-DD) is required"))
+        problems.append(Problem(field="due_on", reason=_l("a due date (YYYY-MM-DD) is required")))
     if fields.status not in ACTION_STATUSES:
         allowed = ", ".join(ACTION_STATUSES)
         problems.append(
-            Problem(field="status", reason=f"{fields.status!r} is not one of {allowed}")
+            Problem(
+                field="status",
+                reason=_l(
+                    "%(status)r is not one of %(allowed)s", status=fields.status, allowed=allowed
+                ),
+            )
         )
     owner = _owner(session, fields.owner.strip(), unit, problems)
     if problems or owner is None:
@@ -231,11 +239,18 @@ def add_update(
     check_unit(actor, action.unit)
     problems = []
     if not text.strip() and status is None:
-        problems.append(Problem(field="text", reason="write what happened"))
+        problems.append(Problem(field="text", reason=_l("write what happened")))
     if len(text) > UPDATE_LIMIT:
-        problems.append(Problem(field="text", reason=f"at most {UPDATE_LIMIT} characters"))
+        problems.append(
+            Problem(
+                field="text",
+                reason=_l("at most %(update_limit)s characters", update_limit=UPDATE_LIMIT),
+            )
+        )
     if status is not None and status not in ACTION_STATUSES:
-        problems.append(Problem(field="status", reason=f"{status!r} is not a status"))
+        problems.append(
+            Problem(field="status", reason=_l("%(status)r is not a status", status=status))
+        )
     if problems:
         raise InputError(problems)
     update = ActionUpdate(author=actor.email, status=status, text=text.strip())

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from surveyapp.errors import SurveyappError
+from surveyapp.language import _l
 from surveyapp.models import ApiToken, User
 from surveyapp.models.base import utcnow
 from surveyapp.services.tokens import hash_token, new_token
@@ -35,7 +36,7 @@ def user_by_email(session: Session, email: str) -> User:
     """The staff user with this email, or an error naming it."""
     user = session.scalar(sa.select(User).where(User.email == email.strip().lower()))
     if user is None:
-        raise SurveyappError(f"no user {email.strip()!r}")
+        raise SurveyappError(_l("no user %(strip)r", strip=email.strip()))
     return user
 
 
@@ -43,9 +44,13 @@ def create_api_token(session: Session, user: User, name: str) -> IssuedToken:
     """A new token for `user` called `name`; the caller shows `secret` once and forgets it."""
     name = name.strip()
     if not name or len(name) > NAME_LENGTH:
-        raise SurveyappError(f"a token needs a name of 1 to {NAME_LENGTH} characters")
+        raise SurveyappError(
+            _l("a token needs a name of 1 to %(name_length)s characters", name_length=NAME_LENGTH)
+        )
     if not user.active:
-        raise SurveyappError(f"user {user.email} is deactivated: a token would not work")
+        raise SurveyappError(
+            _l("user %(email)s is deactivated: a token would not work", email=user.email)
+        )
     secret = f"{TOKEN_PREFIX}{new_token()}"
     token = ApiToken(user_id=user.id, name=name, token_hash=hash_token(secret))
     session.add(token)
@@ -69,7 +74,7 @@ def revoke_api_token(session: Session, token_id: int, owner_id: int | None = Non
     """
     token = session.get(ApiToken, token_id)
     if token is None or (owner_id is not None and token.user_id != owner_id):
-        raise SurveyappError(f"no API token {token_id}")
+        raise SurveyappError(_l("no API token %(token_id)s", token_id=token_id))
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         session.flush()

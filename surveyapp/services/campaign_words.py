@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Protocol
 
 from surveyapp.errors import InputError, Problem
+from surveyapp.language import _l
 
 NAME_LIMIT = 200
 DESCRIPTION_LIMIT = 1000
@@ -41,19 +42,29 @@ def parse_words(
         locale, equals, text = (part.strip() for part in line.partition("="))
         where = f"line {number}"
         if not equals:
-            reason = f"write LOCALE=TEXT, e.g. {languages[-1]}=..., not {line.strip()!r}"
+            reason = _l(
+                "write LOCALE=TEXT, e.g. %(example)s=..., not %(line)r",
+                example=languages[-1],
+                line=line.strip(),
+            )
         elif locale not in languages:
-            reason = f"{locale!r} is not one of the app's languages ({', '.join(languages)})"
+            reason = _l(
+                "%(locale)r is not one of the app's languages (%(allowed)s)",
+                locale=locale,
+                allowed=", ".join(languages),
+            )
         elif locale in words:
-            reason = f"{locale} is given twice"
+            reason = _l("%(locale)s is given twice", locale=locale)
         elif not text or len(text) > limit:
-            reason = f"the text must have 1 to {limit} characters"
+            reason = _l("the text must have 1 to %(limit)s characters", limit=limit)
         elif any(unicodedata.category(char) == "Cc" for char in text):
-            reason = "use printable characters only, on one line"
+            reason = _l("use printable characters only, on one line")
         else:
             words[locale] = text
             continue
-        problems.append(Problem(field=field, reason=f"{where}: {reason}"))
+        problems.append(
+            Problem(field=field, reason=_l("%(where)s: %(reason)s", where=where, reason=reason))
+        )
     if problems:
         raise InputError(problems)
     return words

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from surveyapp.errors import InputError, Problem, SurveyappError
+from surveyapp.language import _l
 from surveyapp.models import (
     Campaign,
     CampaignInstrument,
@@ -20,13 +21,8 @@ from surveyapp.models import (
     Person,
 )
 from surveyapp.models.base import utcnow
-from surveyapp.models.campaigns import (
-    DEFAULT_MIN_COMMENT_GROUP,
-    DEFAULT_MIN_GROUP,
-    MAX_GROUP_SIZE,
-    MIN_GROUP_FLOOR,
-    PRIVACY_MODES,
-)
+from surveyapp.models.campaigns import DEFAULT_MIN_COMMENT_GROUP, DEFAULT_MIN_GROUP
+from surveyapp.services.campaign_privacy import privacy_problems
 from surveyapp.services.campaign_state import campaign_phase
 from surveyapp.services.identifying import mode_change_problems
 from surveyapp.services.org import unit_subtree_ids, units_by_code
@@ -77,64 +73,43 @@ def _check_spec(session: Session, spec: CampaignSpec) -> list[Problem]:
     problems: list[Problem] = []
     if not re.match(SLUG_PATTERN, spec.slug):
         problems.append(
-            Problem(field="slug", reason=f"{spec.slug!r} is not a slug (a-z, 0-9, -; 2 to 63)")
+            Problem(
+                field="slug",
+                reason=_l("%(slug)r is not a slug (a-z, 0-9, -; 2 to 63)", slug=spec.slug),
+            )
         )
     elif session.scalar(sa.select(Campaign.id).where(Campaign.slug == spec.slug)) is not None:
-        problems.append(Problem(field="slug", reason=f"a campaign {spec.slug!r} already exists"))
+        problems.append(
+            Problem(field="slug", reason=_l("a campaign %(slug)r already exists", slug=spec.slug))
+        )
     if not spec.name.strip() or len(spec.name) > 200:
-        problems.append(Problem(field="name", reason="a name of 1 to 200 characters is required"))
+        problems.append(
+            Problem(field="name", reason=_l("a name of 1 to 200 characters is required"))
+        )
     if not spec.instruments:
-        problems.append(Problem(field="instruments", reason="name at least one instrument"))
+        problems.append(Problem(field="instruments", reason=_l("name at least one instrument")))
     if len(set(spec.instruments)) != len(spec.instruments):
-        problems.append(Problem(field="instruments", reason="an instrument is listed twice"))
+        problems.append(Problem(field="instruments", reason=_l("an instrument is listed twice")))
     for reference in spec.instruments:
         if _instrument_version(session, reference) is None:
             problems.append(
                 Problem(
                     field="instruments",
-                    reason=f"no loaded instrument {reference!r}; "
-                    "run `surveyapp instruments load` first",
+                    reason=_l(
+                        "no loaded instrument %(reference)r; run `surveyapp instruments load` "
+                        "first",
+                        reference=reference,
+                    ),
                 )
             )
     if spec.all_units == bool(spec.unit_codes):
         problems.append(
-            Problem(field="units", reason="give either --units CODE,... or --all-units")
+            Problem(field="units", reason=_l("give either --units CODE,... or --all-units"))
         )
-    problems += _privacy_problems(spec.mode, spec.min_group_size, spec.min_comment_group_size)
+    problems += privacy_problems(spec.mode, spec.min_group_size, spec.min_comment_group_size)
     if spec.opens_at and spec.closes_at and spec.closes_at <= spec.opens_at:
-        problems.append(Problem(field="closes_at", reason="the campaign must close after it opens"))
-    return problems
-
-
-def _privacy_problems(mode: str, min_group_size: int, min_comment_group_size: int) -> list[Problem]:
-    """What is wrong with a privacy mode and minimum group sizes, for creating or editing."""
-    problems = []
-    if mode not in PRIVACY_MODES:
         problems.append(
-            Problem(field="mode", reason=f"{mode!r} is not one of {', '.join(PRIVACY_MODES)}")
-        )
-    if min_group_size < MIN_GROUP_FLOOR:
-        problems.append(
-            Problem(
-                field="min_group_size",
-                reason=f"{min_group_size} is below the floor of {MIN_GROUP_FLOOR}",
-            )
-        )
-    sizes = (
-        ("min_group_size", min_group_size),
-        ("min_comment_group_size", min_comment_group_size),
-    )
-    problems += [  # sizes the database cannot store (a number typed with too many digits)
-        Problem(field=name, reason=f"{size} is above the largest group size, {MAX_GROUP_SIZE}")
-        for name, size in sizes
-        if size > MAX_GROUP_SIZE
-    ]
-    if min_comment_group_size < min_group_size:
-        problems.append(
-            Problem(
-                field="min_comment_group_size",
-                reason=f"must be at least the minimum group size ({min_group_size})",
-            )
+            Problem(field="closes_at", reason=_l("the campaign must close after it opens"))
         )
     return problems
 
@@ -153,7 +128,7 @@ def create_campaign(session: Session, spec: CampaignSpec) -> Campaign:
         units = list(session.scalars(sa.select(OrgUnit).where(OrgUnit.parent_id.is_(None))))
         if not units:
             raise InputError(
-                [Problem(field="all_units", reason="there are no units; import them first")]
+                [Problem(field="all_units", reason=_l("there are no units; import them first"))]
             )
     campaign = Campaign(
         slug=spec.slug,
@@ -180,7 +155,13 @@ def create_campaign(session: Session, spec: CampaignSpec) -> Campaign:
 def open_campaign(session: Session, campaign: Campaign) -> None:
     """Open a draft campaign by hand, now; from here its privacy settings are fixed."""
     if campaign.status != "draft":
-        raise SurveyappError(f"campaign {campaign.slug!r} is {campaign.status}, not a draft")
+        raise SurveyappError(
+            _l(
+                "campaign %(slug)r is %(status)s, not a draft",
+                slug=campaign.slug,
+                status=campaign.status,
+            )
+        )
     campaign.status = "open"
     if campaign.opens_at is None or campaign.opens_at > utcnow():
         campaign.opens_at = utcnow()
@@ -208,7 +189,7 @@ def close_campaign(session: Session, campaign: Campaign, seal: Seal) -> Closed:
     from surveyapp.services.unit_snapshots import freeze_unit_tree
 
     if campaign.status == "closed":
-        raise SurveyappError(f"campaign {campaign.slug!r} is already closed")
+        raise SurveyappError(_l("campaign %(slug)r is already closed", slug=campaign.slug))
     campaign.status = "closed"
     session.flush()
     freeze_unit_tree(session, campaign)
@@ -227,7 +208,9 @@ class IssuedLinks:
 def issue_invitations(session: Session, campaign: Campaign, links: PersonalLinks) -> IssuedLinks:
     """Invite everyone in the campaign's units (and sub-units) who has no invitation yet."""
     if campaign.status == "closed":
-        raise SurveyappError(f"campaign {campaign.slug!r} is closed; no new invitations")
+        raise SurveyappError(
+            _l("campaign %(slug)r is closed; no new invitations", slug=campaign.slug)
+        )
     unit_ids = unit_subtree_ids(session, [unit.id for unit in campaign.units])
     invited = set(
         session.scalars(
@@ -333,7 +316,12 @@ def _locked_problems(campaign: Campaign, changes: CampaignChanges) -> list[Probl
         if before != after:
             problems.append(
                 Problem(
-                    field=name, reason=f"the {label} cannot change once the campaign has {since}"
+                    field=name,
+                    reason=_l(
+                        "the %(label)s cannot change once the campaign has %(since)s",
+                        label=label,
+                        since=since,
+                    ),
                 )
             )
     current = {unit.code for unit in campaign.units}
@@ -343,12 +331,17 @@ def _locked_problems(campaign: Campaign, changes: CampaignChanges) -> list[Probl
         problems.append(
             Problem(
                 field="units",
-                reason=f"units cannot be removed once the campaign has {since}: "
-                f"{', '.join(removed)}",
+                reason=_l(
+                    "units cannot be removed once the campaign has %(since)s: %(units)s",
+                    since=since,
+                    units=", ".join(removed),
+                ),
             )
         )
     if added and phase == "closed":
-        problems.append(Problem(field="units", reason="units cannot be added to a closed campaign"))
+        problems.append(
+            Problem(field="units", reason=_l("units cannot be added to a closed campaign"))
+        )
     return problems
 
 
@@ -363,15 +356,19 @@ def update_campaign(session: Session, campaign: Campaign, changes: CampaignChang
     if changes.mode != campaign.privacy_mode:
         problems += mode_change_problems(session, campaign)
     if not changes.name.strip() or len(changes.name) > 200:
-        problems.append(Problem(field="name", reason="a name of 1 to 200 characters is required"))
+        problems.append(
+            Problem(field="name", reason=_l("a name of 1 to 200 characters is required"))
+        )
     if not changes.unit_codes:
-        problems.append(Problem(field="units", reason="choose at least one unit"))
-    problems += _privacy_problems(
+        problems.append(Problem(field="units", reason=_l("choose at least one unit")))
+    problems += privacy_problems(
         changes.mode, changes.min_group_size, changes.min_comment_group_size
     )
     opens, closes = changes.opens_at, changes.closes_at
     if opens and closes and closes <= opens:
-        problems.append(Problem(field="closes_at", reason="the campaign must close after it opens"))
+        problems.append(
+            Problem(field="closes_at", reason=_l("the campaign must close after it opens"))
+        )
     units: list[OrgUnit] = []
     if changes.unit_codes:
         try:

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from surveyapp.analytics.suppression import count_band
 from surveyapp.errors import Problem
+from surveyapp.language import LazyList, _l, band_words
 from surveyapp.models import Campaign, Invitation, Response
 
 
@@ -29,15 +30,18 @@ def mode_change_problems(session: Session, campaign: Campaign) -> list[Problem]:
     if not invitations and not naming:
         return []
     # invitations are a roster fact; responses grow by one per answer, so they are banded
-    kinds = (
-        (invitations, str(invitations), "invitation(s)"),
-        (naming, count_band(naming, campaign.min_group_size), "response(s) naming a person"),
-    )
-    held = ", ".join(f"{shown} {what}" for count, shown, what in kinds if count)
+    band = count_band(naming, campaign.min_group_size)
+    held = [
+        *([_l("%(count)s invitation(s)", count=invitations)] if invitations else []),
+        *([_l("%(band)s response(s) naming a person", band=band_words(band))] if band else []),
+    ]
     return [
         Problem(
             field="mode",
-            reason="the privacy mode cannot change while the campaign holds rows that "
-            f"identify people ({held})",
+            reason=_l(
+                "the privacy mode cannot change while the campaign holds rows that identify "
+                "people (%(held)s)",
+                held=LazyList(held),
+            ),
         )
     ]

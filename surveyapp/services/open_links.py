@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from surveyapp.errors import InputError, Problem, SurveyappError
+from surveyapp.language import _l
 from surveyapp.models import AuditEvent, Campaign, OpenLink, OrgUnit
 from surveyapp.models.base import utcnow
 from surveyapp.services.org import unit_subtree_ids, units_by_code
@@ -37,12 +38,18 @@ class Made:
 def create_open_links(session: Session, campaign: Campaign, units: list[OrgUnit]) -> dict[str, str]:
     """Give each unit a live open link to the campaign (keeping live ones): unit code → code."""
     if campaign.status == "closed":
-        raise SurveyappError(f"campaign {campaign.slug!r} is closed; no new open links")
+        raise SurveyappError(
+            _l("campaign %(slug)r is closed; no new open links", slug=campaign.slug)
+        )
     targets = unit_subtree_ids(session, [unit.id for unit in campaign.units])
     outside = [unit.code for unit in units if unit.id not in targets]
     if outside:
         raise SurveyappError(
-            f"{', '.join(outside)} not among the units of campaign {campaign.slug!r}"
+            _l(
+                "%(allowed)s not among the units of campaign %(slug)r",
+                allowed=", ".join(outside),
+                slug=campaign.slug,
+            )
         )
     existing = {link.unit_id: link for link in campaign_open_links(session, campaign)}
     codes: dict[str, str] = {}
@@ -66,7 +73,7 @@ def make_open_links(
     codes = list(dict.fromkeys(unit_codes))
     if all_units == bool(codes):
         raise InputError(
-            [Problem(field="units", reason="give either --units CODE,... or --all-units")]
+            [Problem(field="units", reason=_l("give either --units CODE,... or --all-units"))]
         )
     if all_units:
         surveyed = unit_subtree_ids(session, [unit.id for unit in campaign.units])

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from surveyapp.errors import InputError, Problem
+from surveyapp.language import _l
 from surveyapp.models import LEVELS, Function, OrgUnit, Person
 from surveyapp.models.org import CODE_PATTERN, LOCALE_PATTERN
 from surveyapp.services.csv_input import CsvRow, RowProblems
@@ -219,7 +220,10 @@ def units_by_code(session: Session, codes: list[str], field: str) -> list[OrgUni
     unknown = [code for code in codes if code not in units]
     if unknown:
         raise InputError(
-            [Problem(field=field, reason=f"unknown unit code {code!r}") for code in unknown]
+            [
+                Problem(field=field, reason=_l("unknown unit code %(code)r", code=code))
+                for code in unknown
+            ]
         )
     return [units[code] for code in codes]
 

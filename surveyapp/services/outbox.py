@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
 from surveyapp.errors import SurveyappError
+from surveyapp.language import _l
 from surveyapp.mail import (
     FALLBACK_LOCALE,
     MAX_REMINDERS,
@@ -165,7 +166,7 @@ def enqueue_invitations(
     """Invite everyone in the campaign's units who has no link yet, then queue one invitation
     email for each invited person with an address who has none."""
     if campaign_phase(campaign) == "closed":
-        raise MailError(f"campaign {campaign.slug!r} is closed; no invitations")
+        raise MailError(_l("campaign %(slug)r is closed; no invitations", slug=campaign.slug))
     issue_invitations(session, campaign, links)
     return _queue(
         session, campaign, "invitation", _invited(campaign).where(_without("invitation")), actor
@@ -181,11 +182,19 @@ def enqueue_reminders(
     round again later reaches them, and never anyone twice.
     """
     if not 1 <= round_number <= MAX_REMINDERS:
-        raise MailError(f"reminder rounds are 1 to {MAX_REMINDERS}, not {round_number}")
+        raise MailError(
+            _l(
+                "reminder rounds are 1 to %(max_reminders)s, not %(round_number)s",
+                max_reminders=MAX_REMINDERS,
+                round_number=round_number,
+            )
+        )
     phase = campaign_phase(campaign)
     if phase != "open":
         state = "closed" if phase == "closed" else "not open yet"
-        raise MailError(f"campaign {campaign.slug!r} is {state}; no reminders")
+        raise MailError(
+            _l("campaign %(slug)r is %(state)s; no reminders", slug=campaign.slug, state=state)
+        )
     kind = f"reminder_{round_number}"
     previous = aliased(OutboxMessage)
     earlier = "invitation" if round_number == 1 else f"reminder_{round_number - 1}"

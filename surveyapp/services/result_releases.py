@@ -36,7 +36,8 @@ from sqlalchemy.orm import Session
 
 from surveyapp.analytics.release_audit import Release, next_release
 from surveyapp.analytics.release_rule import figure_masks, quality_masks
-from surveyapp.analytics.suppression import count_band
+from surveyapp.analytics.suppression import CountBand, count_band
+from surveyapp.language import band_words, english
 from surveyapp.models import Campaign, Response, ResultRelease
 from surveyapp.services.campaign_state import campaign_phase
 from surveyapp.services.datasets import latest_release, load_campaign_data, withheld_groups
@@ -95,17 +96,21 @@ class ReleaseStatus:
         return self.unreleased + self.held
 
     @property
-    def held_band(self) -> str | None:
+    def held_band(self) -> CountBand | None:
         """The held answers as pages show them: in a band of k, since the count grows by one
         with each answer (`count_band`)."""
         return count_band(self.held, self.min_size)
 
     def document(self) -> dict[str, Any]:
-        """The release as the analysis document (JSON, API) and the pages describe it."""
+        """The release as the analysis document (JSON, API) and the pages describe it: the
+        answers waiting as their band's bounds (`answers_waiting_band`, worded by each reader
+        in its language) and, as the API has always carried them, in English words."""
+        band = count_band(self.waiting, self.min_size)
         return {
             "number": self.number,
             "released_on": None if self.released_on is None else self.released_on.isoformat(),
-            "answers_waiting": count_band(self.waiting, self.min_size),
+            "answers_waiting": None if band is None else english(band_words(band)),
+            "answers_waiting_band": None if band is None else band.bounds(),
             "closed": self.closed,
         }
 

@@ -18,6 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy.orm import Session, selectinload
 
 from surveyapp.errors import InputError, Problem, SurveyappError
+from surveyapp.language import _l
 from surveyapp.models import ROLES, AuditEvent, User
 from surveyapp.services.org import EMAIL_PATTERN, units_by_code
 from surveyapp.services.staff_sessions import end_user_sessions
@@ -33,9 +34,13 @@ def create_user(
     problems: list[Problem] = []
     email = email.strip().lower()
     if not re.match(EMAIL_PATTERN, email):
-        problems.append(Problem(field="email", reason=f"{email!r} is not an email address"))
+        problems.append(
+            Problem(field="email", reason=_l("%(email)r is not an email address", email=email))
+        )
     elif session.scalar(sa.select(User.id).where(User.email == email)) is not None:
-        problems.append(Problem(field="email", reason=f"a user {email!r} already exists"))
+        problems.append(
+            Problem(field="email", reason=_l("a user %(email)r already exists", email=email))
+        )
     problems += role_problems(role, unit_codes) + password_problems(password)
     if problems:
         raise InputError(problems)
@@ -54,12 +59,24 @@ def role_problems(role: str, unit_codes: list[str]) -> list[Problem]:
     """What is wrong with giving someone `role` and these units (a role's scope rule)."""
     problems = []
     if role not in ROLES:
-        problems.append(Problem(field="role", reason=f"{role!r} is not one of {', '.join(ROLES)}"))
+        problems.append(
+            Problem(
+                field="role",
+                reason=_l(
+                    "%(role)r is not one of %(allowed)s", role=role, allowed=", ".join(ROLES)
+                ),
+            )
+        )
     if role == "change_manager" and not unit_codes:
-        problems.append(Problem(field="units", reason="a change manager needs at least one unit"))
+        problems.append(
+            Problem(field="units", reason=_l("a change manager needs at least one unit"))
+        )
     if role != "change_manager" and unit_codes:
         problems.append(
-            Problem(field="units", reason=f"units apply only to change managers, not {role!r}")
+            Problem(
+                field="units",
+                reason=_l("units apply only to change managers, not %(role)r", role=role),
+            )
         )
     return problems
 
@@ -67,7 +84,15 @@ def role_problems(role: str, unit_codes: list[str]) -> list[Problem]:
 def password_problems(password: str) -> list[Problem]:
     """A password too short to resist guessing, as a problem naming the parameter."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return [Problem(field="password", reason=f"use at least {MIN_PASSWORD_LENGTH} characters")]
+        return [
+            Problem(
+                field="password",
+                reason=_l(
+                    "use at least %(min_password_length)s characters",
+                    min_password_length=MIN_PASSWORD_LENGTH,
+                ),
+            )
+        ]
     return []
 
 
@@ -106,7 +131,7 @@ def find_user(session: Session, email: str) -> User:
     email = email.strip().lower()
     user = None if "\x00" in email else session.scalar(sa.select(User).where(User.email == email))
     if user is None:
-        raise InputError([Problem(field="email", reason=f"no user {email!r}")])
+        raise InputError([Problem(field="email", reason=_l("no user %(email)r", email=email))])
     return user
 
 
@@ -172,7 +197,8 @@ def set_units(session: Session, user: User, unit_codes: list[str], actor: str) -
         raise InputError(
             [
                 Problem(
-                    field="units", reason=f"units apply only to change managers, not {user.role!r}"
+                    field="units",
+                    reason=_l("units apply only to change managers, not %(role)r", role=user.role),
                 )
             ]
         )
@@ -189,7 +215,9 @@ def set_break_glass(session: Session, user: User, actor: str) -> None:
     """Make this active admin the one account that signs in with a password when local
     passwords are off; whoever held that before no longer does."""
     if user.role != "admin" or not user.active:
-        raise SurveyappError(f"{user.email} is not an active admin: only one can be break-glass")
+        raise SurveyappError(
+            _l("%(email)s is not an active admin: only one can be break-glass", email=user.email)
+        )
     previous = session.scalars(sa.select(User).where(User.break_glass, User.id != user.id)).all()
     for other in previous:
         other.break_glass = False
@@ -207,8 +235,12 @@ def _keep_an_admin(session: Session, user: User, change: str) -> None:
     )
     if not others:
         raise SurveyappError(
-            f"cannot {change} {user.email}: they are the last active admin "
-            "(make another admin first)"
+            _l(
+                "cannot %(change)s %(email)s: they are the last active admin (make another "
+                "admin first)",
+                change=change,
+                email=user.email,
+            )
         )
 
 
@@ -235,6 +267,16 @@ def set_language(
     """Keep the staff area's language a user chose (None: follow the browser's)."""
     if language is not None and language not in offered:
         raise InputError(
-            [Problem("LANGUAGE", "", f"{language!r} is not one of {', '.join(offered)}")]
+            [
+                Problem(
+                    "LANGUAGE",
+                    "",
+                    _l(
+                        "%(language)r is not one of %(allowed)s",
+                        language=language,
+                        allowed=", ".join(offered),
+                    ),
+                )
+            ]
         )
     session.execute(sa.update(User).where(User.id == user_id).values(language=language))

@@ -19,10 +19,11 @@ from markupsafe import Markup
 
 from surveyapp.analytics.say_do import QUADRANTS
 from surveyapp.briefs import render
-from surveyapp.briefs.labels import scale_label
+from surveyapp.briefs.labels import metric_label, scale_label
 from surveyapp.briefs.scatter import scatter
 from surveyapp.briefs.service import campaign_meta
 from surveyapp.extensions import db
+from surveyapp.language import current_language
 from surveyapp.models import Campaign, OrgUnit
 from surveyapp.services import action_effects
 from surveyapp.services.access import visible_campaigns
@@ -106,7 +107,7 @@ def action_effects_page() -> ResponseReturnValue:
     meta = None
     if previous is not None:
         after = _analysis(campaign)
-        meta = campaign_meta(db.session, campaign, after, "")
+        meta = campaign_meta(db.session, campaign, after, "", current_language())
         scope = _scope()
         for found in action_effects.action_effects(
             db.session, _analysis(previous), after, previous, campaign, scope, metric
@@ -153,7 +154,7 @@ def say_do_page() -> ResponseReturnValue:
     """Units placed by a survey measure against an outcome metric, a sentence per quadrant."""
     campaign = _campaign()
     analysis = _analysis(campaign)
-    meta = campaign_meta(db.session, campaign, analysis, "")
+    meta = campaign_meta(db.session, campaign, analysis, "", current_language())
     metrics = metric_names(db.session)
     metric = _metric(metrics)
     choices = measures(analysis)
@@ -172,7 +173,7 @@ def say_do_page() -> ResponseReturnValue:
                 gettext("What units say against what they do"),
                 gettext("Each dot is a unit; dashed lines are the medians."),
                 scale_label(meta, measure),
-                metric,
+                metric_label(metric),
                 [(names[p.code], p.say, p.do, p.quadrant) for p in result.points],
                 result.say_cut,
                 result.do_cut,

@@ -17,11 +17,11 @@ from flask_login import current_user
 
 from surveyapp.analytics.suppression import ORGANISATION_KEY
 from surveyapp.briefs import sections
-from surveyapp.briefs.language import _, current_language, localized
 from surveyapp.briefs.narrative import finding_text
 from surveyapp.briefs.service import campaign_meta
 from surveyapp.errors import InputError
 from surveyapp.extensions import db
+from surveyapp.language import _, current_language, localized
 from surveyapp.models import Action, Campaign, OrgUnit
 from surveyapp.services import action_plans, actions
 from surveyapp.services.access import (
@@ -171,8 +171,6 @@ def _recommended(campaign: Campaign, unit: OrgUnit) -> list[dict[str, Any]]:
     group = action_plans.shown_units(analysis).get(unit.code)
     if group is None:
         return []
-    organisation = sections.find_group(analysis, "organisation", ORGANISATION_KEY) or {}
-    meta = campaign_meta(db.session, campaign, analysis, unit.name, current_language())
     taken = {a.intervention for a in unit_actions(unit)}
     return [
         {
@@ -181,11 +179,22 @@ def _recommended(campaign: Campaign, unit: OrgUnit) -> list[dict[str, Any]]:
             "action": localized(r["action"]),
             "owner": _(r["owner"]),
             "timing": _(r["timing"]),
-            "why": " ".join(finding_text(f, group, organisation, meta) for f in r["findings"]),
+            "why": _why(campaign, analysis, unit, r),
         }
         for r in group.get("recommendations", [])
         if r["intervention"] not in taken
     ]
+
+
+def _why(
+    campaign: Campaign, analysis: dict[str, Any], unit: OrgUnit, recommended: dict[str, Any]
+) -> str:
+    """The findings behind a recommended action, worded from the figures in the page's
+    language, as the unit's dashboard words them."""
+    group = action_plans.shown_units(analysis)[unit.code]
+    organisation = sections.find_group(analysis, "organisation", ORGANISATION_KEY) or {}
+    meta = campaign_meta(db.session, campaign, analysis, unit.name, current_language())
+    return " ".join(finding_text(f, group, organisation, meta) for f in recommended["findings"])
 
 
 def unit_actions(unit: OrgUnit) -> list[Action]:
@@ -232,7 +241,13 @@ def action_from_recommendation(code: str) -> ResponseReturnValue:
     if found is None:
         abort(404)
     fields = action_plans.fields_from_recommendation(
-        analysis, unit.code, found, current_user.email, today()
+        analysis,
+        unit.code,
+        found,
+        current_user.email,
+        today(),
+        current_language(),
+        _why(campaign, analysis, unit, found),
     )
     with atomic():
         action = actions.create_action(

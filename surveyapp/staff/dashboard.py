@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 from surveyapp.analytics.suppression import ORGANISATION_KEY
 from surveyapp.briefs import charts, narrative, render, sections
 from surveyapp.briefs.labels import scale_label
-from surveyapp.briefs.language import _, current_language
 from surveyapp.briefs.meta import BriefMeta, fieldwork_state, mean_text
 from surveyapp.briefs.pdf import environment
 from surveyapp.briefs.service import campaign_meta, response_rate, unit_slice
+from surveyapp.language import _, band_words, current_language
 from surveyapp.models import Campaign, OrgUnit
 from surveyapp.services.org import unit_subtree_ids
 from surveyapp.services.participation import invitation_counts
@@ -163,7 +163,7 @@ def dashboard(
         "nav": shown,
         "heatmap": unit_heatmap(analysis, [c for c in codes if c in names], names, meta),
         "shown": bool(group) and not group["suppressed"] and organisation is not None,
-        "waiting": narrative.waiting_band(status.held_band) if status.held_band else None,
+        "waiting": band_words(status.held_band, capital=True) if status.held_band else None,
         "fieldwork": fieldwork_state(meta),
         "release": narrative.release_note(status.document(), analysis["min_group_size"]),
     }

@@ -19,6 +19,7 @@ from flask_login import current_user
 from surveyapp.errors import InputError, Problem, SurveyappError
 from surveyapp.evidence.inputs import literacy_campaigns
 from surveyapp.extensions import db
+from surveyapp.language import current_language
 from surveyapp.models import EvidenceBuild, OrgUnit
 from surveyapp.services.access import EXPORT_ROLES
 from surveyapp.services.ai_systems import AI_SYSTEM_COLUMNS, import_ai_systems, inventory
@@ -135,8 +136,9 @@ def evidence_page() -> ResponseReturnValue:
 @writes
 @role_required(*EXPORT_ROLES)
 def evidence_pack() -> ResponseReturnValue:
-    """Build the pack now (audited, with the user as its author) and, once that is committed,
-    send its PDF and XLSX in one ZIP file made in memory (nothing is written to disk)."""
+    """Build the pack now (audited, with the user as its author) in the language asked for
+    (`?lang=es`), else the user's, and once that is committed send its PDF and XLSX in one ZIP
+    file made in memory (nothing is written to disk)."""
     from surveyapp.evidence.pack import build_pack
 
     unit = request.form.get("unit") or None
@@ -153,6 +155,7 @@ def evidence_pack() -> ResponseReturnValue:
                 unit,
                 as_of,
                 request.form.get("campaign") or None,
+                request.values.get("lang") or current_language(),
             )
     except SurveyappError as error:
         abort(400, description=str(error))

@@ -15,6 +15,7 @@ from wtforms import HiddenField
 
 from surveyapp.extensions import db
 from surveyapp.jobs import request_job
+from surveyapp.language import current_language
 from surveyapp.models import Job
 from surveyapp.services.access import campaign_in_scope
 from surveyapp.staff.blueprint import bp
@@ -39,7 +40,12 @@ def campaign_jobs(slug: str) -> ResponseReturnValue:
         if form.kind.data not in ("briefs", "analysis"):
             abort(400, description="unknown job kind")
         job = request_job(
-            db.session, form.kind.data, campaign, current_user.email, current_app.config
+            db.session,
+            form.kind.data,
+            campaign,
+            current_user.email,
+            current_app.config,
+            current_language(),
         )
         return redirect(url_for("staff.job_status", job_id=job.id))
     rows = db.session.scalars(

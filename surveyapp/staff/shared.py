@@ -16,6 +16,7 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import FileStorage
 from wtforms import Field
 
+from surveyapp.briefs.labels import metric_label
 from surveyapp.errors import InputError, Problem
 from surveyapp.extensions import csrf, db
 from surveyapp.models import Campaign
@@ -105,7 +106,8 @@ def campaign_or_404(slug: str) -> Campaign:
 
 @bp.context_processor
 def admin_helpers() -> dict:
-    """Time in UTC as the forms take it, and whether another feature's page is installed."""
+    """Time in UTC as the forms take it, an outcome metric's name, and whether another
+    feature's page is installed."""
 
     def moment(value: datetime | None) -> str:
         if value is None:
@@ -116,6 +118,7 @@ def admin_helpers() -> dict:
 
     return {
         "moment": moment,
+        "metric_label": metric_label,
         "low_participation": LOW_PARTICIPATION,
         "rate_bands": RATE_BANDS,
     }

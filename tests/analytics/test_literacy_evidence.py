@@ -23,6 +23,8 @@ from surveyapp.analytics.literacy_requirements import (
     parse_requirements,
 )
 from surveyapp.errors import InputError
+from surveyapp.evidence.sentences import unit_sentence
+from surveyapp.language import writing_in
 from tests.harness import REPO_DIR
 
 REQUIREMENTS = Requirements(
@@ -80,10 +82,16 @@ def test_a_unit_using_a_limited_risk_chatbot_falls_short_in_one_sentence():
     uses = [Use("chatbot", "limited", "CS", None, None)]
     done = briefed(range(1, 20))  # 19 of the 50 people in CS
     (cs,) = unit_evidences(org, uses, done, LITERACY, ["CS"])
-    assert cs.sentence == (
+    assert unit_sentence(cs) == (
         "Customer service uses limited-risk chatbot; 41% foundational; 59% at developing or "
         "above (target 60%); 38% completed the required briefing: falls short."
     )
+    with writing_in("es"):
+        assert unit_sentence(cs) == (
+            "Customer service usa chatbot de riesgo limitado; 41% con nivel inicial; 59% con "
+            "nivel en desarrollo o superior (objetivo 60%); 38% completó la sesión informativa "
+            "exigida: no alcanza el requisito."
+        )
     (finding,) = cs.findings
     assert finding.status == "gap" and finding.coverage[0].population == 50
     assert finding.coverage[0].completed == 19
@@ -141,14 +149,14 @@ def test_hidden_literacy_is_said_plainly_and_not_judged_a_gap():
     org = organisation({"CS": 50})
     uses = [Use("chatbot", "limited", "CS", None, None)]
     (cs,) = unit_evidences(org, uses, briefed(range(1, 51)), {"CS": None}, ["CS"])
-    assert "literacy hidden to protect small groups or not measured" in cs.sentence
+    assert "literacy hidden to protect small groups or not measured" in unit_sentence(cs)
     assert cs.findings[0].status == "unknown"
 
 
 def test_a_unit_with_no_system_says_so():
     org = organisation({"FIN": 30})
     (fin,) = unit_evidences(org, [], [], LITERACY, ["FIN"])
-    assert fin.findings == () and fin.sentence == "Finance: no AI system recorded in use."
+    assert fin.findings == () and unit_sentence(fin) == "Finance: no AI system recorded in use."
 
 
 def test_the_shipped_requirements_load():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from surveyapp.analytics.coverage_disclosure import publish_coverage
 from surveyapp.analytics.literacy_evidence import Done, Literacy, Use
 from surveyapp.analytics.literacy_waves import WaveLiteracy, effects, wave_rows
 from tests.analytics.test_literacy_evidence import REQUIREMENTS, organisation
@@ -30,7 +31,8 @@ def test_a_gap_closes_where_measures_landed_between_waves_and_not_elsewhere():
     done = [Done(p, "Briefing", "briefing", (), (), between) for p in range(1, 46)]  # CS
     done += [Done(p, "Briefing", "briefing", (), (), between) for p in range(51, 56)]  # FIN
     series = waves({"CS": HIGH, "FIN": LOW})
-    rows = wave_rows(org, uses, done, series, REQUIREMENTS, 5, ["CS", "FIN"])
+    published = publish_coverage(org, uses, done, REQUIREMENTS, 5, [w.on for w in series])
+    rows = wave_rows(org, published, series, REQUIREMENTS, ["CS", "FIN"])
     found = {e.unit: e for e in effects(rows, series)}
     assert set(found) == {"CS", "FIN"}  # the wave of other instruments is not compared
     assert found["CS"].verdict == "gap closed"

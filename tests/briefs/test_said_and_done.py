@@ -5,11 +5,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import current_app
 
-from surveyapp.briefs.language import writing_in
 from surveyapp.briefs.meta import BriefMeta
 from surveyapp.briefs.render import brief_html
 from surveyapp.briefs.service import plan_briefs
 from surveyapp.extensions import db
+from surveyapp.language import writing_in
 from surveyapp.models import Campaign
 from tests.staff.test_action_effects import two_waves_with_an_action
 

@@ -28,7 +28,7 @@ def test_the_pack_is_dated_versioned_and_carries_its_inputs_checksums(evidence_w
     pdf = tmp_path / "pack" / "ai-literacy-evidence-organisation-2026-03-01-v1.pdf"
     xlsx = tmp_path / "pack" / "ai-literacy-evidence-organisation-2026-03-01-v1.xlsx"
     text = pdf_text(pdf)
-    assert "Evidence as of 2026-03-01" in text and "version 1" in text
+    assert "Evidence as of 1 March 2026" in text and "version 1" in text
     build = db.session.scalar(sa.select(EvidenceBuild))
     assert build.version == 1 and str(build.as_of) == "2026-03-01"
     for name, entry in build.inputs.items():
@@ -46,7 +46,7 @@ def test_the_pack_is_dated_versioned_and_carries_its_inputs_checksums(evidence_w
         "changes",
     ]
     scope = {row[0]: row[1] for row in workbook["scope"].iter_rows(min_row=2, values_only=True)}
-    assert scope["Evidence as of"] == "2026-03-01" and scope["Version"] == 1
+    assert scope["Evidence as of"] == "1 March 2026" and scope["Version"] == 1
     changes = list(workbook["changes"].iter_rows(min_row=2, values_only=True))
     assert {row[0]: row[2] for row in changes} == {
         name: entry["sha256"] for name, entry in build.inputs.items()

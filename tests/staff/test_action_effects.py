@@ -63,7 +63,7 @@ def test_the_effects_page_names_the_units_and_says_it_is_evidence_not_proof(
     assert "Role-based training" in html
     assert "Evidence, not proof." in html and "Units chose their actions" in html
     assert "Taken by Branches North" in html or "Taken by" in html
-    assert "Compared with:" in html and "Outcome: weekly_active_users" in html
+    assert "Compared with:" in html and "Outcome: Weekly active users" in html
     assert "95% interval" in html
 
     manager = login_as("change_manager", units=["RETAIL"])

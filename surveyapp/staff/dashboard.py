@@ -32,9 +32,11 @@ CHART_MACROS = {"bar": "bar_chart", "stacked": "stacked", "heatmap": "heatmap"}
 
 
 def svg_chart(kind: str, chart: Any, chart_id: str) -> Markup:
-    """A chart drawn by the brief's own SVG macros (labels escaped by their environment)."""
-    module = environment().get_template("charts.html").module
-    return Markup(getattr(module, CHART_MACROS[kind])(chart, chart_id))
+    """A chart drawn by the brief's own SVG macros (labels escaped by their environment), in
+    both its layouts: the stylesheet shows the wide one on a laptop and the phone one (labels
+    above bars, 12-unit text on 300 units) below 60rem, so a phone never scrolls a chart."""
+    draw = getattr(environment().get_template("charts.html").module, CHART_MACROS[kind])
+    return Markup(draw(chart, chart_id, "wide") + draw(chart.phone, f"{chart_id}-phone", "phone"))
 
 
 def method_html(content: dict[str, Any]) -> Markup:

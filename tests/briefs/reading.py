@@ -88,14 +88,15 @@ def assert_plain(text: str, where: str) -> None:
 
 
 def assert_every_heatmap_cell_has_a_value(markup: str, where: str) -> int:
-    """Each heatmap cell drawn carries its number; returns how many heatmaps were checked."""
-    heatmaps = re.findall(r'<svg class="chart"[^>]*>.*?</svg>', markup, flags=re.S)
+    """Each heatmap cell drawn carries its number, in the wide layout (a grid) and in the
+    phone one (a block per row); returns how many heatmaps were checked."""
+    heatmaps = re.findall(r'<svg class="chart heatmap[^"]*"[^>]*>.*?</svg>', markup, flags=re.S)
     checked = 0
     for svg in heatmaps:
-        if 'font-weight="bold">Gap</text>' not in svg:
-            continue
-        cells = re.findall(r'<rect [^>]*height="19(?:\.0)?"', svg)
-        values = re.findall(r'text-anchor="middle"[^>]*>(\d\.\d)</text>', svg)
-        assert cells and len(cells) == len(values), (where, len(cells), len(values))
+        phone = 'class="chart heatmap phone"' in svg
+        cells = re.findall(rf'<rect [^>]*height="{22 if phone else 19}"', svg)
+        anchor = "end" if phone else "middle"
+        values = re.findall(rf'text-anchor="{anchor}"[^>]*>(\d[.,]\d)</text>', svg)
+        assert cells and len(cells) == len(values), (where, phone, len(cells), len(values))
         checked += 1
     return checked

@@ -13,11 +13,21 @@ from tests.plugins.staff import PASSWORD, add_user
 MANAGER = "manager-retail@example.org"
 SMALLEST_LABEL_PX = 12
 SLOW_PAGE_MS = 120_000  # the dashboard analyses the campaign in the request, on a shared CPU
-CHART_TEXT = """() => Array.from(document.querySelectorAll('svg.chart text')).map(t => {
+CHART_TEXT = """() => Array.from(document.querySelectorAll('svg.chart text'))
+    .filter(t => t.getClientRects().length > 0).map(t => {
     const svg = t.ownerSVGElement;
     const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
     return parseFloat(getComputedStyle(t).fontSize) * scale;
 })"""
+SHOWN_CHARTS = """() => Array.from(document.querySelectorAll('figure svg.chart'))
+    .filter(svg => svg.getClientRects().length > 0).length"""
+TOO_WIDE = """() => Array.from(document.querySelectorAll('main, main *')).filter(e => {
+    const box = e.getBoundingClientRect();
+    if (box.width === 0 && box.height === 0) return false;
+    const scrolls = !(e instanceof SVGElement) && e.scrollWidth > e.clientWidth + 1;
+    return scrolls || box.left < -1 || box.right > window.innerWidth + 1;
+}).map(e => `${e.tagName}.${e.getAttribute('class') || ''} ${Math.round(
+    e.getBoundingClientRect().width)}px: ${(e.textContent || '').trim().slice(0, 40)}`)"""
 
 
 def sign_in(page: Page, live_server: str, axe: Axe | None = None) -> None:
@@ -68,6 +78,8 @@ def test_the_dashboard_fits_a_phone_with_readable_charts(
     page.goto(f"{live_server}/staff/campaigns/wave-1/units/RETAIL")
     expect(page.get_by_role("heading", name="What matters most")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.evaluate(TOO_WIDE) == []  # nothing, chart or table, scrolls sideways
+    assert page.evaluate(SHOWN_CHARTS) >= 5  # the phone layout of every chart, each shown once
     sizes = page.evaluate(CHART_TEXT)
     assert sizes and min(sizes) >= SMALLEST_LABEL_PX, min(sizes)
     axe.check(page, "the RETAIL dashboard on a phone")

@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from surveyapp.briefs.language import writing_in
 from surveyapp.briefs.meta import BriefMeta
 from surveyapp.briefs.render import brief_html
 from surveyapp.briefs.service import BriefJob
+from surveyapp.language import writing_in
 
 PARAGRAPH = ("Readiness for AI differs between teams, and the reasons differ too. " * 12).strip()
 SHAPE = re.compile(r"<(?:rect|text|line)\b")

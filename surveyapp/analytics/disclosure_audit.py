@@ -67,6 +67,17 @@ def membership(
     )
 
 
+def known_cells(shape: tuple[int, int, int], counts: np.ndarray) -> np.ndarray:
+    """The flattened cells to model: all, unless the axes' last "unknown" positions (a
+    respondent with no unit, function or level, or one outside the axes) hold nobody, and
+    then only the known ones. A response always carries its unit, function and level, and a
+    reader knows it: an empty unknown cell kept in the model is mass the attacker knows is
+    not there, and widens intervals in the audit that the attack does not have."""
+    grid = np.indices(shape).reshape(3, -1)
+    known = (grid < np.array(shape)[:, None] - 1).all(axis=0)
+    return known if not counts[~known].any() else np.ones(len(known), dtype=bool)
+
+
 def _extreme(
     equations: sparse.csr_matrix, totals: np.ndarray, target: np.ndarray, maximise: bool
 ) -> tuple[float, np.ndarray]:

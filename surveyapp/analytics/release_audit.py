@@ -97,9 +97,11 @@ def _added(
     levels = [*LEVELS, *sorted(set(new["level"].dropna()) - set(LEVELS))]
     axes = (units, functions, levels)
     shape = (len(units) + 1, len(functions) + 1, len(levels) + 1)
-    rows = _members(after, axes, shape)
-    where = {(p.kind, p.key): i for i, p in enumerate(after)}
     totals = [_cells(frame, axes, shape) for frame in frames]
+    known = disclosure_audit.known_cells(shape, totals[-1])
+    rows = _members(after, axes, shape)[:, known]
+    totals = [total[known] for total in totals]
+    where = {(p.kind, p.key): i for i, p in enumerate(after)}
     steps = [totals[0], *(b - a for a, b in itertools.pairwise(totals))]
     if any((step < 0).any() for step in steps):
         raise ValueError(

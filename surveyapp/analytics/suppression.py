@@ -271,8 +271,9 @@ def plan_groups(
             for p in plans
         ],
     )
+    known = disclosure_audit.known_cells(cell.shape, cell.ravel())
     audited = disclosure_audit.audit(
-        members, cell.ravel(), np.array([r is not None for r in hidden]), min_size
+        members[:, known], cell.ravel()[known], np.array([r is not None for r in hidden]), min_size
     )
     return [
         GroupPlan(

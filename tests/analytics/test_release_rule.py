@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from surveyapp.analytics.frames import CampaignData, ScaleSpec
-from surveyapp.analytics.release_audit import Release, next_release
+from surveyapp.analytics.release_audit import Release, next_release, withheld
 from surveyapp.analytics.release_rule import (
     figure_masks,
     group_ids,
@@ -185,3 +185,30 @@ def test_auditing_each_release_against_the_one_before_only_is_not_enough():
         ("step 3:cell", "U1/f1/frontline", 1)
     ]
     assert attack(_releases_audited_against(None)) == []
+
+
+# Found by a random search: three releases whose audit passed while an attack over them pinned
+# a hidden function+level group of two. The audit modelled each axis's "unknown" position
+# (no unit, function or level) as possible mass; a response always has all three, the attack
+# knows it, and its intervals were narrower than the audit's.
+CUMULATIVE = (
+    "01S0 01M0 01M0 21S0 12S0 01F0 01S0 02F0 01M0 01S0 01M0 02F0 02F0 02F0 01S0 11S0 11S0 01F0 "
+    "21M0 21M0 02F0 02F0 22F0 12S0 01S1 21S1 02F1 01S1 21S1 11S1 11F1 22F1 11F1 02F1 01M1 21F1 "
+    "21S1 22M1 11F1 22M1 11S1 11S1 02F1 22F1 12M1 11S1 21S1 02F1 21S1 22F1 01M1 22M1 01M1 22F1 "
+    "11S1 12S2 12S2 02S2 12S2 02S2 12S2"
+)
+
+
+def test_an_attack_knowing_every_response_has_a_unit_function_and_level_narrows_nothing():
+    parents = {"U0": None, "U1": "U0", "U2": "U1"}
+    codes = CUMULATIVE.split()
+    rows = [(f"U{c[0]}", f"f{c[1]}", LEVEL_OF[c[2]]) for c in codes]
+    frame = pd.DataFrame(rows, columns=["unit", "function", "level"])
+    frame.index = pd.Index([f"r{i}" for i in range(len(frame))], name="response_id")
+    history: list[Release] = []
+    for release in range(3):
+        respondents = frame[[int(c[3]) <= release for c in codes]]
+        found = withheld(history, respondents, parents, 3) if history else set()
+        history.append(Release(respondents, frozenset(found)))
+    shown = [published(plan_groups(r.respondents, parents, 3, r.withheld)) for r in history]
+    assert narrowed_over(shown, [r.respondents for r in history], parents, 3) == []

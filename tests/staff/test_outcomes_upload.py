@@ -48,7 +48,7 @@ def test_the_upload_imports_a_good_file(app, units, login_as):
     assert page.status_code == 302
     shown = admin.get("/staff/admin/outcomes").get_data(as_text=True)
     assert "Outcome values imported from outcomes.csv: 3 created" in shown
-    assert "hours_saved, weekly_active_users" in shown
+    assert "Hours saved, Weekly active users" in shown
     assert len(stored(app)) == 3
 
 

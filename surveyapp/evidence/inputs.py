@@ -63,7 +63,7 @@ class Inputs:
     actions: list[PlannedAction]
     organisation_literacy: list[Literacy | None]
     requirements: Requirements
-    k: int
+    k: int  # coverage's minimum group size (`coverage_k`)
     checksums: dict[str, dict[str, Any]]
 
 
@@ -118,6 +118,14 @@ def literacy_campaigns(session: Session, as_of: date) -> list[Campaign]:
         if release_status(session, campaign).number:
             found.append(campaign)
     return found
+
+
+def coverage_k(session: Session) -> int:
+    """The one minimum group size coverage is published with: the largest of the default and
+    every literacy wave's, whichever wave a reader reads gaps from and whatever the day, so no
+    two packs cut the same figures with two k's."""
+    sizes = [c.min_group_size for c in session.scalars(sa.select(Campaign)) if asks_literacy(c)]
+    return max([DEFAULT_MIN_GROUP, *sizes])
 
 
 def started(campaign: Campaign) -> date:
@@ -308,6 +316,6 @@ def gather(
         actions=actions,
         organisation_literacy=[w.literacy.get("all") for w in waves],
         requirements=requirements,
-        k=chosen.min_group_size if chosen is not None else DEFAULT_MIN_GROUP,
+        k=coverage_k(session),
         checksums=checksums,
     )

@@ -63,7 +63,7 @@ def scope_table(inputs: Inputs, build: Build) -> Table:
             "Gaps read from",
             inputs.gaps_wave.label if inputs.gaps_wave else "no wave with a result release",
         ),
-        ("Minimum group size (k)", inputs.k),
+        ("Minimum group size of coverage (k)", inputs.k),
         ("Required literacy per risk tier", needs),
         (
             "Coverage target",
@@ -164,7 +164,8 @@ def literacy_table(inputs: Inputs, rows: list[list[WaveRow]]) -> Table:
             "share",
         ),
         body,
-        f"Groups under {inputs.k} respondents, or hidden to protect another group, show no figure.",
+        "Groups under their wave's minimum group size, or hidden to protect another group, "
+        "show no figure.",
     )
 
 

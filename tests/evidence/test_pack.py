@@ -232,3 +232,31 @@ def test_a_campaign_that_is_unknown_or_not_a_released_literacy_wave_is_refused(
     result = run("evidence", "build", "--out", str(tmp_path), "--campaign", slug)
     assert result.exit_code == 1 and "does not ask ai-literacy" in result.output
     assert db.session.scalar(sa.select(sa.func.count()).select_from(EvidenceBuild)) == 0
+
+
+def test_coverage_has_one_k_whichever_wave_the_gaps_are_read_from(
+    evidence_wave, survey_layout, run, tmp_path
+):
+    more_literacy_waves(survey_layout)
+    waves = {c.slug: c for c in db.session.scalars(sa.select(Campaign))}
+    waves["lit-2"].min_group_size = 3
+    db.session.commit()
+    books = {}
+    for slug in ("lit-1", "lit-2"):
+        out = tmp_path / slug
+        args = ("evidence", "build", "--out", str(out), "--as-of", "2026-03-01")
+        assert run(*args, "--campaign", slug).exit_code == 0
+        (xlsx,) = out.glob("*.xlsx")
+        books[slug] = xlsx
+        scope = dict(row[:2] for row in sheet(xlsx, "scope"))
+        assert scope["Minimum group size of coverage (k)"] == 5
+    assert sheet(books["lit-1"], "coverage") == sheet(books["lit-2"], "coverage")
+    assert sheet(books["lit-1"], "systems") == sheet(books["lit-2"], "systems")
+    waves["lit-3"].min_group_size = waves["lit-3"].min_comment_group_size = 7
+    db.session.commit()
+    assert (
+        run("evidence", "build", "--out", str(tmp_path / "7"), "--as-of", "2026-03-01").exit_code
+        == 0
+    )
+    (xlsx,) = (tmp_path / "7").glob("*.xlsx")
+    assert dict(row[:2] for row in sheet(xlsx, "scope"))["Minimum group size of coverage (k)"] == 7

@@ -55,7 +55,8 @@ def change_log(
     previous: EvidenceBuild | None, checksums: dict[str, dict[str, Any]]
 ) -> list[tuple[str, str, str]]:
     """Each input against the previous build of the same scope: new, unchanged or changed
-    (with its count before and after), and inputs no longer used."""
+    (the checksums say which; no count, since an organisation-wide count of completions
+    before and after would publish what the audit hides), and inputs no longer used."""
     before = previous.inputs if previous is not None else {}
     since = f"since version {previous.version}" if previous is not None else ""
     rows = []
@@ -68,7 +69,7 @@ def change_log(
         elif old["sha256"] == entry["sha256"]:
             status = f"unchanged {since}"
         else:
-            status = f"changed {since} ({old['count']} → {entry['count']})"
+            status = f"changed {since}"
         rows.append((name, status, entry["sha256"]))
     rows += [(name, f"no longer used {since}", "") for name in before if name not in checksums]
     return rows

@@ -136,7 +136,7 @@ def publish_coverage(
         states = tuple(
             min(
                 (
-                    bisect_left(days, done.completed_on)
+                    bisect_left(days, done.counts_from)
                     for done in done_by_person.get(person.person_id, [])
                     if qualifies(done, kind, tier, _systems(uses_here, tier))
                 ),

@@ -285,7 +285,7 @@ def gather(
         },
         "ai_systems": _entry([vars(use) for use in stored_uses]),
         "measures": _entry([[m.title, m.kind, m.topics, m.tiers, m.systems] for m in measures]),
-        "completions": _entry([[d.person_id, d.measure, d.completed_on] for d in done]),
+        "completions": _entry([[d.person_id, d.measure, d.counts_from] for d in done]),
         "roster": _entry([list(row) for row in roster]),
         "actions": _entry([list(vars(action).values()) for action in actions]),
         **{

@@ -20,6 +20,7 @@ from surveyapp.analytics.coverage_disclosure import publish_coverage
 from surveyapp.analytics.literacy_evidence import unit_evidence
 from surveyapp.analytics.literacy_waves import Effect, effects, wave_rows
 from surveyapp.briefs.service import write_atomically
+from surveyapp.errors import SurveyappError
 from surveyapp.evidence import tables
 from surveyapp.evidence.inputs import Inputs, gather
 from surveyapp.evidence.render import pack_pdf, pack_xlsx, show
@@ -134,6 +135,8 @@ def build_pack(
     its audit event; the caller commits, then writes or sends the files."""
     now = datetime.now(UTC)
     as_of = as_of or now.date()
+    if as_of > now.date():  # its figures could still change: completions recorded until then
+        raise SurveyappError(f"--as-of: {as_of.isoformat()} is after today")
     inputs = gather(session, instruments_dir, as_of, unit, campaign)
     previous = session.scalar(
         sa.select(EvidenceBuild)

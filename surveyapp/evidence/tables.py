@@ -75,7 +75,9 @@ def scope_table(inputs: Inputs, build: Build) -> Table:
             "Literacy levels come from each wave's latest result release, with its "
             "suppression. Coverage counts people on the roster who use a system of the tier "
             "(by unit, function and level) and completed a measure of the required kind "
-            "for that tier or system. Completions are never linked to survey answers.",
+            "for that tier or system. A completion counts from its completion day, or from "
+            "the day after it was recorded if that is later, so a day's figures never change "
+            "once the day is over. Completions are never linked to survey answers.",
         ),
     ]
     return Table("scope", "Scope and method", ("item", "value"), ("text", "text"), rows)

@@ -75,7 +75,10 @@ class Measure(Base):
 
 
 class MeasureCompletion(Base):
-    """One person completed one measure on one day (from the learning system)."""
+    """One person completed one measure on one day (from the learning system), recorded here
+    on `recorded_on`. It counts from the later of its completion day and the day after it
+    was recorded (`services.measures.counts_from`), so the figures of a day that is over never
+    change: a back-dated import cannot re-cut a pack already published."""
 
     __tablename__ = "measure_completions"
 
@@ -87,6 +90,7 @@ class MeasureCompletion(Base):
         sa.ForeignKey("measures.id", ondelete="CASCADE"), index=True
     )
     completed_on: Mapped[date] = mapped_column(sa.Date())
+    recorded_on: Mapped[date] = mapped_column(sa.Date())
 
     person: Mapped[Person] = relationship()
     measure: Mapped[Measure] = relationship()

@@ -14,6 +14,7 @@ from surveyapp.analytics.suppression import HIDDEN_REASON
 from surveyapp.extensions import db
 from surveyapp.models import AuditEvent, Campaign, EvidenceBuild
 from tests import factories
+from tests.plugins.evidence import recorded_when_completed
 from tests.plugins.exports import store_small_wave
 
 
@@ -73,6 +74,7 @@ def test_a_second_build_is_the_next_version_and_logs_what_changed(evidence_wave,
         "employee_id,measure,kind,completed_on\nP-CONTACT-9,Chatbot briefing,briefing,2026-02-01\n"
     )
     assert run("measures", "import", str(more)).exit_code == 0
+    recorded_when_completed()
     assert run("evidence", "build", "--out", str(tmp_path), "--as-of", "2026-03-01").exit_code == 0
     workbook = openpyxl.load_workbook(
         tmp_path / "ai-literacy-evidence-organisation-2026-03-01-v2.xlsx"

@@ -9,7 +9,9 @@ Published: per unit (its sub-units counted in) and risk tier, how many people us
 directly as well as through sub-units) whose function and level give them the same tiers and
 systems, and who had first completed a qualifying measure of each required (tier, kind) by the
 same day (or never). Only combinations the measures catalogue allows are cells: one measure can
-count for several tiers, and an attacker reading the catalogue knows it. Not-completed counts
+count for several tiers, and an attacker reading the catalogue knows it (where a unit's
+signature has more than `MAX_COMBINATIONS` of them to try, only those people have are cells:
+the audit then hides more, never less). Not-completed counts
 (population minus completed) are rows as well, never published but protected, so completed <=
 population holds by construction.
 
@@ -43,6 +45,7 @@ from surveyapp.analytics.literacy_requirements import RISK_TIERS, Requirements
 OTHER = ""  # a function or level no use names
 Signature = frozenset[tuple[str, str]]  # the (tier, system) pairs a person uses
 Bit = tuple[str, str]  # a required (tier, kind)
+MAX_COMBINATIONS = 20_000  # per unit and signature, beyond which only people's own are cells
 
 
 def signature(uses: Iterable[Use], ancestry: Sequence[str], function: str, level: str) -> Signature:
@@ -86,6 +89,19 @@ def _allowed(qualifying: Sequence[frozenset[str]], never: int) -> list[tuple[int
     return found
 
 
+def _combinations(
+    qualifying: Sequence[frozenset[str]], never: int, had: Iterable[tuple[int, ...]]
+) -> list[tuple[int, ...]]:
+    """The cells of one unit and signature: every allowed combination while there are at most
+    `MAX_COMBINATIONS` of them to try, else only those people have (`had`). Fewer cells can
+    only narrow what the auditor finds an attacker may prove (the true counts still solve its
+    equations), so the audit then hides more, never less; it keeps the audit's size bounded
+    by the people when many required (tier, kind) pairs meet many days."""
+    if (never + 1) ** len(qualifying) <= MAX_COMBINATIONS:
+        return _allowed(qualifying, never)
+    return sorted(set(had))
+
+
 def publish_coverage(
     organisation: Organisation,
     uses: Sequence[Use],
@@ -105,6 +121,10 @@ def publish_coverage(
     catalogue = {done.measure: done for done in completions}
     functions = {p.function for p in organisation.people} | {u.function or OTHER for u in uses}
     levels = set(LEVELS) | {p.level for p in organisation.people} | {OTHER}
+    placed = _place(organisation, uses, completions, requirements, days)
+    had: dict[tuple[str, Signature], list[tuple[int, ...]]] = {}
+    for unit, uses_here, states in placed:
+        had.setdefault((unit, uses_here), []).append(states)
     columns: dict[tuple[str, Signature, tuple[int, ...]], int] = {}
     by_unit: dict[str, list[tuple[int, Signature, tuple[Bit, ...], tuple[int, ...]]]] = {}
     for unit in organisation.names:
@@ -120,31 +140,12 @@ def publish_coverage(
                 )
                 for tier, kind in bits
             ]
-            for states in _allowed(qualifying, never):
+            for states in _combinations(qualifying, never, had.get((unit, uses_here), [])):
                 columns[(unit, uses_here, states)] = len(columns)
                 by_unit.setdefault(unit, []).append((len(columns) - 1, uses_here, bits, states))
     cells = np.zeros(len(columns), dtype=np.int64)
-    done_by_person: dict[int, list[Done]] = {}
-    for done in completions:
-        done_by_person.setdefault(done.person_id, []).append(done)
-    for person in organisation.people:
-        uses_here = signature(
-            uses, organisation.ancestry(person.unit), person.function, person.level
-        )
-        if not uses_here or person.unit not in organisation.names:
-            continue
-        states = tuple(
-            min(
-                (
-                    bisect_left(days, done.counts_from)
-                    for done in done_by_person.get(person.person_id, [])
-                    if qualifies(done, kind, tier, _systems(uses_here, tier))
-                ),
-                default=never,
-            )
-            for tier, kind in _bits(uses_here, requirements)
-        )
-        cells[columns[(person.unit, uses_here, states)]] += 1
+    for key in placed:
+        cells[columns[key]] += 1
 
     rows: list[list[int]] = []
     keys: list[tuple[str, str, str | None, int | None, bool]] = []  # unit, tier, kind, day, done
@@ -183,6 +184,40 @@ def publish_coverage(
     hidden, fixed = _first_hidden(keys, counts, k)
     audited = disclosure_audit.audit(members, cells, hidden, k, fixed).hidden
     return _figures(keys, counts, audited, days, systems)
+
+
+def _place(
+    organisation: Organisation,
+    uses: Sequence[Use],
+    completions: Sequence[Done],
+    requirements: Requirements,
+    days: Sequence[date],
+) -> list[tuple[str, Signature, tuple[int, ...]]]:
+    """Each person's cell: their unit, the (tier, system) pairs they use, and per required
+    (tier, kind) the first of `days` by which they had completed it (len(days): never)."""
+    done_by_person: dict[int, list[Done]] = {}
+    for done in completions:
+        done_by_person.setdefault(done.person_id, []).append(done)
+    placed = []
+    for person in organisation.people:
+        uses_here = signature(
+            uses, organisation.ancestry(person.unit), person.function, person.level
+        )
+        if not uses_here or person.unit not in organisation.names:
+            continue
+        states = tuple(
+            min(
+                (
+                    bisect_left(days, done.counts_from)
+                    for done in done_by_person.get(person.person_id, [])
+                    if qualifies(done, kind, tier, _systems(uses_here, tier))
+                ),
+                default=len(days),
+            )
+            for tier, kind in _bits(uses_here, requirements)
+        )
+        placed.append((person.unit, uses_here, states))
+    return placed
 
 
 def _first_hidden(

@@ -3,6 +3,8 @@ after it was recorded (or its completion day, if later) and a day's coverage nev
 that day is over: a pack rebuilt for a past day shows the figures it showed.
 
 Existing rows are taken as recorded on their completion day (the earliest they can have been).
+Evidence builds keep the coverage figures they published (organisation-wide), so later builds
+are audited together with them; builds made before this have none on record.
 
 Revision ID: 0020
 Revises: 0019
@@ -24,8 +26,12 @@ def upgrade():
     op.execute("UPDATE measure_completions SET recorded_on = completed_on")
     with op.batch_alter_table("measure_completions", schema=None) as batch_op:
         batch_op.alter_column("recorded_on", existing_type=sa.Date(), nullable=False)
+    with op.batch_alter_table("evidence_builds", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("published", sa.JSON(), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table("evidence_builds", schema=None) as batch_op:
+        batch_op.drop_column("published")
     with op.batch_alter_table("measure_completions", schema=None) as batch_op:
         batch_op.drop_column("recorded_on")

@@ -1,7 +1,10 @@
 """Which coverage figures the AI-literacy evidence may publish (privacy rule 1), decided once
 for the whole organisation and every day the evidence shows, whatever scope a reader asks for,
 so that no two scopes (a pack of one unit, a pack of another, the whole organisation's) can be
-subtracted from each other.
+subtracted from each other; and together with every figure earlier builds published (kept
+shown: they are out), so that no two builds can be either. A day's figures rest only on
+completions recorded before it (`services.measures.counts_from`), so an earlier build's days
+are counted again alike.
 
 Published: per unit (its sub-units counted in) and risk tier, how many people use the tier
 (population) and, per required kind of measure and day, how many of them had completed one
@@ -25,7 +28,7 @@ at least k wide (the release's rule); a hidden population takes its completed co
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from itertools import product
 
@@ -45,6 +48,7 @@ from surveyapp.analytics.literacy_requirements import RISK_TIERS, Requirements
 OTHER = ""  # a function or level no use names
 Signature = frozenset[tuple[str, str]]  # the (tier, system) pairs a person uses
 Bit = tuple[str, str]  # a required (tier, kind)
+Figure = tuple[date | None, str, str, str | None]  # day, unit, tier, kind (population: no day)
 MAX_COMBINATIONS = 20_000  # per unit and signature, beyond which only people's own are cells
 
 
@@ -109,14 +113,18 @@ def publish_coverage(
     requirements: Requirements,
     k: int,
     days: Iterable[date],
+    earlier: Collection[Figure] = (),
 ) -> dict[date, Published]:
     """The coverage figures each of `days` may show, for every unit of the organisation.
 
     Returns per day the populations by (unit, tier) and completed counts by (unit, tier, kind),
     None where hidden; a (unit, tier) is listed wherever the inventory lets someone in the unit
-    use the tier, whether or not anyone does. Method: the module's docstring.
+    use the tier, whether or not anyone does. `earlier`: the figures earlier builds published
+    (`shown_figures`), audited together with these days and kept shown, so what this build
+    shows cannot be combined with them. Method: the module's docstring.
     """
-    days = sorted(set(days))
+    shown_days = sorted(set(days))
+    days = sorted(set(shown_days) | {figure[0] for figure in earlier if figure[0] is not None})
     never = len(days)
     catalogue = {done.measure: done for done in completions}
     functions = {p.function for p in organisation.people} | {u.function or OTHER for u in uses}
@@ -182,8 +190,39 @@ def publish_coverage(
     )
     counts = np.asarray(members @ cells).ravel()
     hidden, fixed = _first_hidden(keys, counts, k)
-    audited = disclosure_audit.audit(members, cells, hidden, k, fixed).hidden
-    return _figures(keys, counts, audited, days, systems)
+    pinned, elsewhere = _earlier(keys, days, shown_days, set(earlier))
+    hidden = (hidden | elsewhere) & ~pinned
+    audited = disclosure_audit.audit(members, cells, hidden, k, fixed | pinned | elsewhere).hidden
+    figures = _figures(keys, counts, audited, days, systems)
+    return {day: figures[day] for day in shown_days}
+
+
+def _earlier(
+    keys: Sequence[tuple[str, str, str | None, int | None, bool]],
+    days: Sequence[date],
+    shown_days: Sequence[date],
+    earlier: set[Figure],
+) -> tuple[np.ndarray, np.ndarray]:
+    """The rows earlier builds published (kept shown: they are out), and the completed counts
+    of days only earlier builds show that they hid (kept hidden: this build shows none)."""
+    pinned = np.zeros(len(keys), dtype=bool)
+    elsewhere = np.zeros(len(keys), dtype=bool)
+    for row, (unit, tier, kind, day, completed) in enumerate(keys):
+        if kind is None:
+            pinned[row] = (None, unit, tier, None) in earlier
+        elif completed and day is not None:
+            pinned[row] = (days[day], unit, tier, kind) in earlier
+            elsewhere[row] = not pinned[row] and days[day] not in shown_days
+    return pinned, elsewhere
+
+
+def shown_figures(published: Mapping[date, Published]) -> list[Figure]:
+    """The figures a build publishes (whichever scope it prints), for later builds to pin."""
+    figures: set[Figure] = set()
+    for day, shown in published.items():
+        figures |= {(None, u, t, None) for (u, t), n in shown.populations.items() if n is not None}
+        figures |= {(day, *key) for key, n in shown.completed.items() if n is not None}
+    return sorted(figures, key=str)
 
 
 def _place(

@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from surveyapp.analytics.coverage_disclosure import publish_coverage
+from surveyapp.analytics.coverage_disclosure import publish_coverage, shown_figures
 from surveyapp.analytics.literacy_evidence import unit_evidence
 from surveyapp.analytics.literacy_waves import Effect, effects, wave_rows
 from surveyapp.briefs.service import write_atomically
@@ -97,6 +97,7 @@ def _tables(inputs: Inputs, build: tables.Build, previous: EvidenceBuild | None)
         inputs.requirements,
         inputs.k,
         [inputs.as_of, *(wave.on for wave in inputs.waves)],
+        inputs.earlier,
     )
     evidence = unit_evidence(
         inputs.organisation, published[inputs.as_of], latest, inputs.requirements, inputs.units
@@ -119,7 +120,11 @@ def _tables(inputs: Inputs, build: tables.Build, previous: EvidenceBuild | None)
     order = {"gap": 0, "unknown": 1, "met": 2}
     shown = sorted((u for u in evidence if u.findings), key=lambda u: order[u.findings[0].status])
     names = {wave.campaign: wave.name for wave in inputs.waves}
-    return built, [u.sentence for u in shown], [effect_line(e, names) for e in found]
+    figures = [
+        [None if day is None else day.isoformat(), unit, tier, kind]
+        for day, unit, tier, kind in shown_figures(published)
+    ]
+    return built, [u.sentence for u in shown], [effect_line(e, names) for e in found], figures
 
 
 def build_pack(
@@ -149,7 +154,7 @@ def build_pack(
     version = previous.version + 1 if previous is not None else 1
     scope = ORGANISATION_SCOPE if unit is None else inputs.organisation.names[unit]
     build = tables.Build(version, now, actor, as_of, scope)
-    built, sentences, effect_lines = _tables(inputs, build, previous)
+    built, sentences, effect_lines, figures = _tables(inputs, build, previous)
     pdf = pack_pdf(build, built, sentences, effect_lines)
     xlsx = pack_xlsx(build, built)
     stem = f"ai-literacy-evidence-{unit or 'organisation'}-{as_of.isoformat()}-v{version}"
@@ -160,6 +165,7 @@ def build_pack(
         version=version,
         actor=actor,
         inputs=inputs.checksums,
+        published=figures,
     )
     session.add(record)
     record_export(

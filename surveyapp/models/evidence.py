@@ -99,8 +99,10 @@ class MeasureCompletion(Base):
 
 
 class EvidenceBuild(Base):
-    """A built evidence pack: when, for which scope and date, by whom, and the checksums of
-    its inputs, so the next build can say what changed."""
+    """A built evidence pack: when, for which scope and date, by whom, the checksums of its
+    inputs, so the next build can say what changed, and the coverage figures it published
+    organisation-wide (`coverage_disclosure.shown_figures` as [day, unit, tier, kind]; None
+    for builds older than this record), which every later build's audit keeps shown."""
 
     __tablename__ = "evidence_builds"
 
@@ -111,3 +113,4 @@ class EvidenceBuild(Base):
     version: Mapped[int]
     actor: Mapped[str] = mapped_column(sa.String(254))
     inputs: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    published: Mapped[list[Any] | None] = mapped_column(sa.JSON)

@@ -92,3 +92,80 @@ def test_the_cells_people_have_hide_at_least_what_every_allowed_cell_hides(monke
         target = every.getrow(row).toarray().ravel()  # the attacker knows every allowed cell
         low, high = disclosure_audit.protection_interval(every, counts, shown, target)
         assert high - low >= K - 1e-6, (row, counts[row], low, high)
+
+
+TWO_KINDS = Requirements(
+    {
+        "high": TierRequirement("high", "proficient", 0.5, ("briefing", "training")),
+        "limited": TierRequirement("limited", "foundational", 0.5, ("briefing",)),
+        "minimal": TierRequirement("minimal", "aware", 0.0, ("policy_acknowledgement",)),
+    },
+    0.8,
+)
+WAVE, D1, D2 = date(2026, 9, 20), date(2026, 11, 1), date(2026, 12, 1)
+
+
+def small_bank(rng: random.Random) -> tuple[Organisation, list[Use], list[Done]]:
+    """The red team's random organisation: up to 16 units, 15 to 60 people, two systems,
+    completions around a wave's day and up to two months after it."""
+    names, parents = {"ROOT": "Root"}, {"ROOT": None}
+    for i in range(rng.randint(2, 4)):
+        names[f"U{i}"], parents[f"U{i}"] = f"U{i}", "ROOT"
+        for j in range(rng.randint(0, 3)):
+            names[f"U{i}{j}"], parents[f"U{i}{j}"] = f"U{i}{j}", f"U{i}"
+    people = [
+        Person(p, rng.choice(list(names)), rng.choice(["sales", "ops"]), "frontline")
+        for p in range(rng.randint(15, 60))
+    ]
+    uses = [
+        Use("Model", "high", rng.choice(list(names)), rng.choice([None, "sales"]), None),
+        Use("Bot", "limited", rng.choice(list(names)), None, None),
+    ]
+    measures = [("Brief", "briefing", ("high",)), ("Train", "training", ("high",))]
+    measures.append(("BotB", "briefing", ("limited",)))
+    done = [
+        Done(p.person_id, title, kind, tiers, (), WAVE + timedelta(rng.randint(-60, 70)))
+        for p in people
+        for title, kind, tiers in measures
+        if rng.random() < 0.6
+    ]
+    return Organisation(names, parents, people), uses, done
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_packs_of_two_days_together_narrow_no_hidden_small_figure(monkeypatch, seed):
+    """Attack 4: build day D1, completions happen, build day D2 (both show the wave's day);
+    one linear program over every figure both packs show narrows no hidden small one."""
+    org, uses, done = small_bank(random.Random(seed))
+    first = coverage_disclosure.publish_coverage(
+        org, uses, [d for d in done if d.counts_from <= D1], TWO_KINDS, K, [D1, WAVE]
+    )
+    seen = watched(monkeypatch)
+    keys: list = []
+    original = coverage_disclosure._first_hidden
+
+    def first_hidden(rows, counts, k):
+        keys[:] = rows
+        return original(rows, counts, k)
+
+    monkeypatch.setattr(coverage_disclosure, "_first_hidden", first_hidden)
+    earlier = coverage_disclosure.shown_figures(first)
+    second = coverage_disclosure.publish_coverage(
+        org, uses, [d for d in done if d.counts_from <= D2], TWO_KINDS, K, [D2, WAVE], earlier
+    )
+    ((members, cells, _),) = seen  # the second audit spans WAVE, D2 and D1 if it showed any
+    days = sorted({WAVE, D2} | {figure[0] for figure in earlier if figure[0]})
+    row = {key: number for number, key in enumerate(keys)}
+    shown = np.zeros(len(keys), dtype=bool)
+    for pack in (first, second):
+        for day, figures in pack.items():
+            for (unit, tier), n in figures.populations.items():
+                shown[row[(unit, tier, None, None, False)]] |= n is not None
+            for (unit, tier, kind), n in figures.completed.items():
+                if n is not None:
+                    shown[row[(unit, tier, kind, days.index(day), True)]] = True
+    counts = np.asarray(members @ cells).ravel()
+    for number in np.flatnonzero(~shown & (counts > 0) & (counts < K)):
+        target = members.getrow(number).toarray().ravel()
+        low, high = disclosure_audit.protection_interval(members, counts, shown, target)
+        assert high - low >= K - 1e-6, (keys[number], counts[number], low, high)

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from pypdf import PdfReader
 
 from surveyapp.extensions import db
-from surveyapp.models import OrgUnit
+from surveyapp.models import EvidenceBuild, OrgUnit
 from surveyapp.services.measures import completions
 from tests import factories
 from tests.plugins.evidence import recorded_when_completed
@@ -76,3 +76,32 @@ def test_a_back_dated_import_counts_from_the_day_after_it(evidence_wave, run, tm
     assert not [d for d in completions(db.session, today) if d.kind != "briefing"]
     result = run("evidence", "build", "--out", str(tmp_path), "--as-of", str(today + timedelta(1)))
     assert result.exit_code == 1 and "is after today" in result.output
+
+
+def coverage(sheets: dict[str, list[tuple]]) -> dict[tuple, object]:
+    """A pack's completed counts by (unit, tier, kind)."""
+    return {row[:1] + row[2:4]: row[5] for row in sheets["coverage"][1:] if row[2]}
+
+
+def test_one_more_completion_between_two_packs_moves_no_shown_count_by_less_than_k(
+    evidence_wave, run, tmp_path
+):
+    today = date.today()
+    first, second = today - timedelta(days=10), today - timedelta(days=2)
+    units = sorted(db.session.scalars(sa.select(OrgUnit.code)))
+    ackd = [f"P-{u}-{n}" for u in units for n in range(5)]
+    acknowledgements(run, tmp_path, ackd, first - timedelta(days=5))
+    recorded_when_completed()
+    before = coverage(build(run, tmp_path / "v1", first)[0])
+    assert before[("CONTACT", "minimal", "policy acknowledgement")] == 5  # shown on day 1
+    acknowledgements(run, tmp_path, ["P-CONTACT-5"], first + timedelta(days=3))
+    recorded_when_completed()
+    after = coverage(build(run, tmp_path / "v2", second)[0])
+    moved = {
+        key: (before[key], after[key])
+        for key in before
+        if isinstance(before[key], int) and isinstance(after[key], int)
+    }
+    assert moved and all(b == a or abs(a - b) >= 5 for b, a in moved.values()), moved
+    builds = db.session.scalars(sa.select(EvidenceBuild).order_by(EvidenceBuild.version))
+    assert all(build.published for build in builds)  # what each published, for the next

@@ -7,14 +7,22 @@ build calls it. Reports the audit's sensitive quantities, linear programs and ad
 suppressions (by wrapping `disclosure_audit.audit`), and, as the bare baseline measured in the
 same run, one plain HiGHS `linprog` over the same equations, with the ratio.
 
+`--every-kind` requires all three kinds of measure of every tier, and gives everyone every
+tier and one measure per tier and kind, each completed by half the people on one of the days
+(nine required pairs a person: the most cells a requirements file can ask for) and
+`--days N` audits N days (the demo's three, then one more a month): together they show
+what `coverage_disclosure.MAX_COMBINATIONS` bounds.
+
     .venv/bin/python benchmarks/evidence_audit.py [--scale 1] [--repeat 3]
+        [--every-kind] [--days 3]
 """
 
 from __future__ import annotations
 
 import argparse
 import time
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 
 import numpy as np
 from common import CHECKOUT_DIR
@@ -22,7 +30,12 @@ from scipy.optimize import linprog
 
 from surveyapp.analytics import coverage_disclosure, disclosure_audit
 from surveyapp.analytics.literacy_evidence import Done, Organisation, Person, Use
-from surveyapp.analytics.literacy_requirements import REQUIREMENTS_FILE, load_requirements
+from surveyapp.analytics.literacy_requirements import (
+    MEASURE_KINDS,
+    REQUIREMENTS_FILE,
+    Requirements,
+    load_requirements,
+)
 from surveyapp.demo.evidence import CATALOGUE, DELIVERED, INVENTORY, KINDS
 from surveyapp.demo.profiles import DEMO_UNITS
 
@@ -63,11 +76,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--every-kind", action="store_true", help="every tier needs all kinds")
+    parser.add_argument("--days", type=int, default=len(DAYS), help="days audited (3 or more)")
     options = parser.parse_args()
+    days = DAYS + [DAYS[-1] + timedelta(days=30 * n) for n in range(1, options.days - 2)]
     rng = np.random.default_rng(7)
     org, completions = organisation(rng, options.scale)
     uses = [Use(system, tier, unit, None, None) for system, _, tier, unit in INVENTORY]
     requirements = load_requirements(CHECKOUT_DIR / "instruments" / REQUIREMENTS_FILE)
+    if options.every_kind:
+        requirements = Requirements(
+            {t: replace(need, measures=MEASURE_KINDS) for t, need in requirements.tiers.items()},
+            requirements.coverage_target,
+        )
+        uses += [Use(f"every {tier}", tier, None, None, None) for tier in requirements.tiers]
+        completions += [
+            Done(p.person_id, f"{kind} {tier}", kind, (tier,), (), days[rng.integers(len(days))])
+            for p in org.people
+            for tier in requirements.tiers
+            for kind in MEASURE_KINDS
+            if rng.random() < 0.5
+        ]
     seen: dict = {}
     original = disclosure_audit.audit
 
@@ -77,10 +106,13 @@ def main() -> None:
         return result
 
     coverage_disclosure.disclosure_audit.audit = watched
-    print(f"people {len(org.people):,}, units {len(org.names)}, completions {len(completions):,}")
+    print(
+        f"people {len(org.people):,}, units {len(org.names)}, completions {len(completions):,}, "
+        f"days {len(days)}, every kind required: {options.every_kind}"
+    )
     for run in range(options.repeat):
         start = time.perf_counter()
-        coverage_disclosure.publish_coverage(org, uses, completions, requirements, 5, DAYS)
+        coverage_disclosure.publish_coverage(org, uses, completions, requirements, 5, days)
         audit_time = time.perf_counter() - start
         members, cells, result = seen["members"], seen["cells"], seen["result"]
         shown = ~seen["hidden"]

@@ -1,7 +1,10 @@
 """Which coverage figures the AI-literacy evidence may publish (privacy rule 1), decided once
 for the whole organisation and every day the evidence shows, whatever scope a reader asks for,
 so that no two scopes (a pack of one unit, a pack of another, the whole organisation's) can be
-subtracted from each other.
+subtracted from each other; and together with every figure earlier builds published (kept
+shown: they are out), so that no two builds can be either. A day's figures rest only on
+completions recorded before it (`services.measures.counts_from`), so an earlier build's days
+are counted again alike.
 
 Published: per unit (its sub-units counted in) and risk tier, how many people use the tier
 (population) and, per required kind of measure and day, how many of them had completed one
@@ -9,7 +12,9 @@ Published: per unit (its sub-units counted in) and risk tier, how many people us
 directly as well as through sub-units) whose function and level give them the same tiers and
 systems, and who had first completed a qualifying measure of each required (tier, kind) by the
 same day (or never). Only combinations the measures catalogue allows are cells: one measure can
-count for several tiers, and an attacker reading the catalogue knows it. Not-completed counts
+count for several tiers, and an attacker reading the catalogue knows it (where a unit's
+signature has more than `MAX_COMBINATIONS` of them to try, only those people have are cells:
+the audit then hides more, never less). Not-completed counts
 (population minus completed) are rows as well, never published but protected, so completed <=
 population holds by construction.
 
@@ -23,7 +28,7 @@ at least k wide (the release's rule); a hidden population takes its completed co
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from itertools import product
 
@@ -43,6 +48,8 @@ from surveyapp.analytics.literacy_requirements import RISK_TIERS, Requirements
 OTHER = ""  # a function or level no use names
 Signature = frozenset[tuple[str, str]]  # the (tier, system) pairs a person uses
 Bit = tuple[str, str]  # a required (tier, kind)
+Figure = tuple[date | None, str, str, str | None]  # day, unit, tier, kind (population: no day)
+MAX_COMBINATIONS = 20_000  # per unit and signature, beyond which only people's own are cells
 
 
 def signature(uses: Iterable[Use], ancestry: Sequence[str], function: str, level: str) -> Signature:
@@ -86,6 +93,19 @@ def _allowed(qualifying: Sequence[frozenset[str]], never: int) -> list[tuple[int
     return found
 
 
+def _combinations(
+    qualifying: Sequence[frozenset[str]], never: int, had: Iterable[tuple[int, ...]]
+) -> list[tuple[int, ...]]:
+    """The cells of one unit and signature: every allowed combination while there are at most
+    `MAX_COMBINATIONS` of them to try, else only those people have (`had`). Fewer cells can
+    only narrow what the auditor finds an attacker may prove (the true counts still solve its
+    equations), so the audit then hides more, never less; it keeps the audit's size bounded
+    by the people when many required (tier, kind) pairs meet many days."""
+    if (never + 1) ** len(qualifying) <= MAX_COMBINATIONS:
+        return _allowed(qualifying, never)
+    return sorted(set(had))
+
+
 def publish_coverage(
     organisation: Organisation,
     uses: Sequence[Use],
@@ -93,18 +113,26 @@ def publish_coverage(
     requirements: Requirements,
     k: int,
     days: Iterable[date],
+    earlier: Collection[Figure] = (),
 ) -> dict[date, Published]:
     """The coverage figures each of `days` may show, for every unit of the organisation.
 
     Returns per day the populations by (unit, tier) and completed counts by (unit, tier, kind),
     None where hidden; a (unit, tier) is listed wherever the inventory lets someone in the unit
-    use the tier, whether or not anyone does. Method: the module's docstring.
+    use the tier, whether or not anyone does. `earlier`: the figures earlier builds published
+    (`shown_figures`), audited together with these days and kept shown, so what this build
+    shows cannot be combined with them. Method: the module's docstring.
     """
-    days = sorted(set(days))
+    shown_days = sorted(set(days))
+    days = sorted(set(shown_days) | {figure[0] for figure in earlier if figure[0] is not None})
     never = len(days)
     catalogue = {done.measure: done for done in completions}
     functions = {p.function for p in organisation.people} | {u.function or OTHER for u in uses}
     levels = set(LEVELS) | {p.level for p in organisation.people} | {OTHER}
+    placed = _place(organisation, uses, completions, requirements, days)
+    had: dict[tuple[str, Signature], list[tuple[int, ...]]] = {}
+    for unit, uses_here, states in placed:
+        had.setdefault((unit, uses_here), []).append(states)
     columns: dict[tuple[str, Signature, tuple[int, ...]], int] = {}
     by_unit: dict[str, list[tuple[int, Signature, tuple[Bit, ...], tuple[int, ...]]]] = {}
     for unit in organisation.names:
@@ -120,31 +148,12 @@ def publish_coverage(
                 )
                 for tier, kind in bits
             ]
-            for states in _allowed(qualifying, never):
+            for states in _combinations(qualifying, never, had.get((unit, uses_here), [])):
                 columns[(unit, uses_here, states)] = len(columns)
                 by_unit.setdefault(unit, []).append((len(columns) - 1, uses_here, bits, states))
     cells = np.zeros(len(columns), dtype=np.int64)
-    done_by_person: dict[int, list[Done]] = {}
-    for done in completions:
-        done_by_person.setdefault(done.person_id, []).append(done)
-    for person in organisation.people:
-        uses_here = signature(
-            uses, organisation.ancestry(person.unit), person.function, person.level
-        )
-        if not uses_here or person.unit not in organisation.names:
-            continue
-        states = tuple(
-            min(
-                (
-                    bisect_left(days, done.completed_on)
-                    for done in done_by_person.get(person.person_id, [])
-                    if qualifies(done, kind, tier, _systems(uses_here, tier))
-                ),
-                default=never,
-            )
-            for tier, kind in _bits(uses_here, requirements)
-        )
-        cells[columns[(person.unit, uses_here, states)]] += 1
+    for key in placed:
+        cells[columns[key]] += 1
 
     rows: list[list[int]] = []
     keys: list[tuple[str, str, str | None, int | None, bool]] = []  # unit, tier, kind, day, done
@@ -181,8 +190,73 @@ def publish_coverage(
     )
     counts = np.asarray(members @ cells).ravel()
     hidden, fixed = _first_hidden(keys, counts, k)
-    audited = disclosure_audit.audit(members, cells, hidden, k, fixed).hidden
-    return _figures(keys, counts, audited, days, systems)
+    pinned, elsewhere = _earlier(keys, days, shown_days, set(earlier))
+    hidden = (hidden | elsewhere) & ~pinned
+    audited = disclosure_audit.audit(members, cells, hidden, k, fixed | pinned | elsewhere).hidden
+    figures = _figures(keys, counts, audited, days, systems)
+    return {day: figures[day] for day in shown_days}
+
+
+def _earlier(
+    keys: Sequence[tuple[str, str, str | None, int | None, bool]],
+    days: Sequence[date],
+    shown_days: Sequence[date],
+    earlier: set[Figure],
+) -> tuple[np.ndarray, np.ndarray]:
+    """The rows earlier builds published (kept shown: they are out), and the completed counts
+    of days only earlier builds show that they hid (kept hidden: this build shows none)."""
+    pinned = np.zeros(len(keys), dtype=bool)
+    elsewhere = np.zeros(len(keys), dtype=bool)
+    for row, (unit, tier, kind, day, completed) in enumerate(keys):
+        if kind is None:
+            pinned[row] = (None, unit, tier, None) in earlier
+        elif completed and day is not None:
+            pinned[row] = (days[day], unit, tier, kind) in earlier
+            elsewhere[row] = not pinned[row] and days[day] not in shown_days
+    return pinned, elsewhere
+
+
+def shown_figures(published: Mapping[date, Published]) -> list[Figure]:
+    """The figures a build publishes (whichever scope it prints), for later builds to pin."""
+    figures: set[Figure] = set()
+    for day, shown in published.items():
+        figures |= {(None, u, t, None) for (u, t), n in shown.populations.items() if n is not None}
+        figures |= {(day, *key) for key, n in shown.completed.items() if n is not None}
+    return sorted(figures, key=str)
+
+
+def _place(
+    organisation: Organisation,
+    uses: Sequence[Use],
+    completions: Sequence[Done],
+    requirements: Requirements,
+    days: Sequence[date],
+) -> list[tuple[str, Signature, tuple[int, ...]]]:
+    """Each person's cell: their unit, the (tier, system) pairs they use, and per required
+    (tier, kind) the first of `days` by which they had completed it (len(days): never)."""
+    done_by_person: dict[int, list[Done]] = {}
+    for done in completions:
+        done_by_person.setdefault(done.person_id, []).append(done)
+    placed = []
+    for person in organisation.people:
+        uses_here = signature(
+            uses, organisation.ancestry(person.unit), person.function, person.level
+        )
+        if not uses_here or person.unit not in organisation.names:
+            continue
+        states = tuple(
+            min(
+                (
+                    bisect_left(days, done.counts_from)
+                    for done in done_by_person.get(person.person_id, [])
+                    if qualifies(done, kind, tier, _systems(uses_here, tier))
+                ),
+                default=len(days),
+            )
+            for tier, kind in _bits(uses_here, requirements)
+        )
+        placed.append((person.unit, uses_here, states))
+    return placed
 
 
 def _first_hidden(

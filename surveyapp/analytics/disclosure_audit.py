@@ -136,7 +136,7 @@ def audit(
     for target in targets:
         value = float(target @ cells)
         touching = np.asarray(members @ target).ravel() > 0
-        while (touching & ~hidden & hideable).any():
+        while (touching & ~hidden).any():  # a fixed row may bind it through hideable others
             shown = np.flatnonzero(~hidden)
             equations, totals = members[shown], counts[shown].astype(float)
             high, binding = _extreme(equations, totals, target, maximise=True)
@@ -153,6 +153,8 @@ def audit(
             )
             if not len(candidates):
                 candidates = shown[touching[shown] & hideable[shown]]
+            if not len(candidates):
+                break  # only fixed rows bind it: nothing left this audit may hide
             choice = int(candidates[np.argmin(counts[candidates])])
             hidden[choice] = True
             added.append(choice)

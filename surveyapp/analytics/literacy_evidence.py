@@ -37,14 +37,15 @@ class Use:
 
 @dataclass(frozen=True)
 class Done:
-    """One completed measure: who (a roster id), which, its kind, what it prepares for, when."""
+    """One completed measure: who (a roster id), which, its kind, what it prepares for, and
+    the first day it counts (its completion day, or later if it was recorded late)."""
 
     person_id: int
     measure: str
     kind: str
     tiers: tuple[str, ...]
     systems: tuple[str, ...]
-    completed_on: date
+    counts_from: date
 
 
 @dataclass(frozen=True)

@@ -102,5 +102,12 @@ def add_literacy_evidence(
                         "completed_on": day.isoformat(),
                     }
                 )
-    summary = import_completions(session, _rows(completions), "demo completions")
-    return summary.added
+    added = 0
+    for day in sorted({row["completed_on"] for row in completions}):
+        # the learning system sends each day's completions on that day
+        rows = [row for row in completions if row["completed_on"] == day]
+        summary = import_completions(
+            session, _rows(rows), "demo completions", date.fromisoformat(day)
+        )
+        added += summary.added
+    return added

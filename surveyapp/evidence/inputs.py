@@ -19,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from surveyapp.analytics.coverage_disclosure import Figure
 from surveyapp.analytics.literacy_evidence import (
     Done,
     Literacy,
@@ -35,7 +36,7 @@ from surveyapp.analytics.literacy_requirements import (
 from surveyapp.analytics.literacy_waves import WaveLiteracy, wave_changes
 from surveyapp.errors import SurveyappError
 from surveyapp.exports.service import for_person_readers
-from surveyapp.models import Campaign, Measure, OrgUnit
+from surveyapp.models import Campaign, EvidenceBuild, Measure, OrgUnit
 from surveyapp.models.campaigns import DEFAULT_MIN_GROUP
 from surveyapp.services.action_plans import LITERACY
 from surveyapp.services.actions import unit_actions
@@ -63,7 +64,8 @@ class Inputs:
     actions: list[PlannedAction]
     organisation_literacy: list[Literacy | None]
     requirements: Requirements
-    k: int
+    k: int  # coverage's minimum group size (`coverage_k`)
+    earlier: list[Figure]  # coverage figures earlier builds published
     checksums: dict[str, dict[str, Any]]
 
 
@@ -118,6 +120,26 @@ def literacy_campaigns(session: Session, as_of: date) -> list[Campaign]:
         if release_status(session, campaign).number:
             found.append(campaign)
     return found
+
+
+def coverage_k(session: Session) -> int:
+    """The one minimum group size coverage is published with: the largest of the default and
+    every literacy wave's, whichever wave a reader reads gaps from and whatever the day, so no
+    two packs cut the same figures with two k's."""
+    sizes = [c.min_group_size for c in session.scalars(sa.select(Campaign)) if asks_literacy(c)]
+    return max([DEFAULT_MIN_GROUP, *sizes])
+
+
+def published_before(session: Session) -> list[Figure]:
+    """Every coverage figure an earlier build of any scope published (the decision is the
+    organisation's), for this build's audit to keep shown."""
+    return [
+        (None if day is None else date.fromisoformat(day), unit, tier, kind)
+        for figures in session.scalars(
+            sa.select(EvidenceBuild.published).where(EvidenceBuild.published.is_not(None))
+        )
+        for day, unit, tier, kind in figures
+    ]
 
 
 def started(campaign: Campaign) -> date:
@@ -251,7 +273,9 @@ def gather(
     requirements = load_requirements(requirements_path)
     roster = roster_rows(session)
     stored_uses = system_uses(session)
-    done = completions(session, as_of)
+    earlier = published_before(session)
+    # through the last day an earlier build showed, so its figures are counted again alike
+    done = completions(session, max([as_of, *(figure[0] for figure in earlier if figure[0])]))
     measures = list(session.scalars(sa.select(Measure).order_by(Measure.title)))
     campaigns = literacy_campaigns(session, as_of)
     documents, releases = _waves(session, campaigns, instruments_dir)
@@ -277,7 +301,9 @@ def gather(
         },
         "ai_systems": _entry([vars(use) for use in stored_uses]),
         "measures": _entry([[m.title, m.kind, m.topics, m.tiers, m.systems] for m in measures]),
-        "completions": _entry([[d.person_id, d.measure, d.completed_on] for d in done]),
+        "completions": _entry(
+            [[d.person_id, d.measure, d.counts_from] for d in done if d.counts_from <= as_of]
+        ),
         "roster": _entry([list(row) for row in roster]),
         "actions": _entry([list(vars(action).values()) for action in actions]),
         **{
@@ -308,6 +334,7 @@ def gather(
         actions=actions,
         organisation_literacy=[w.literacy.get("all") for w in waves],
         requirements=requirements,
-        k=chosen.min_group_size if chosen is not None else DEFAULT_MIN_GROUP,
+        k=coverage_k(session),
+        earlier=earlier,
         checksums=checksums,
     )

@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from surveyapp.analytics.coverage_disclosure import publish_coverage
+from surveyapp.analytics.coverage_disclosure import publish_coverage, shown_figures
 from surveyapp.analytics.literacy_evidence import unit_evidence
 from surveyapp.analytics.literacy_waves import Effect, effects, wave_rows
 from surveyapp.briefs.service import write_atomically
@@ -58,7 +58,8 @@ def change_log(
     previous: EvidenceBuild | None, checksums: dict[str, dict[str, Any]]
 ) -> list[tuple[str, str, str]]:
     """Each input against the previous build of the same scope: new, unchanged or changed
-    (with its count before and after), and inputs no longer used."""
+    (the checksums say which; no count, since an organisation-wide count of completions
+    before and after would publish what the audit hides), and inputs no longer used."""
     before = previous.inputs if previous is not None else {}
     version = previous.version if previous is not None else None
     rows = []
@@ -71,12 +72,7 @@ def change_log(
         elif old["sha256"] == entry["sha256"]:
             status = _("unchanged since version %(version)s", version=version)
         else:
-            status = _(
-                "changed since version %(version)s (%(before)s → %(after)s)",
-                version=version,
-                before=old["count"],
-                after=entry["count"],
-            )
+            status = _("changed since version %(version)s", version=version)
         rows.append((name, status, entry["sha256"]))
     gone = _("no longer used since version %(version)s", version=version)
     rows += [(name, gone, "") for name in before if name not in checksums]
@@ -110,6 +106,7 @@ def _tables(inputs: Inputs, build: tables.Build, previous: EvidenceBuild | None)
         inputs.requirements,
         inputs.k,
         [inputs.as_of, *(wave.on for wave in inputs.waves)],
+        inputs.earlier,
     )
     evidence = unit_evidence(
         inputs.organisation, published[inputs.as_of], latest, inputs.requirements, inputs.units
@@ -132,7 +129,12 @@ def _tables(inputs: Inputs, build: tables.Build, previous: EvidenceBuild | None)
     order = {"gap": 0, "unknown": 1, "met": 2}
     shown = sorted((u for u in evidence if u.findings), key=lambda u: order[u.findings[0].status])
     names = {wave.campaign: wave.name for wave in inputs.waves}
-    return built, [unit_sentence(u) for u in shown], [effect_line(e, names) for e in found]
+    figures = [
+        [None if day is None else day.isoformat(), unit, tier, kind]
+        for day, unit, tier, kind in shown_figures(published)
+    ]
+    sentences = [unit_sentence(u) for u in shown]
+    return built, sentences, [effect_line(e, names) for e in found], figures
 
 
 def build_pack(
@@ -152,6 +154,8 @@ def build_pack(
         raise SurveyappError(f"--lang: {language!r} is not one of {', '.join(LANGUAGES)}")
     now = datetime.now(UTC)
     as_of = as_of or now.date()
+    if as_of > now.date():  # its figures could still change: completions recorded until then
+        raise SurveyappError(f"--as-of: {as_of.isoformat()} is after today")
     inputs = gather(session, instruments_dir, as_of, unit, campaign)
     previous = session.scalar(
         sa.select(EvidenceBuild)
@@ -165,7 +169,7 @@ def build_pack(
     with writing_in(language):
         scope = _(ORGANISATION_SCOPE) if unit is None else inputs.organisation.names[unit]
         build = tables.Build(version, now, actor, as_of, scope)
-        built, sentences, effect_lines = _tables(inputs, build, previous)
+        built, sentences, effect_lines, figures = _tables(inputs, build, previous)
         pdf = pack_pdf(build, built, sentences, effect_lines)
         xlsx = pack_xlsx(build, built)
     stem = f"ai-literacy-evidence-{unit or 'organisation'}-{as_of.isoformat()}-v{version}"
@@ -176,6 +180,7 @@ def build_pack(
         version=version,
         actor=actor,
         inputs=inputs.checksums,
+        published=figures,
     )
     session.add(record)
     record_export(

@@ -1,8 +1,7 @@
 """The evidence pack's tables, built once and written alike to the PDF and the XLSX.
 
-Every coverage figure comes from the evidence's published figures (`coverage_disclosure`:
-decided for the whole organisation, audited, hidden cells carrying the one neutral reason);
-literacy figures are read from an analysis document; no row names or counts a single person.
+Coverage figures are the published ones (`coverage_disclosure`: decided for the whole
+organisation, audited); literacy comes from an analysis document; no row names one person.
 """
 
 from __future__ import annotations
@@ -73,7 +72,7 @@ def scope_table(inputs: Inputs, build: Build) -> Table:
             _("Gaps read from"),
             inputs.gaps_wave.label if inputs.gaps_wave else _("no wave with a result release"),
         ),
-        (_("Minimum group size (k)"), inputs.k),
+        (_("Minimum group size of coverage (k)"), inputs.k),
         (_("Required literacy per risk tier"), needs),
         (
             _("Coverage target"),
@@ -88,7 +87,9 @@ def scope_table(inputs: Inputs, build: Build) -> Table:
                 "Literacy levels come from each wave's latest result release, with its "
                 "suppression. Coverage counts people on the roster who use a system of the tier "
                 "(by unit, function and level) and completed a measure of the required kind "
-                "for that tier or system. Completions are never linked to survey answers."
+                "for that tier or system. A completion counts from its completion day, or from "
+                "the day after it was recorded if that is later, so a day's figures never change "
+                "once the day is over. Completions are never linked to survey answers."
             ),
         ),
     ]
@@ -179,15 +180,14 @@ def literacy_table(inputs: Inputs, rows: list[list[WaveRow]]) -> Table:
         ),
         body,
         _(
-            "Groups under %(k)s respondents, or hidden to protect another group, show no figure.",
-            k=inputs.k,
+            "Groups under their wave's minimum group size, or hidden to protect another group, "
+            "show no figure."
         ),
     )
 
 
 def measures_table(inputs: Inputs) -> Table:
-    """The measures catalogue. Completions are counted only as coverage (per unit, tier and
-    kind, audited): a count per measure and scope would be one more grouping to subtract."""
+    """The measures catalogue, with no count per measure: one more grouping to subtract."""
     rows: list[tuple[Value, ...]] = [
         (
             measure.title,

@@ -8,7 +8,7 @@ has no per-person results, so the request is refused before anything is read.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -44,7 +44,8 @@ def tracks_table(session: Session, campaign: Campaign, instruments_dir: Path) ->
     if problem := missing_per_person(campaign):
         raise SurveyappError(problem)
     people = _people(session, campaign, instruments_dir)
-    inputs = gather(session, instruments_dir, date.today(), None)
+    # as of tomorrow: a person's own track lists every completion recorded so far, today's too
+    inputs = gather(session, instruments_dir, date.today() + timedelta(days=1), None)
     roster = {p.employee_id: p.id for p in session.scalars(sa.select(Person))}
     found = {p.person_id: p for p in inputs.organisation.people}
     rows = []

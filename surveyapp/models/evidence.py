@@ -75,7 +75,10 @@ class Measure(Base):
 
 
 class MeasureCompletion(Base):
-    """One person completed one measure on one day (from the learning system)."""
+    """One person completed one measure on one day (from the learning system), recorded here
+    on `recorded_on`. It counts from the later of its completion day and the day after it
+    was recorded (`services.measures.counts_from`), so the figures of a day that is over never
+    change: a back-dated import cannot re-cut a pack already published."""
 
     __tablename__ = "measure_completions"
 
@@ -87,6 +90,7 @@ class MeasureCompletion(Base):
         sa.ForeignKey("measures.id", ondelete="CASCADE"), index=True
     )
     completed_on: Mapped[date] = mapped_column(sa.Date())
+    recorded_on: Mapped[date] = mapped_column(sa.Date())
 
     person: Mapped[Person] = relationship()
     measure: Mapped[Measure] = relationship()
@@ -95,8 +99,10 @@ class MeasureCompletion(Base):
 
 
 class EvidenceBuild(Base):
-    """A built evidence pack: when, for which scope and date, by whom, and the checksums of
-    its inputs, so the next build can say what changed."""
+    """A built evidence pack: when, for which scope and date, by whom, the checksums of its
+    inputs, so the next build can say what changed, and the coverage figures it published
+    organisation-wide (`coverage_disclosure.shown_figures` as [day, unit, tier, kind]; None
+    for builds older than this record), which every later build's audit keeps shown."""
 
     __tablename__ = "evidence_builds"
 
@@ -107,3 +113,4 @@ class EvidenceBuild(Base):
     version: Mapped[int]
     actor: Mapped[str] = mapped_column(sa.String(254))
     inputs: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    published: Mapped[list[Any] | None] = mapped_column(sa.JSON)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -72,7 +72,7 @@ def import_completions(
     session: Session, rows: list[CsvRow], source: str, today: date | None = None
 ) -> CompletionSummary:
     """Add the file's completions (a measure not yet in the catalogue joins it with the row's
-    kind); every bad row is reported and nothing changes."""
+    kind), recorded on `today`; every bad row is reported and nothing changes."""
     today = today or date.today()
     problems = RowProblems(source)
     people = dict(session.execute(sa.select(Person.employee_id, Person.id)).all())
@@ -129,7 +129,7 @@ def import_completions(
         if (person, ids[title], day) not in stored
     ]
     session.add_all(
-        MeasureCompletion(person_id=person, measure_id=measure, completed_on=day)
+        MeasureCompletion(person_id=person, measure_id=measure, completed_on=day, recorded_on=today)
         for person, measure, day in fresh
     )
     session.flush()
@@ -209,9 +209,18 @@ def catalogue(session: Session) -> list[CatalogueEntry]:
     ]
 
 
+def counts_from(completed_on: date, recorded_on: date) -> date:
+    """The first day a completion counts: its completion day, but never before the day after
+    it was recorded. A day's figures then rest only on rows recorded before it began, so a
+    pack rebuilt for a day (that day or later) shows the figures it showed, and a back-dated
+    import counts from the day after the import."""
+    return max(completed_on, recorded_on + timedelta(days=1))
+
+
 def completions(session: Session, as_of: date) -> list[Done]:
-    """Every completion on or before `as_of`. Only the roster id comes along: people's units
-    come from `roster_people`, never from a response."""
+    """Every completion that counts by `as_of` (`counts_from`), with the day it counts from.
+    Only the roster id comes along: people's units come from `roster_people`, never from a
+    response."""
     rows = session.execute(
         sa.select(
             MeasureCompletion.person_id,
@@ -220,14 +229,15 @@ def completions(session: Session, as_of: date) -> list[Done]:
             Measure.tiers,
             Measure.systems,
             MeasureCompletion.completed_on,
+            MeasureCompletion.recorded_on,
         )
         .join(Measure, MeasureCompletion.measure_id == Measure.id)
-        .where(MeasureCompletion.completed_on <= as_of)
+        .where(MeasureCompletion.completed_on <= as_of, MeasureCompletion.recorded_on < as_of)
         .order_by(MeasureCompletion.id)
     )
     return [
-        Done(person, title, kind, tuple(tiers or ()), tuple(systems or ()), day)
-        for person, title, kind, tiers, systems, day in rows
+        Done(person, title, kind, tuple(tiers or ()), tuple(systems or ()), counts_from(day, on))
+        for person, title, kind, tiers, systems, day, on in rows
     ]
 
 

@@ -20,7 +20,7 @@ from surveyapp.analytics.suppression import HIDDEN_REASON
 from surveyapp.extensions import db
 from surveyapp.models import OrgUnit
 from tests import factories
-from tests.plugins.evidence import INVENTORY
+from tests.plugins.evidence import INVENTORY, recorded_when_completed
 
 K = 5  # the wave's minimum group size
 DAY = "2026-03-01"
@@ -152,6 +152,7 @@ def attack(run, tmp_path, completions: str, truth: dict[tuple, int]) -> dict:
     ):
         result = run(*command.split(), str(factories.write(tmp_path, name, text)))
         assert result.exit_code == 0, result.output
+    recorded_when_completed()
     units = db.session.scalars(sa.select(OrgUnit))
     codes = {u.code: (u.parent.code if u.parent else None) for u in units}
     packs = published(run, tmp_path, [None, *sorted(codes)])

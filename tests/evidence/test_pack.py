@@ -14,6 +14,7 @@ from surveyapp.analytics.suppression import HIDDEN_REASON
 from surveyapp.extensions import db
 from surveyapp.models import AuditEvent, Campaign, EvidenceBuild
 from tests import factories
+from tests.plugins.evidence import recorded_when_completed
 from tests.plugins.exports import store_small_wave
 
 
@@ -73,12 +74,14 @@ def test_a_second_build_is_the_next_version_and_logs_what_changed(evidence_wave,
         "employee_id,measure,kind,completed_on\nP-CONTACT-9,Chatbot briefing,briefing,2026-02-01\n"
     )
     assert run("measures", "import", str(more)).exit_code == 0
+    recorded_when_completed()
     assert run("evidence", "build", "--out", str(tmp_path), "--as-of", "2026-03-01").exit_code == 0
     workbook = openpyxl.load_workbook(
         tmp_path / "ai-literacy-evidence-organisation-2026-03-01-v2.xlsx"
     )
     status = {row[0]: row[1] for row in workbook["changes"].iter_rows(min_row=2, values_only=True)}
-    assert status["completions"] == "changed since version 1 (8 → 9)"
+    assert status["completions"] == "changed since version 1"  # no count: 8 → 9 is one person
+    assert not any("→" in row for row in status.values())
     assert status["ai_systems"] == "unchanged since version 1"
 
 
@@ -232,3 +235,31 @@ def test_a_campaign_that_is_unknown_or_not_a_released_literacy_wave_is_refused(
     result = run("evidence", "build", "--out", str(tmp_path), "--campaign", slug)
     assert result.exit_code == 1 and "does not ask ai-literacy" in result.output
     assert db.session.scalar(sa.select(sa.func.count()).select_from(EvidenceBuild)) == 0
+
+
+def test_coverage_has_one_k_whichever_wave_the_gaps_are_read_from(
+    evidence_wave, survey_layout, run, tmp_path
+):
+    more_literacy_waves(survey_layout)
+    waves = {c.slug: c for c in db.session.scalars(sa.select(Campaign))}
+    waves["lit-2"].min_group_size = 3
+    db.session.commit()
+    books = {}
+    for slug in ("lit-1", "lit-2"):
+        out = tmp_path / slug
+        args = ("evidence", "build", "--out", str(out), "--as-of", "2026-03-01")
+        assert run(*args, "--campaign", slug).exit_code == 0
+        (xlsx,) = out.glob("*.xlsx")
+        books[slug] = xlsx
+        scope = dict(row[:2] for row in sheet(xlsx, "scope"))
+        assert scope["Minimum group size of coverage (k)"] == 5
+    assert sheet(books["lit-1"], "coverage") == sheet(books["lit-2"], "coverage")
+    assert sheet(books["lit-1"], "systems") == sheet(books["lit-2"], "systems")
+    waves["lit-3"].min_group_size = waves["lit-3"].min_comment_group_size = 7
+    db.session.commit()
+    assert (
+        run("evidence", "build", "--out", str(tmp_path / "7"), "--as-of", "2026-03-01").exit_code
+        == 0
+    )
+    (xlsx,) = (tmp_path / "7").glob("*.xlsx")
+    assert dict(row[:2] for row in sheet(xlsx, "scope"))["Minimum group size of coverage (k)"] == 7

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from surveyapp.extensions import db
-from surveyapp.models import Campaign, Function, OrgUnit, Person
+from surveyapp.models import Campaign, Function, MeasureCompletion, OrgUnit, Person
 from tests.factories import write
 from tests.plugins.exports import store_small_wave
 
@@ -17,6 +17,16 @@ Credit scoring,Scores loan applications,high,LENDING,,
 Copilot,Writes drafts,minimal,,,
 """
 PEOPLE_PER_UNIT = 10
+
+
+def recorded_when_completed() -> None:
+    """Take every stored completion as recorded on its completion day (as if the learning
+    system had sent it then, and as migration 0020 takes rows older than it), so packs of past
+    days count it from the day after."""
+    db.session.execute(
+        sa.update(MeasureCompletion).values(recorded_on=MeasureCompletion.completed_on)
+    )
+    db.session.commit()
 
 
 @pytest.fixture
@@ -46,4 +56,5 @@ def evidence_wave(survey_layout, roster, run, tmp_path) -> Campaign:
     ]
     result = run("measures", "import", str(write(tmp_path, "m.csv", "\n".join(lines) + "\n")))
     assert result.exit_code == 0, result.output
+    recorded_when_completed()
     return campaign

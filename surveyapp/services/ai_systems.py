@@ -12,8 +12,15 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from surveyapp.analytics.literacy_requirements import RISK_TIERS
+from surveyapp.language import _l
 from surveyapp.models import LEVELS, AiSystem, AiSystemUse, Function, OrgUnit
-from surveyapp.services.csv_input import CsvRow, RowProblems
+from surveyapp.services.csv_input import (
+    CsvRow,
+    RowProblems,
+    not_one_of,
+    unknown_function,
+    unknown_unit_code,
+)
 
 AI_SYSTEM_COLUMNS = ("system", "description", "risk_tier", "unit", "function", "level")
 MAX_NAME = 120
@@ -55,13 +62,13 @@ def _check_row(
     values = row.values
     name = values["system"]
     if not name or len(name) > MAX_NAME:
-        problems.add(row, "system", f"a system name of 1 to {MAX_NAME} characters is required")
+        reason = _l("a system name of 1 to %(max)s characters is required", max=MAX_NAME)
+        problems.add(row, "system", reason)
     if len(values["description"]) > MAX_DESCRIPTION:
-        problems.add(row, "description", f"longer than {MAX_DESCRIPTION} characters")
+        reason = _l("longer than %(max)s characters", max=MAX_DESCRIPTION)
+        problems.add(row, "description", reason)
     if values["risk_tier"] not in RISK_TIERS:
-        problems.add(
-            row, "risk_tier", f"{values['risk_tier']!r} is not one of {', '.join(RISK_TIERS)}"
-        )
+        problems.add(row, "risk_tier", not_one_of(values["risk_tier"], RISK_TIERS))
     earlier = first.get(name)
     if earlier is not None:
         for column in ("description", "risk_tier"):
@@ -69,22 +76,26 @@ def _check_row(
                 problems.add(
                     row,
                     column,
-                    f"system {name!r} has a different {column} on row {earlier.line}",
+                    _l(
+                        "system %(name)r has a different %(column)s on row %(line)s",
+                        name=name,
+                        column=column,
+                        line=earlier.line,
+                    ),
                 )
     elif name:
         first[name] = row
     if values["unit"] and values["unit"] not in units:
-        problems.add(row, "unit", f"unknown unit code {values['unit']!r}")
+        problems.add(row, "unit", unknown_unit_code(values["unit"]))
     if values["function"] and values["function"] not in functions:
-        problems.add(
-            row,
-            "function",
-            f"unknown function {values['function']!r}; known: {', '.join(sorted(functions))}",
-        )
+        problems.add(row, "function", unknown_function(values["function"], functions))
     if values["level"] and values["level"] not in LEVELS:
-        problems.add(
-            row, "level", f"{values['level']!r} is not one of {', '.join(LEVELS)} (or empty)"
+        reason = _l(
+            "%(value)r is not one of %(allowed)s (or empty)",
+            value=values["level"],
+            allowed=", ".join(LEVELS),
         )
+        problems.add(row, "level", reason)
 
 
 def import_ai_systems(session: Session, rows: list[CsvRow], source: str) -> InventorySummary:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from surveyapp.errors import InputError, Problem
+from surveyapp.language import LazyText, _l
 
 MAX_FIELD = 10_000
 MAX_BYTES = 32 * 1024 * 1024  # a roster of 100,000 people is about 8 MB
@@ -30,7 +31,7 @@ class RowProblems:
         self.source = source
         self.problems: list[Problem] = []
 
-    def add(self, row: CsvRow, column: str | None, reason: str) -> None:
+    def add(self, row: CsvRow, column: str | None, reason: str | LazyText) -> None:
         where = f"row {row.line}, column {column!r}" if column else f"row {row.line}"
         self.problems.append(Problem(self.source, where, reason))
 
@@ -52,22 +53,28 @@ def read_csv_text(
         header = [name.strip() for name in next(reader)]
     except StopIteration:
         raise InputError(
-            [Problem(source, "", "the file is empty; expected a header row")]
+            [Problem(source, "", _l("the file is empty; expected a header row"))]
         ) from None
     problems = [
-        Problem(source, "header", f"missing column {name!r}")
+        Problem(source, "header", _l("missing column %(name)r", name=name))
         for name in required
         if name not in header
     ]
     problems += [
         Problem(
-            source, "header", f"unknown column {name!r}; expected {', '.join(required + optional)}"
+            source,
+            "header",
+            _l(
+                "unknown column %(name)r; expected %(expected)s",
+                name=name,
+                expected=", ".join(required + optional),
+            ),
         )
         for name in header
         if name not in required and name not in optional
     ]
     problems += [
-        Problem(source, "header", f"column {name!r} appears twice")
+        Problem(source, "header", _l("column %(name)r appears twice", name=name))
         for name in sorted({name for name in header if header.count(name) > 1})
     ]
     if problems:
@@ -76,7 +83,10 @@ def read_csv_text(
     try:
         for record in reader:
             if len(rows) >= MAX_ROWS:
-                reason = f"more than {MAX_ROWS:,} rows; split the file and import each part"
+                reason = _l(
+                    "more than %(max)s rows; split the file and import each part",
+                    max=f"{MAX_ROWS:,}",
+                )
                 raise InputError([Problem(source, f"row {reader.line_num}", reason)])
             if not any(cell.strip() for cell in record):
                 continue
@@ -85,22 +95,29 @@ def read_csv_text(
                     Problem(
                         source,
                         f"row {reader.line_num}",
-                        f"{len(record)} cells where the header has {len(header)}",
+                        _l(
+                            "%(cells)s cells where the header has %(columns)s",
+                            cells=len(record),
+                            columns=len(header),
+                        ),
                     )
                 )
                 continue
             cells = [cell.strip() for cell in record]
             if any(len(cell) > MAX_FIELD for cell in cells):
-                problems.append(Problem(source, f"row {reader.line_num}", "a cell is too long"))
+                problems.append(Problem(source, f"row {reader.line_num}", _l("a cell is too long")))
                 continue
             with_nul = [name for name, cell in zip(header, cells, strict=True) if "\x00" in cell]
             if with_nul:  # no text holds one, and PostgreSQL refuses to store it
                 where = f"row {reader.line_num}, column {with_nul[0]!r}"
-                problems.append(Problem(source, where, "a NUL character; save the file as text"))
+                problems.append(
+                    Problem(source, where, _l("a NUL character; save the file as text"))
+                )
                 continue
             rows.append(CsvRow(reader.line_num, dict(zip(header, cells, strict=True))))
     except csv.Error as error:
-        problems.append(Problem(source, f"row {reader.line_num}", f"not valid CSV: {error}"))
+        reason = _l("not valid CSV: %(error)s", error=error)
+        problems.append(Problem(source, f"row {reader.line_num}", reason))
     if problems:
         raise InputError(problems)
     return rows
@@ -118,15 +135,48 @@ def read_csv_file(
             raise InputError([Problem(str(path), "", too_large(MAX_BYTES))])
         text = data.decode("utf-8")
     except FileNotFoundError:
-        raise InputError([Problem(str(path), "", "no such file")]) from None
+        raise InputError([Problem(str(path), "", _l("no such file"))]) from None
     except UnicodeDecodeError as error:
-        raise InputError(
-            [Problem(str(path), "", f"not UTF-8 text (byte {error.start}); save it as UTF-8")]
-        ) from None
+        raise InputError([Problem(str(path), "", not_utf8(error, "UTF-8"))]) from None
     return read_csv_text(text, str(path), required, optional)
 
 
-def too_large(limit: int) -> str:
+def too_large(limit: int) -> LazyText:
     """The message for a file over `limit` bytes, in the unit people think in."""
     size = f"{limit // 2**20} MB" if limit >= 2**20 else f"{limit // 2**10} KB"
-    return f"the file is larger than {size}; split it and import each part"
+    return _l("the file is larger than %(size)s; split it and import each part", size=size)
+
+
+def not_utf8(error: UnicodeDecodeError, save_as: str) -> LazyText:
+    """The message for a file that is not UTF-8: where it fails and how to save it instead
+    (`save_as`: the format's name in the tool people save from)."""
+    return _l(
+        "not UTF-8 text (byte %(byte)s); save it as %(save_as)s", byte=error.start, save_as=save_as
+    )
+
+
+def not_one_of(value: str, allowed: Iterable[str]) -> LazyText:
+    """A cell holding none of the values its column allows."""
+    return _l("%(value)r is not one of %(allowed)s", value=value, allowed=", ".join(allowed))
+
+
+def already_on_row(value: str, line: int) -> LazyText:
+    """A cell repeating what an earlier row of the file already holds."""
+    return _l("%(value)r is already on row %(line)s", value=value, line=line)
+
+
+def not_a_locale(value: str) -> LazyText:
+    """A cell that is no locale code."""
+    return _l("%(value)r is not a locale such as en or es-MX", value=value)
+
+
+def unknown_unit_code(code: str) -> LazyText:
+    """A unit code the organisation does not have."""
+    return _l("unknown unit code %(code)r", code=code)
+
+
+def unknown_function(code: str, known: Iterable[str]) -> LazyText:
+    """A function code the organisation does not have, with the codes it has."""
+    return _l(
+        "unknown function %(code)r; known: %(known)s", code=code, known=", ".join(sorted(known))
+    )

@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 
 from surveyapp.analytics.literacy_evidence import Done
 from surveyapp.analytics.literacy_requirements import MEASURE_KINDS, RISK_TIERS
+from surveyapp.language import _l
 from surveyapp.models import AiSystem, Function, Measure, MeasureCompletion, OrgUnit, Person
-from surveyapp.services.csv_input import CsvRow, RowProblems
+from surveyapp.services.csv_input import CsvRow, RowProblems, already_on_row, not_one_of
 
 COMPLETION_COLUMNS = ("employee_id", "measure", "kind", "completed_on")
 CATALOGUE_COLUMNS = ("title", "kind", "topics", "tiers", "systems")
@@ -60,10 +61,10 @@ def _day(row: CsvRow, problems: RowProblems, today: date) -> date | None:
             raise ValueError
         day = date.fromisoformat(text)
     except ValueError:
-        problems.add(row, "completed_on", f"{text!r} is not a date YYYY-MM-DD")
+        problems.add(row, "completed_on", _l("%(text)r is not a date YYYY-MM-DD", text=text))
         return None
     if day > today:
-        problems.add(row, "completed_on", f"{text} is in the future")
+        problems.add(row, "completed_on", _l("%(text)s is in the future", text=text))
         return None
     return day
 
@@ -84,26 +85,48 @@ def import_completions(
         values = row.values
         before = len(problems.problems)
         if values["employee_id"] not in people:
-            problems.add(row, "employee_id", f"{values['employee_id']!r} is not on the roster")
+            problems.add(
+                row,
+                "employee_id",
+                _l("%(employee_id)r is not on the roster", employee_id=values["employee_id"]),
+            )
         title, kind = values["measure"], values["kind"]
         if not title or len(title) > MAX_TITLE:
-            problems.add(row, "measure", f"a measure title of 1 to {MAX_TITLE} characters")
+            problems.add(
+                row, "measure", _l("a measure title of 1 to %(max)s characters", max=MAX_TITLE)
+            )
         if kind not in MEASURE_KINDS:
-            problems.add(row, "kind", f"{kind!r} is not one of {', '.join(MEASURE_KINDS)}")
+            problems.add(row, "kind", not_one_of(kind, MEASURE_KINDS))
         elif title in measures and measures[title].kind != kind:
             problems.add(
-                row, "kind", f"measure {title!r} is a {measures[title].kind} in the catalogue"
+                row,
+                "kind",
+                _l(
+                    "measure %(title)r is a %(kind)s in the catalogue",
+                    title=title,
+                    kind=measures[title].kind,
+                ),
             )
         elif title in kinds and kinds[title][0] != kind:
             earlier, line = kinds[title]
-            problems.add(row, "kind", f"measure {title!r} is a {earlier} on row {line}")
+            problems.add(
+                row,
+                "kind",
+                _l(
+                    "measure %(title)r is a %(kind)s on row %(line)s",
+                    title=title,
+                    kind=earlier,
+                    line=line,
+                ),
+            )
         if kind in MEASURE_KINDS:
             kinds.setdefault(title, (kind, row.line))
         day = _day(row, problems, today)
         if day is not None:
             key = (values["employee_id"], title, day)
             if key in seen:
-                problems.add(row, None, f"the same completion is already on row {seen[key]}")
+                reason = _l("the same completion is already on row %(line)s", line=seen[key])
+                problems.add(row, None, reason)
             seen.setdefault(key, row.line)
         if len(problems.problems) == before and day is not None:
             valid.append((people[values["employee_id"]], title, kind, day))
@@ -151,20 +174,20 @@ def import_catalogue(session: Session, rows: list[CsvRow], source: str) -> Catal
         values = row.values
         title = values["title"]
         if not title or len(title) > MAX_TITLE:
-            problems.add(row, "title", f"a title of 1 to {MAX_TITLE} characters is required")
+            reason = _l("a title of 1 to %(max)s characters is required", max=MAX_TITLE)
+            problems.add(row, "title", reason)
         elif title in first:
-            problems.add(row, "title", f"{title!r} is already on row {first[title]}")
+            problems.add(row, "title", already_on_row(title, first[title]))
         first.setdefault(title, row.line)
         if values["kind"] not in MEASURE_KINDS:
-            problems.add(
-                row, "kind", f"{values['kind']!r} is not one of {', '.join(MEASURE_KINDS)}"
-            )
+            problems.add(row, "kind", not_one_of(values["kind"], MEASURE_KINDS))
         for tier in _items(values["tiers"]):
             if tier not in RISK_TIERS:
-                problems.add(row, "tiers", f"{tier!r} is not one of {', '.join(RISK_TIERS)}")
+                problems.add(row, "tiers", not_one_of(tier, RISK_TIERS))
         for system in _items(values["systems"]):
             if system not in systems:
-                problems.add(row, "systems", f"{system!r} is not in the AI systems inventory")
+                reason = _l("%(system)r is not in the AI systems inventory", system=system)
+                problems.add(row, "systems", reason)
     problems.raise_if_any()
 
     measures = {m.title: m for m in session.scalars(sa.select(Measure))}

@@ -14,7 +14,15 @@ from surveyapp.errors import InputError, Problem
 from surveyapp.language import _l
 from surveyapp.models import LEVELS, Function, OrgUnit, Person
 from surveyapp.models.org import CODE_PATTERN, LOCALE_PATTERN
-from surveyapp.services.csv_input import CsvRow, RowProblems
+from surveyapp.services.csv_input import (
+    CsvRow,
+    RowProblems,
+    already_on_row,
+    not_a_locale,
+    not_one_of,
+    unknown_function,
+    unknown_unit_code,
+)
 
 UNIT_COLUMNS = ("code", "name", "parent_code")
 ROSTER_COLUMNS = ("employee_id", "email", "unit", "function", "level", "locale")
@@ -63,26 +71,28 @@ def import_units(session: Session, rows: list[CsvRow], source: str) -> ImportSum
         code, name, parent = row.values["code"], row.values["name"], row.values["parent_code"]
         before = len(problems.problems)
         if not re.match(CODE_PATTERN, code):
-            problems.add(
-                row, "code", f"{code!r} is not a unit code (letters, digits, . _ -; up to 40)"
-            )
+            reason = _l("%(code)r is not a unit code (letters, digits, . _ -; up to 40)", code=code)
+            problems.add(row, "code", reason)
         elif code in first_row:
-            problems.add(row, "code", f"unit {code!r} is already defined on row {first_row[code]}")
+            reason = _l(
+                "unit %(code)r is already defined on row %(line)s", code=code, line=first_row[code]
+            )
+            problems.add(row, "code", reason)
         if not name or len(name) > 200:
-            problems.add(row, "name", "a name of 1 to 200 characters is required")
+            problems.add(row, "name", _l("a name of 1 to 200 characters is required"))
         if parent == code:
-            problems.add(row, "parent_code", "a unit cannot be its own parent")
+            problems.add(row, "parent_code", _l("a unit cannot be its own parent"))
         first_row.setdefault(code, row.line)
         if len(problems.problems) == before:
             valid_rows.append(row)
     for row in valid_rows:
         parent = row.values["parent_code"] or None
         if parent is not None and parent not in first_row and parent not in existing:
-            problems.add(row, "parent_code", f"unknown unit {parent!r}")
+            problems.add(row, "parent_code", _l("unknown unit %(code)r", code=parent))
         parents[row.values["code"]] = parent
     for row in valid_rows:
         if row.values["code"] in _parent_cycles(parents, [row.values["code"]]):
-            problems.add(row, "parent_code", "this parent makes a loop in the unit tree")
+            problems.add(row, "parent_code", _l("this parent makes a loop in the unit tree"))
     problems.raise_if_any()
 
     created = updated = unchanged = 0
@@ -129,32 +139,24 @@ def import_roster(session: Session, rows: list[CsvRow], source: str) -> ImportSu
         values = row.values
         employee_id, email = values["employee_id"], values["email"]
         if not re.match(EMPLOYEE_ID_PATTERN, employee_id):
-            problems.add(row, "employee_id", "required: up to 64 letters, digits, . _ @ -")
+            problems.add(row, "employee_id", _l("required: up to 64 letters, digits, . _ @ -"))
         elif employee_id in seen_ids:
-            problems.add(
-                row, "employee_id", f"{employee_id!r} is already on row {seen_ids[employee_id]}"
-            )
+            problems.add(row, "employee_id", already_on_row(employee_id, seen_ids[employee_id]))
         seen_ids.setdefault(employee_id, row.line)
         if email:
             if len(email) > 254 or not re.match(EMAIL_PATTERN, email):
-                problems.add(row, "email", f"{email!r} is not an email address")
+                problems.add(row, "email", _l("%(email)r is not an email address", email=email))
             elif email.lower() in seen_emails:
-                problems.add(
-                    row, "email", f"{email!r} is already on row {seen_emails[email.lower()]}"
-                )
+                problems.add(row, "email", already_on_row(email, seen_emails[email.lower()]))
             seen_emails.setdefault(email.lower(), row.line)
         if values["unit"] not in units:
-            problems.add(row, "unit", f"unknown unit code {values['unit']!r}")
+            problems.add(row, "unit", unknown_unit_code(values["unit"]))
         if values["function"] not in functions:
-            problems.add(
-                row,
-                "function",
-                f"unknown function {values['function']!r}; known: {', '.join(sorted(functions))}",
-            )
+            problems.add(row, "function", unknown_function(values["function"], functions))
         if values["level"] not in LEVELS:
-            problems.add(row, "level", f"{values['level']!r} is not one of {', '.join(LEVELS)}")
+            problems.add(row, "level", not_one_of(values["level"], LEVELS))
         if values["locale"] and not re.match(LOCALE_PATTERN, values["locale"]):
-            problems.add(row, "locale", f"{values['locale']!r} is not a locale such as en or es-MX")
+            problems.add(row, "locale", not_a_locale(values["locale"]))
     problems.raise_if_any()
 
     people = {person.employee_id: person for person in session.scalars(sa.select(Person))}

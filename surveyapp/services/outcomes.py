@@ -14,6 +14,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from surveyapp.language import _l
 from surveyapp.models import OrgUnit, OutcomeValue
 from surveyapp.models.actions import METRIC_PATTERN
 from surveyapp.services.csv_input import CsvRow, RowProblems
@@ -30,7 +31,7 @@ def _day(row: CsvRow, column: str, problems: RowProblems) -> date | None:
         return date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else None
     except ValueError:
         pass
-    problems.add(row, column, f"{text!r} is not a date (YYYY-MM-DD)")
+    problems.add(row, column, _l("%(text)r is not a date (YYYY-MM-DD)", text=text))
     return None
 
 
@@ -42,7 +43,8 @@ def _value(row: CsvRow, problems: RowProblems) -> float | None:
     except ValueError:
         number = None
     if number is None or not math.isfinite(number) or abs(number) > MAX_ABS_VALUE:
-        problems.add(row, "value", f"{text!r} is not a number (use a dot for decimals)")
+        reason = _l("%(text)r is not a number (use a dot for decimals)", text=text)
+        problems.add(row, "value", reason)
         return None
     return number
 
@@ -58,18 +60,21 @@ def import_outcomes(session: Session, rows: list[CsvRow], source: str) -> Import
         before = len(problems.problems)
         code, metric = row.values["unit"], row.values["metric"]
         if code not in units:
-            problems.add(row, "unit", f"unknown unit {code!r}")
+            problems.add(row, "unit", _l("unknown unit %(code)r", code=code))
         if not re.fullmatch(METRIC_PATTERN, metric):
-            reason = f"{metric!r} is not a metric name (lower-case letters, digits, . _ -)"
+            reason = _l(
+                "%(metric)r is not a metric name (lower-case letters, digits, . _ -)", metric=metric
+            )
             problems.add(row, "metric", reason)
         start = _day(row, "period_start", problems)
         end = _day(row, "period_end", problems)
         value = _value(row, problems)
         if start and end and end < start:
-            problems.add(row, "period_end", "the period ends before it starts")
+            problems.add(row, "period_end", _l("the period ends before it starts"))
         key = (code, metric, start, end)
         if len(problems.problems) == before and key in first_row:
-            problems.add(row, "", f"the same unit, metric and period as row {first_row[key]}")
+            reason = _l("the same unit, metric and period as row %(line)s", line=first_row[key])
+            problems.add(row, "", reason)
         first_row.setdefault(key, row.line)
         if len(problems.problems) == before:
             parsed.append((units[code], metric, start, end, value))  # type: ignore[arg-type]

@@ -12,9 +12,17 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from surveyapp.language import _l
 from surveyapp.models import LEVELS, Answer, Campaign, Function, OrgUnit, Person, Response
 from surveyapp.models.org import LOCALE_PATTERN
-from surveyapp.services.csv_input import CsvRow, RowProblems
+from surveyapp.services.csv_input import (
+    CsvRow,
+    RowProblems,
+    already_on_row,
+    not_a_locale,
+    not_one_of,
+    unknown_unit_code,
+)
 from surveyapp.services.layout import AnswerValue, CampaignLayout, campaign_layout
 from surveyapp.services.org import unit_subtree_ids
 from surveyapp.services.visits import CampaignRow
@@ -160,41 +168,43 @@ def import_responses(session: Session, campaign: Campaign, rows: list[CsvRow], s
         before = len(problems.problems)
         unit_id = units.get(values["unit"])
         if unit_id is None:
-            problems.add(row, "unit", f"unknown unit code {values['unit']!r}")
+            problems.add(row, "unit", unknown_unit_code(values["unit"]))
         elif unit_id not in in_scope:
-            problems.add(row, "unit", f"unit {values['unit']!r} is not a target of this campaign")
+            reason = _l("unit %(code)r is not a target of this campaign", code=values["unit"])
+            problems.add(row, "unit", reason)
         if values["function"] not in functions:
-            problems.add(row, "function", f"unknown function {values['function']!r}")
+            problems.add(row, "function", _l("unknown function %(code)r", code=values["function"]))
         if values["level"] not in LEVELS:
-            problems.add(row, "level", f"{values['level']!r} is not one of {', '.join(LEVELS)}")
+            problems.add(row, "level", not_one_of(values["level"], LEVELS))
         locale = values.get("locale") or "en"
         if not re.match(LOCALE_PATTERN, locale):
-            problems.add(row, "locale", f"{locale!r} is not a locale such as en or es-MX")
+            problems.add(row, "locale", not_a_locale(locale))
         person_id = None
         employee_id = values.get("employee_id", "")
         if employee_id:
             person_id = people.get(employee_id)
             if person_id is None:
-                problems.add(row, "employee_id", f"no one with employee id {employee_id!r}")
+                reason = _l("no one with employee id %(employee_id)r", employee_id=employee_id)
+                problems.add(row, "employee_id", reason)
             elif person_id in answered:
-                problems.add(row, "employee_id", f"{employee_id!r} has already responded")
+                reason = _l("%(employee_id)r has already responded", employee_id=employee_id)
+                problems.add(row, "employee_id", reason)
             elif employee_id in seen_people:
-                problems.add(
-                    row,
-                    "employee_id",
-                    f"{employee_id!r} is already on row {seen_people[employee_id]}",
-                )
+                reason = already_on_row(employee_id, seen_people[employee_id])
+                problems.add(row, "employee_id", reason)
             seen_people.setdefault(employee_id, row.line)
         consent_text = values.get("consent", "").lower()
         if consent_text not in BOOLEAN_TEXT:
-            problems.add(row, "consent", f"{values['consent']!r} is not true or false")
+            reason = _l("%(consent)r is not true or false", consent=values["consent"])
+            problems.add(row, "consent", reason)
         elif BOOLEAN_TEXT[consent_text] and not employee_id:
-            problems.add(row, "consent", "consent needs the employee_id of who gave it")
+            problems.add(row, "consent", _l("consent needs the employee_id of who gave it"))
         answers: dict[str, AnswerValue] = {}
         for question in layout.questions:
             raw = values.get(question.column, "")
             if raw and values["level"] in LEVELS and not question.asked_of(values["level"]):
-                problems.add(row, question.column, f"not asked of {values['level']} respondents")
+                reason = _l("not asked of %(level)s respondents", level=values["level"])
+                problems.add(row, question.column, reason)
             elif raw:
                 try:
                     answers[question.column] = question.parse(raw)

@@ -20,7 +20,13 @@ from surveyapp.briefs.labels import metric_label
 from surveyapp.errors import InputError, Problem
 from surveyapp.extensions import csrf, db
 from surveyapp.models import Campaign
-from surveyapp.services.csv_input import MAX_BYTES, CsvRow, read_csv_text, too_large
+from surveyapp.services.csv_input import (
+    MAX_BYTES,
+    CsvRow,
+    not_utf8,
+    read_csv_text,
+    too_large,
+)
 from surveyapp.services.participation import LOW_PARTICIPATION, RATE_BANDS
 from surveyapp.services.transaction import begin_writing
 from surveyapp.staff.blueprint import bp
@@ -93,9 +99,7 @@ def read_upload(upload: FileStorage, columns: tuple[str, ...]) -> tuple[str, lis
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise InputError(
-            [Problem(source, "", f"not UTF-8 text (byte {error.start}); save it as CSV UTF-8")]
-        ) from None
+        raise InputError([Problem(source, "", not_utf8(error, "CSV UTF-8"))]) from None
     return source, read_csv_text(text, source, columns)
 
 

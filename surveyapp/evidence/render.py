@@ -11,7 +11,6 @@ import io
 from functools import cache
 
 import jinja2
-from babel.dates import format_date
 from babel.numbers import format_decimal
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -133,7 +132,7 @@ WIDE_COLUMNS = {
 
 def show(kind: str, cell: Value) -> str:
     """A cell as the PDF shows it, in the pack's language: shares as percents, numbers to one
-    place, dates in the language's medium form, blanks as a dash, the pack's own words (hidden,
+    place, dates written out, blanks as a dash, the pack's own words (hidden,
     gap, met ...) translated."""
     if cell is None or cell == "":
         return "\N{EN DASH}" if kind != "text" else ""
@@ -144,7 +143,7 @@ def show(kind: str, cell: Value) -> str:
     if kind == "number":
         return format_decimal(round(cell, 1), "0.0", locale=current_language())
     if kind == "date":
-        return format_date(cell, "medium", locale=current_language())
+        return long_date(cell)
     return str(cell)
 
 

@@ -19,6 +19,7 @@ from surveyapp.services.visits import find_visit
 from tests import factories
 from tests.harness import REPO_DIR
 from tests.plugins.staff import csrf_token
+from tests.staff.test_spanish_staff_words import in_spanish
 
 ADMIN = "/staff/admin/campaigns"
 NEW = f"{ADMIN}/new"
@@ -470,3 +471,13 @@ def test_names_and_descriptions_per_language_are_made_shown_again_and_edited(adm
     again = admin.get(f"{PULSE}/edit").get_data(as_text=True)
     assert box(again, "descriptions") == "en=Five minutes.\nes=Cinco minutos."
     assert box(again, "names") == ""  # the box was sent empty: no other name any more
+
+
+def test_a_spanish_admin_reads_which_line_of_the_names_is_wrong_in_spanish(app, admin):
+    with app.app_context():
+        in_spanish("admin-all@example.org")
+    html = create(admin, names="es=Pulso\nde=Puls").get_data(as_text=True)
+    assert (
+        error_of(html, "names")
+        == "línea 2: 'de' no es uno de los idiomas de la aplicación (en, es)"
+    )

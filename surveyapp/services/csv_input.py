@@ -158,7 +158,7 @@ def not_utf8(error: UnicodeDecodeError, save_as: str) -> LazyText:
 
 
 def not_one_of(value: str, allowed: Iterable[str]) -> LazyText:
-    """A cell holding none of the values its column allows."""
+    """A value (a cell, a form field, an option) that is none of those allowed."""
     return _l("%(value)r is not one of %(allowed)s", value=value, allowed=", ".join(allowed))
 
 

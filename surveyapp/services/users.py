@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from surveyapp.errors import InputError, Problem, SurveyappError
 from surveyapp.language import _l
 from surveyapp.models import ROLES, AuditEvent, User
+from surveyapp.services.csv_input import not_one_of
 from surveyapp.services.org import EMAIL_PATTERN, units_by_code
 from surveyapp.services.staff_sessions import end_user_sessions
 
@@ -59,14 +60,7 @@ def role_problems(role: str, unit_codes: list[str]) -> list[Problem]:
     """What is wrong with giving someone `role` and these units (a role's scope rule)."""
     problems = []
     if role not in ROLES:
-        problems.append(
-            Problem(
-                field="role",
-                reason=_l(
-                    "%(role)r is not one of %(allowed)s", role=role, allowed=", ".join(ROLES)
-                ),
-            )
-        )
+        problems.append(Problem(field="role", reason=not_one_of(role, ROLES)))
     if role == "change_manager" and not unit_codes:
         problems.append(
             Problem(field="units", reason=_l("a change manager needs at least one unit"))
@@ -266,17 +260,5 @@ def set_language(
 ) -> None:
     """Keep the staff area's language a user chose (None: follow the browser's)."""
     if language is not None and language not in offered:
-        raise InputError(
-            [
-                Problem(
-                    "LANGUAGE",
-                    "",
-                    _l(
-                        "%(language)r is not one of %(allowed)s",
-                        language=language,
-                        allowed=", ".join(offered),
-                    ),
-                )
-            ]
-        )
+        raise InputError([Problem("LANGUAGE", "", not_one_of(language, offered))])
     session.execute(sa.update(User).where(User.id == user_id).values(language=language))

@@ -299,31 +299,30 @@ def _locked_problems(campaign: Campaign, changes: CampaignChanges) -> list[Probl
     problems: list[Problem] = []
     if phase == "not_open":
         return problems
-    since = "opened" if phase == "open" else "closed"
+    if phase == "open":
+        since = _l("once the campaign has opened")
+    else:
+        since = _l("once the campaign has closed")
     fixed = {
-        "mode": (campaign.privacy_mode, changes.mode, "privacy mode"),
-        "min_group_size": (campaign.min_group_size, changes.min_group_size, "minimum group size"),
+        "mode": (campaign.privacy_mode, changes.mode, _l("the privacy mode")),
+        "min_group_size": (
+            campaign.min_group_size,
+            changes.min_group_size,
+            _l("the minimum group size"),
+        ),
         "min_comment_group_size": (
             campaign.min_comment_group_size,
             changes.min_comment_group_size,
-            "minimum group size for comments",
+            _l("the minimum group size for comments"),
         ),
-        "opens_at": (campaign.opens_at, changes.opens_at, "opening date"),
+        "opens_at": (campaign.opens_at, changes.opens_at, _l("the opening date")),
     }
     if phase == "closed":
-        fixed["closes_at"] = (campaign.closes_at, changes.closes_at, "closing date")
+        fixed["closes_at"] = (campaign.closes_at, changes.closes_at, _l("the closing date"))
     for name, (before, after, label) in fixed.items():
         if before != after:
-            problems.append(
-                Problem(
-                    field=name,
-                    reason=_l(
-                        "the %(label)s cannot change once the campaign has %(since)s",
-                        label=label,
-                        since=since,
-                    ),
-                )
-            )
+            reason = _l("%(label)s cannot change %(since)s", label=label, since=since)
+            problems.append(Problem(field=name, reason=reason))
     current = {unit.code for unit in campaign.units}
     removed = sorted(current - set(changes.unit_codes))
     added = sorted(set(changes.unit_codes) - current)
@@ -332,7 +331,7 @@ def _locked_problems(campaign: Campaign, changes: CampaignChanges) -> list[Probl
             Problem(
                 field="units",
                 reason=_l(
-                    "units cannot be removed once the campaign has %(since)s: %(units)s",
+                    "units cannot be removed %(since)s: %(units)s",
                     since=since,
                     units=", ".join(removed),
                 ),

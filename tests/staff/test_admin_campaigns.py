@@ -473,11 +473,16 @@ def test_names_and_descriptions_per_language_are_made_shown_again_and_edited(adm
     assert box(again, "names") == ""  # the box was sent empty: no other name any more
 
 
-def test_a_spanish_admin_reads_which_line_of_the_names_is_wrong_in_spanish(app, admin):
+def test_a_spanish_admin_reads_the_campaign_form_refusals_whole_in_spanish(app, admin):
     with app.app_context():
         in_spanish("admin-all@example.org")
     html = create(admin, names="es=Pulso\nde=Puls").get_data(as_text=True)
+    assert error_of(html, "names") == (
+        "línea 2: 'de' no es uno de los idiomas de la aplicación (en, es)"
+    )
+    assert create(admin).status_code == 302 and press(admin, "open").status_code == 302
+    forced = edit(admin, mode="confidential", units="RET").get_data(as_text=True)
+    assert "el modo de privacidad no puede cambiar una vez abierta la campaña" in forced
     assert (
-        error_of(html, "names")
-        == "línea 2: 'de' no es uno de los idiomas de la aplicación (en, es)"
+        error_of(forced, "units") == "no se pueden quitar unidades una vez abierta la campaña: OPS"
     )

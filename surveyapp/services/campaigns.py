@@ -154,14 +154,10 @@ def create_campaign(session: Session, spec: CampaignSpec) -> Campaign:
 
 def open_campaign(session: Session, campaign: Campaign) -> None:
     """Open a draft campaign by hand, now; from here its privacy settings are fixed."""
+    if campaign.status == "open":
+        raise SurveyappError(_l("campaign %(slug)r is open, not a draft", slug=campaign.slug))
     if campaign.status != "draft":
-        raise SurveyappError(
-            _l(
-                "campaign %(slug)r is %(status)s, not a draft",
-                slug=campaign.slug,
-                status=campaign.status,
-            )
-        )
+        raise SurveyappError(_l("campaign %(slug)r is closed, not a draft", slug=campaign.slug))
     campaign.status = "open"
     if campaign.opens_at is None or campaign.opens_at > utcnow():
         campaign.opens_at = utcnow()

@@ -486,3 +486,7 @@ def test_a_spanish_admin_reads_the_campaign_form_refusals_whole_in_spanish(app, 
     assert (
         error_of(forced, "units") == "no se pueden quitar unidades una vez abierta la campaña: OPS"
     )
+    assert press(admin, "close", confirm="y").status_code == 302
+    closed = admin.get(PULSE).get_data(as_text=True)
+    assert "La campaña pulse está cerrada" in closed
+    assert "pulse: ninguna publicación de resultados nueva." in closed

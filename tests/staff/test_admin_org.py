@@ -198,6 +198,11 @@ def test_a_spanish_admin_reads_where_each_problem_is_in_spanish(app, admin):
     assert ("encabezado", "falta la columna 'email'") in table_rows(header)
     ragged = upload(admin, f"{UNITS}/import", "code,name,parent_code\nA,Alpha\n", "units.csv")
     assert table_rows(ragged.get_data(as_text=True))[0][0] == "fila 2"
+    assert upload(admin, ROSTER, HEADER + "E1,,OPS,finance,frontline,\n").status_code == 302
+    imported = admin.get(ROSTER).get_data(as_text=True)
+    assert "Plantilla importada de roster.csv: altas: 1, actualizaciones: 0, sin cambios: 0." in (
+        imported
+    )
 
     token = csrf_token(admin, UNITS)
     edit = "/staff/admin/units/OPS"

@@ -4,7 +4,7 @@ and an organisation set up through the CLI."""
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -107,6 +107,17 @@ def store_wave(layout, slug: str, seed: int, shift: float = 0.0) -> None:
     )
     publish(db.session, campaign)
     db.session.commit()
+
+
+def open_until(app, slug: str, days: int) -> None:
+    """Put a stored wave in open fieldwork, opened a week ago and closing in `days` days, as
+    a campaign whose results are read mid-fieldwork is."""
+    with app.app_context():
+        campaign = db.session.scalar(sa.select(Campaign).where(Campaign.slug == slug))
+        now = datetime.now(UTC)
+        campaign.status = "open"
+        campaign.opens_at, campaign.closes_at = now - timedelta(days=7), now + timedelta(days=days)
+        db.session.commit()
 
 
 UNITS = """code,name,parent_code

@@ -66,7 +66,7 @@ class Effect:
     change: float | None
     ci95: tuple[float, float] | None
     significant: bool | None
-    verdict: str
+    verdict: str  # see `verdict`
 
 
 def _row(evidence: UnitEvidence, wave: WaveLiteracy) -> WaveRow:
@@ -108,20 +108,22 @@ def wave_rows(
 
 
 def verdict(before: WaveRow, after: WaveRow, significant: bool | None, change: float | None) -> str:
-    """What happened to the unit's gap between two waves, in words."""
+    """What happened to the unit's gap between two waves, as a code worded where it is shown:
+    no_systems, hidden (a figure is hidden), closed, no_gap, closing (literacy rose
+    significantly as coverage grew) or not_closing."""
     if after.status == "none":
-        return "no AI system in use"
+        return "no_systems"
     if "unknown" in (before.status, after.status):
-        return "cannot be judged: figures hidden to protect small groups"
+        return "hidden"
     if before.status == "gap" and after.status == "met":
-        return "gap closed"
+        return "closed"
     if after.status == "met":
-        return "no gap"
+        return "no_gap"
     rose = significant and change is not None and change > 0
     more = (after.coverage or 0) > (before.coverage or 0)
     if rose and more:
-        return "gap closing: literacy rose significantly as coverage grew"
-    return "gap not closing"
+        return "closing"
+    return "not_closing"
 
 
 def effects(rows: Sequence[Sequence[WaveRow]], waves: Sequence[WaveLiteracy]) -> list[Effect]:

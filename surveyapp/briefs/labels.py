@@ -26,11 +26,19 @@ LEVEL_NAMES = {
     "manager": N_("Managers"),
     "senior_leader": N_("Senior leaders"),
 }
+# Lower case, as they run in sentences ("59% at developing or above"); legends raise the first
+# letter (`literacy_level_title`).
 LITERACY_LEVEL_NAMES = {
-    "foundational": N_("Foundational"),
-    "developing": N_("Developing"),
-    "proficient": N_("Proficient"),
-    "advanced": N_("Advanced"),
+    "foundational": N_("foundational"),
+    "developing": N_("developing"),
+    "proficient": N_("proficient"),
+    "advanced": N_("advanced"),
+}
+ACTION_STATUS_NAMES = {
+    "planned": N_("Planned"),
+    "in_progress": N_("In progress"),
+    "done": N_("Done"),
+    "dropped": N_("Dropped"),
 }
 LANGUAGE_NAMES = {"en": N_("English"), "es": N_("Spanish")}
 INDEX_NAMES = {
@@ -54,6 +62,12 @@ PLAYBOOK_WORDS = (
 REASON_WORDS = (N_("hidden to protect small groups"),)
 # Cohen's conventions, said in words: the statistic itself stays in the method section.
 GAP_WORDS = ((0.8, N_("a large gap")), (0.5, N_("a clear gap")), (0.2, N_("a small gap")))
+
+
+def literacy_level_title(level: str) -> str:
+    """`developing` as a legend or heading names it: "Developing"."""
+    name = _(LITERACY_LEVEL_NAMES[level])
+    return name[:1].upper() + name[1:]
 
 
 def adkar_name(element: str) -> str:

@@ -17,6 +17,7 @@ from surveyapp.briefs.labels import (
     gap_size,
     gap_words,
     level_label,
+    literacy_level_title,
     scale_label,
 )
 from surveyapp.briefs.meta import BriefMeta, index_text, long_date, mean_text, share_text
@@ -145,7 +146,7 @@ def literacy(group: Group, organisation: Group, meta: BriefMeta) -> dict[str, An
     mine, theirs = group.get("literacy"), organisation.get("literacy")
     if not mine or not mine.get("levels"):
         return None
-    names = [_(name) for name in LITERACY_LEVEL_NAMES.values()]
+    names = [literacy_level_title(level) for level in LITERACY_LEVELS]
     levels = charts.stacked_bars(
         _("AI-literacy levels"),
         _("Share of respondents at each AI-literacy level: ")

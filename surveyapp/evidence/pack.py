@@ -25,6 +25,7 @@ from surveyapp.evidence import tables
 from surveyapp.evidence.inputs import Inputs, gather
 from surveyapp.evidence.render import pack_pdf, pack_xlsx, show
 from surveyapp.evidence.sentences import unit_sentence
+from surveyapp.evidence.words import EFFECT_VERDICTS
 from surveyapp.language import LANGUAGES, N_, _, writing_in
 from surveyapp.models import EvidenceBuild
 from surveyapp.services.audit import record_export
@@ -88,7 +89,7 @@ def effect_line(effect: Effect, names: dict[str, str]) -> str:
         unit=effect.name,
         before=names[effect.before.campaign],
         after=names[effect.after.campaign],
-        verdict=_(effect.verdict),
+        verdict=_(EFFECT_VERDICTS[effect.verdict]),
         index_before=show("number", effect.before.index),
         index_after=show("number", effect.after.index),
         coverage_before=show("share", effect.before.coverage),
@@ -115,6 +116,7 @@ def _tables(inputs: Inputs, build: tables.Build, previous: EvidenceBuild | None)
         inputs.organisation, published, inputs.waves, inputs.requirements, inputs.units
     )
     found = [e for e in effects(rows, inputs.waves) if e.after.status != "none"]
+    names = {wave.campaign: wave.name for wave in inputs.waves}
     built = [
         tables.scope_table(inputs, build),
         tables.systems_table(inputs, evidence),
@@ -123,12 +125,11 @@ def _tables(inputs: Inputs, build: tables.Build, previous: EvidenceBuild | None)
         tables.coverage_table(evidence),
         tables.gaps_table(inputs, evidence),
         tables.actions_table(inputs),
-        tables.effects_table(found),
+        tables.effects_table(found, names),
         tables.changes_table(change_log(previous, inputs.checksums)),
     ]
     order = {"gap": 0, "unknown": 1, "met": 2}
     shown = sorted((u for u in evidence if u.findings), key=lambda u: order[u.findings[0].status])
-    names = {wave.campaign: wave.name for wave in inputs.waves}
     figures = [
         [None if day is None else day.isoformat(), unit, tier, kind]
         for day, unit, tier, kind in shown_figures(published)

@@ -11,6 +11,7 @@ import io
 from functools import cache
 
 import jinja2
+from babel.dates import format_date
 from babel.numbers import format_decimal
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -60,15 +61,16 @@ TABLE_WORDS = (
     N_("kind"),
     N_("topics"),
     N_("for tiers or systems"),
-    N_("people who completed it"),
+    N_("How many people completed the measures is in the coverage table."),
     N_("Measures and coverage"),
     N_("required measure"),
     N_("people using the tier"),
     N_("completed"),
     N_("coverage"),
     N_(
-        "Hidden where the group is under k, or where its count could be worked out from "
-        "its siblings'."
+        "Hidden where fewer than k people use the tier, where fewer than k completed or fewer "
+        "than k did not, or where the figure could be worked out from other figures of any "
+        "unit, day or scope. A rate is shown only beside both counts."
     ),
     N_("Gaps against requirements"),
     N_("systems"),
@@ -116,7 +118,7 @@ TABLE_WORDS = (
     N_("share advanced"),
 )
 PAGE_BREAKS = frozenset({"literacy", "coverage", "gaps", "actions", "effect", "changes"})
-NUMBER_FORMATS = {"share": "0.0%", "number": "0.0", "count": "0"}
+NUMBER_FORMATS = {"share": "0.0%", "number": "0.0", "count": "0", "date": "yyyy-mm-dd"}
 COLUMN_WIDTH = 18
 WIDE_COLUMNS = {
     "finding": 90,
@@ -131,7 +133,8 @@ WIDE_COLUMNS = {
 
 def show(kind: str, cell: Value) -> str:
     """A cell as the PDF shows it, in the pack's language: shares as percents, numbers to one
-    place, blanks as a dash, the pack's own words (hidden, gap, met ...) translated."""
+    place, dates in the language's medium form, blanks as a dash, the pack's own words (hidden,
+    gap, met ...) translated."""
     if cell is None or cell == "":
         return "\N{EN DASH}" if kind != "text" else ""
     if isinstance(cell, str):
@@ -140,6 +143,8 @@ def show(kind: str, cell: Value) -> str:
         return share_text(cell)
     if kind == "number":
         return format_decimal(round(cell, 1), "0.0", locale=current_language())
+    if kind == "date":
+        return format_date(cell, "medium", locale=current_language())
     return str(cell)
 
 
@@ -213,7 +218,7 @@ def pack_xlsx(build: Build, tables: list[Table]) -> bytes:
         sheet.freeze_panes = "A2"
         if table.note:
             sheet.append([])
-            sheet.append([neutralise(table.note)])
+            sheet.append([neutralise(_(table.note))])
     workbook.properties.title = _(
         "AI-literacy evidence, %(scope)s, %(day)s", scope=build.scope, day=long_date(build.as_of)
     )

@@ -10,35 +10,10 @@ from __future__ import annotations
 from babel.lists import format_list
 
 from surveyapp.analytics.literacy_evidence import UnitEvidence
+from surveyapp.briefs.labels import LITERACY_LEVEL_NAMES
 from surveyapp.briefs.meta import share_text
-from surveyapp.language import N_, _, current_language
-
-TIERS = {"minimal": N_("minimal-risk"), "limited": N_("limited-risk"), "high": N_("high-risk")}
-KINDS = {
-    "training": N_("training"),
-    "briefing": N_("briefing"),
-    "policy_acknowledgement": N_("policy acknowledgement"),
-}
-LEVELS = {
-    "foundational": N_("foundational"),
-    "developing": N_("developing"),
-    "proficient": N_("proficient"),
-    "advanced": N_("advanced"),
-}
-# The across-wave verdicts `literacy_waves.verdict` writes, marked for the catalogue here.
-EFFECT_VERDICTS = (
-    N_("no AI system in use"),
-    N_("cannot be judged: figures hidden to protect small groups"),
-    N_("gap closed"),
-    N_("no gap"),
-    N_("gap closing: literacy rose significantly as coverage grew"),
-    N_("gap not closing"),
-)
-VERDICTS = {
-    "gap": N_("falls short"),
-    "met": N_("meets the requirement"),
-    "unknown": N_("cannot be judged (figures hidden)"),
-}
+from surveyapp.evidence.words import KINDS, VERDICTS, tier_name
+from surveyapp.language import _, current_language
 
 
 def unit_sentence(unit: UnitEvidence) -> str:
@@ -50,7 +25,7 @@ def unit_sentence(unit: UnitEvidence) -> str:
         _(
             "%(unit)s uses %(tier)s %(systems)s",
             unit=unit.name,
-            tier=_(TIERS[finding.tier]),
+            tier=tier_name(finding.tier),
             systems=format_list(list(finding.systems), locale=current_language()),
         )
     ]
@@ -64,7 +39,7 @@ def unit_sentence(unit: UnitEvidence) -> str:
                 _(
                     "%(share)s at %(level)s or above (target %(target)s)",
                     share=_share(finding.literacy_share),
-                    level=_(LEVELS[finding.min_level]),
+                    level=_(LITERACY_LEVEL_NAMES[finding.min_level]),
                     target=share_text(finding.target_share),
                 )
             )

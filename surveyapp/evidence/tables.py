@@ -13,12 +13,14 @@ from surveyapp.analytics.literacy_evidence import Coverage, UnitEvidence
 from surveyapp.analytics.literacy_waves import Effect, WaveRow
 from surveyapp.analytics.scoring import LITERACY_LEVELS
 from surveyapp.analytics.suppression import HIDDEN_REASON
+from surveyapp.briefs.labels import ACTION_STATUS_NAMES, LITERACY_LEVEL_NAMES
 from surveyapp.briefs.meta import long_date, utc_moment
 from surveyapp.evidence.inputs import Inputs
-from surveyapp.evidence.sentences import KINDS, unit_sentence
+from surveyapp.evidence.sentences import unit_sentence
+from surveyapp.evidence.words import EFFECT_VERDICTS, KINDS, tier_name
 from surveyapp.language import _
 
-Value = str | int | float | None
+Value = str | int | float | date | None
 
 
 @dataclass(frozen=True)
@@ -54,8 +56,8 @@ def scope_table(inputs: Inputs, build: Build) -> Table:
     needs = "; ".join(
         _(
             "%(tier)s: %(level)s or above for %(share)s%% of respondents, measures %(measures)s",
-            tier=tier,
-            level=need.min_level,
+            tier=tier_name(tier),
+            level=_(LITERACY_LEVEL_NAMES[need.min_level]),
             share=round(need.target_share * 100),
             measures=", ".join(_(KINDS[k]) for k in need.measures) or _("none"),
         )
@@ -108,7 +110,7 @@ def systems_table(inputs: Inputs, evidence: list[UnitEvidence]) -> Table:
             unit.unit,
             unit.name,
             system,
-            finding.tier,
+            tier_name(finding.tier),
             inputs.descriptions.get(system, ""),
             shown(finding.population),
         )
@@ -145,7 +147,7 @@ def literacy_table(inputs: Inputs, rows: list[list[WaveRow]]) -> Table:
                     code,
                     name,
                     wave.name,
-                    wave.on.isoformat(),
+                    wave.on,
                     literacy.n if literacy else HIDDEN_REASON,
                     literacy.index if literacy else None,
                     literacy.quiz if literacy else None,
@@ -165,19 +167,7 @@ def literacy_table(inputs: Inputs, rows: list[list[WaveRow]]) -> Table:
             "quiz %",
             *(f"share {level}" for level in LITERACY_LEVELS),
         ),
-        (
-            "text",
-            "text",
-            "text",
-            "text",
-            "count",
-            "number",
-            "number",
-            "share",
-            "share",
-            "share",
-            "share",
-        ),
+        ("text",) * 3 + ("date", "count", "number", "number") + ("share",) * 4,
         body,
         _(
             "Groups under their wave's minimum group size, or hidden to protect another group, "
@@ -193,7 +183,7 @@ def measures_table(inputs: Inputs) -> Table:
             measure.title,
             _(KINDS[measure.kind]),
             "; ".join(measure.topics),
-            "; ".join([*measure.tiers, *measure.systems]) or _("every tier"),
+            "; ".join([*map(tier_name, measure.tiers), *measure.systems]) or _("every tier"),
         )
         for measure in inputs.measures
     ]
@@ -213,7 +203,7 @@ def coverage_table(evidence: list[UnitEvidence]) -> Table:
         (
             unit.unit,
             unit.name,
-            finding.tier,
+            tier_name(finding.tier),
             _(KINDS[coverage.kind]),
             shown(coverage.population),
             shown(coverage.completed),
@@ -256,9 +246,9 @@ def gaps_table(inputs: Inputs, evidence: list[UnitEvidence]) -> Table:
         (
             unit.unit,
             unit.name,
-            finding.tier,
+            tier_name(finding.tier),
             ", ".join(finding.systems),
-            finding.min_level,
+            _(LITERACY_LEVEL_NAMES[finding.min_level]),
             finding.target_share,
             finding.literacy_share,
             lowest(finding.coverage),
@@ -293,13 +283,14 @@ def gaps_table(inputs: Inputs, evidence: list[UnitEvidence]) -> Table:
     )
 
 
-def effects_table(effects: list[Effect]) -> Table:
-    """Each unit from one wave to the next: literacy change beside coverage before and after."""
+def effects_table(effects: list[Effect], names: dict[str, str]) -> Table:
+    """Each unit from one wave to the next: literacy change beside coverage before and after
+    (`names`: wave names by campaign)."""
     rows: list[tuple[Value, ...]] = [
         (
             e.unit,
             e.name,
-            f"{e.before.campaign} → {e.after.campaign}",
+            f"{names[e.before.campaign]} → {names[e.after.campaign]}",
             e.before.index,
             e.after.index,
             e.change,
@@ -308,7 +299,7 @@ def effects_table(effects: list[Effect]) -> Table:
             {True: "yes", False: "no", None: None}[e.significant],
             e.before.coverage,
             e.after.coverage,
-            _(e.verdict),
+            _(EFFECT_VERDICTS[e.verdict]),
         )
         for e in effects
     ]
@@ -329,20 +320,7 @@ def effects_table(effects: list[Effect]) -> Table:
             "coverage after",
             "verdict",
         ),
-        (
-            "text",
-            "text",
-            "text",
-            "number",
-            "number",
-            "number",
-            "number",
-            "number",
-            "text",
-            "share",
-            "share",
-            "text",
-        ),
+        ("text",) * 3 + ("number",) * 5 + ("text", "share", "share", "text"),
         rows,
         "Change and interval from the wave comparison (Welch interval; significance after "
         "Benjamini-Hochberg across all changes); coverage counted on the day each wave "
@@ -361,9 +339,9 @@ def actions_table(inputs: Inputs) -> Table:
             a.finding,
             a.addresses,
             a.owner_role,
-            a.due_on.isoformat(),
-            a.status.replace("_", " "),
-            a.updated_on.isoformat() if a.updated_on else None,
+            a.due_on,
+            _(ACTION_STATUS_NAMES[a.status]),
+            a.updated_on,
         )
         for a in inputs.actions
     ]
@@ -381,7 +359,7 @@ def actions_table(inputs: Inputs) -> Table:
             "status",
             "last update",
         ),
-        ("text",) * 9,
+        ("text",) * 6 + ("date", "text", "date"),
         rows,
         "Every action of the units in scope created by the evidence day, those on AI "
         "literacy first; the others address AI adoption (the construct they mean to move). "

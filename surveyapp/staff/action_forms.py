@@ -7,15 +7,11 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from surveyapp.briefs.labels import ACTION_STATUS_NAMES
 from surveyapp.models import ACTION_STATUSES
 from surveyapp.staff.admin.forms import single_line, stripped
 
-STATUS_LABELS = {
-    "planned": _l("Planned"),
-    "in_progress": _l("In progress"),
-    "done": _l("Done"),
-    "dropped": _l("Dropped"),
-}
+STATUS_LABELS = {status: _l(name) for status, name in ACTION_STATUS_NAMES.items()}
 
 
 def status_choices() -> list[tuple[str, str]]:

@@ -18,7 +18,9 @@ from flask_login import current_user
 
 from surveyapp.errors import InputError, Problem, SurveyappError
 from surveyapp.evidence.inputs import literacy_campaigns
+from surveyapp.evidence.words import KINDS, TIERS
 from surveyapp.extensions import db
+from surveyapp.i18n import FUNCTION_NAMES, LEVEL_NAMES
 from surveyapp.language import current_language
 from surveyapp.models import EvidenceBuild, OrgUnit
 from surveyapp.services.access import EXPORT_ROLES
@@ -38,6 +40,13 @@ from surveyapp.staff.shared import ADMIN_ROLES, read_upload, role_required, uplo
 
 Importer = Callable[[Any, list[CsvRow], str], Any]
 RECENT_BUILDS = 20
+# The codes the inventory and catalogue hold, as the pages name them (translated there).
+WORDS = {
+    "tiers": TIERS,
+    "kinds": KINDS,
+    "level_names": LEVEL_NAMES,
+    "function_names": FUNCTION_NAMES,
+}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -81,6 +90,7 @@ def admin_ai_systems() -> ResponseReturnValue:
         problems=problems,
         systems=inventory(db.session),
         columns=AI_SYSTEM_COLUMNS,
+        **WORDS,
     )
     return page, 422 if request.method == "POST" else 200
 
@@ -111,6 +121,7 @@ def admin_measures() -> ResponseReturnValue:
         entries=catalogue(db.session),
         completion_columns=COMPLETION_COLUMNS,
         catalogue_columns=CATALOGUE_COLUMNS,
+        **WORDS,
     )
     return page, 422 if request.method == "POST" else 200
 

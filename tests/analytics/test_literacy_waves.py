@@ -35,7 +35,7 @@ def test_a_gap_closes_where_measures_landed_between_waves_and_not_elsewhere():
     rows = wave_rows(org, published, series, REQUIREMENTS, ["CS", "FIN"])
     found = {e.unit: e for e in effects(rows, series)}
     assert set(found) == {"CS", "FIN"}  # the wave of other instruments is not compared
-    assert found["CS"].verdict == "gap closed"
+    assert found["CS"].verdict == "closed"
     assert (found["CS"].before.coverage, found["CS"].after.coverage) == (0.0, 0.9)
     assert found["CS"].change == 20.0 and found["CS"].ci95 == (15.0, 25.0)
-    assert found["FIN"].verdict == "gap not closing"
+    assert found["FIN"].verdict == "not_closing"

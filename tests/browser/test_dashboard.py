@@ -7,7 +7,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.axe import Axe
 from tests.browser.screenshots import screenshot
-from tests.factories import store_wave
+from tests.factories import open_until, store_wave
 from tests.plugins.staff import PASSWORD, add_user
 
 MANAGER = "manager-retail@example.org"
@@ -45,6 +45,7 @@ def test_a_change_manager_signs_in_and_the_unit_dashboard_passes_axe(
     app, survey_layout, live_server: str, browser: Browser, axe: Axe
 ):
     store_wave(survey_layout, "wave-1", seed=3)
+    open_until(app, "wave-1", days=14)
     add_user(app, MANAGER, "change_manager", ["RETAIL"])
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en-GB")
     context.set_default_timeout(SLOW_PAGE_MS)
@@ -55,6 +56,7 @@ def test_a_change_manager_signs_in_and_the_unit_dashboard_passes_axe(
     page.get_by_role("link", name="Dashboard").click()
     expect(page).to_have_url(f"{live_server}/staff/campaigns/wave-1/units/RETAIL")
     expect(page.get_by_role("heading", name="What to do first")).to_be_visible()
+    expect(page.get_by_text("Fieldwork is still open until")).to_be_visible()
     expect(page.get_by_role("heading", name="Readiness: the ADKAR profile")).to_be_visible()
     expect(page.locator("figure svg").first).to_be_visible()
     sizes = page.evaluate(CHART_TEXT)
@@ -68,6 +70,7 @@ def test_the_dashboard_fits_a_phone_with_readable_charts(
     app, survey_layout, live_server: str, browser: Browser, axe: Axe
 ):
     store_wave(survey_layout, "wave-1", seed=3)
+    open_until(app, "wave-1", days=14)
     add_user(app, MANAGER, "change_manager", ["RETAIL"])
     context = browser.new_context(
         viewport={"width": 390, "height": 844}, locale="en-GB", is_mobile=True, has_touch=True

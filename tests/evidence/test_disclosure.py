@@ -38,6 +38,7 @@ MEASURES = {
 }
 REQUIRED = {"minimal": ("policy_acknowledgement",), "limited": ("briefing",)}
 REQUIRED["high"] = ("training", "briefing")
+TIER_CODES = {"minimal-risk": "minimal", "limited-risk": "limited", "high-risk": "high"}
 # (system, tier, unit, level) as the inventory says: the attacker knows it
 USES = [
     ("Chatbot", "limited", "CONTACT", None),
@@ -78,12 +79,12 @@ def published(run, tmp_path, scopes: list[str | None]) -> dict:
         for unit, _, _, tier, _, people in book["systems"].iter_rows(min_row=2, values_only=True):
             if unit is None:
                 break  # the note under the table
-            figures[("pop", unit, tier)] = people
+            figures[("pop", unit, TIER_CODES[tier])] = people
         for row in book["coverage"].iter_rows(min_row=2, values_only=True):
             if row[2] is None:
                 break
             unit, _, tier, kind, people, done, rate = row
-            kind = kind.replace(" ", "_")
+            tier, kind = TIER_CODES[tier], kind.replace(" ", "_")
             assert figures[("pop", unit, tier)] == people  # one figure, one value
             figures[("done", unit, tier, kind)] = done
             figures[("rate", unit, tier, kind)] = rate

@@ -94,7 +94,7 @@ def test_one_more_completion_between_two_packs_moves_no_shown_count_by_less_than
     acknowledgements(run, tmp_path, ackd, first - timedelta(days=5))
     recorded_when_completed()
     before = coverage(build(run, tmp_path / "v1", first)[0])
-    assert before[("CONTACT", "minimal", "policy acknowledgement")] == 5  # shown on day 1
+    assert before[("CONTACT", "minimal-risk", "policy acknowledgement")] == 5  # shown on day 1
     acknowledgements(run, tmp_path, ["P-CONTACT-5"], first + timedelta(days=3))
     recorded_when_completed()
     after = coverage(build(run, tmp_path / "v2", second)[0])

@@ -57,7 +57,7 @@ def test_the_pack_is_dated_versioned_and_carries_its_inputs_checksums(evidence_w
     assert (
         "CONTACT",
         "Contact centre",
-        "limited",
+        "limited-risk",
         "briefing",
         10,
         HIDDEN_REASON,
@@ -139,9 +139,9 @@ def test_the_pack_lists_the_actions_planned_literacy_first(evidence_wave, run, t
             "Literacy under the limited-tier target",
             "AI literacy",
             "Team lead",
-            "2026-03-15",
-            "in progress",
-            "2026-02-10",
+            datetime(2026, 3, 15),  # dates an analyst can sort and filter
+            "In progress",
+            datetime(2026, 2, 10),
         ),
         (
             "LENDING",
@@ -150,8 +150,8 @@ def test_the_pack_lists_the_actions_planned_literacy_first(evidence_wave, run, t
             "Readiness is low",
             "adoption readiness: knowledge",
             "Line manager",
-            "2026-04-01",
-            "planned",
+            datetime(2026, 4, 1),
+            "Planned",
             None,
         ),
     ]

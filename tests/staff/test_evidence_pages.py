@@ -14,7 +14,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from surveyapp.extensions import db
-from surveyapp.models import AiSystem, AuditEvent, MeasureCompletion
+from surveyapp.models import AiSystem, AuditEvent, MeasureCompletion, User
 from tests import factories
 from tests.plugins.staff import csrf_token
 
@@ -106,7 +106,7 @@ def test_a_completions_upload_with_bad_rows_names_each_and_imports_nothing(
     reply = upload(admin, MEASURES, catalogue, query="?file=catalogue", prefix="catalogue-")
     assert reply.status_code == 302
     listing = admin.get(MEASURES).get_data(as_text=True)
-    assert "Chatbot briefing" in listing and "limited" in listing
+    assert "Chatbot briefing" in listing and "limited-risk" in listing
 
 
 @pytest.mark.parametrize("role", ["hr", "change_manager"])
@@ -194,3 +194,27 @@ def test_the_pack_reads_its_gaps_from_the_wave_chosen_on_the_page(evidence_wave,
     db.session.rollback()  # end the test's own read, begun above, to see what the requests wrote
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "evidence.build"))
     assert event.detail["gaps_wave"] == "lit-1"
+
+
+def test_a_spanish_admin_reads_tiers_kinds_functions_and_levels_by_name(
+    app, organisation, login_as
+):
+    admin = login_as("admin", email="admin-es@example.org")
+    with app.app_context():
+        db.session.execute(
+            sa.update(User).where(User.email == "admin-es@example.org").values(language="es")
+        )
+        db.session.commit()
+    inventory = (
+        "system,description,risk_tier,unit,function,level\n"
+        "Chatbot,Answers customers,limited,CONTACT,customer-service,frontline\n"
+    )
+    assert upload(admin, SYSTEMS, inventory, "ai.csv").status_code == 302
+    listing = admin.get(SYSTEMS).get_data(as_text=True).split("<tbody>")[1].split("</tbody>")[0]
+    assert "de riesgo limitado" in listing and "limited<" not in listing
+    assert "Atención al cliente · Personal de primera línea" in listing
+    catalogue = "title,kind,topics,tiers,systems\nChatbot briefing,briefing,limits,high,\n"
+    reply = upload(admin, MEASURES, catalogue, query="?file=catalogue", prefix="catalogue-")
+    assert reply.status_code == 302
+    listing = admin.get(MEASURES).get_data(as_text=True).split("<tbody>")[1]
+    assert "sesión informativa" in listing and "de riesgo alto" in listing

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from surveyapp.language import LazyText, ngettext
+from surveyapp.language import LazyText, _l, ngettext
 
 
 @dataclass(frozen=True)
@@ -14,23 +14,40 @@ class Problem:
     of a form or command), and the reason (services word it with `language._l`, so it is
     read in the language of whoever is shown it).
 
+    A place in a CSV file is its `row` (the file's line) and `column`, kept apart so a page can
+    put the reason beside the form field of that column and word the place in its reader's
+    language; other places (an instrument's key path, the header) are `where`, with `line` the
+    file's line when known.
+
     Services name fields as the domain does (`mode`, `min_group_size`): the CLI shows them as
     its options (commands.common.OPTIONS), the admin forms beside their own fields.
     """
 
     source: str = ""
-    where: str = ""
+    where: str | LazyText = ""
     reason: str | LazyText = ""
     line: int | None = None
     field: str | None = None
+    row: int | None = None
+    column: str | None = None
+
+    @property
+    def place(self) -> str | LazyText:
+        """Where in the source, worded when shown: "row 3, column 'unit'", else `where`."""
+        if self.row is None:
+            return self.where
+        if self.column is None:
+            return _l("row %(row)s", row=self.row)
+        return _l("row %(row)s, column %(column)r", row=self.row, column=self.column)
 
     def describe(self, names: Mapping[str, str] | None = None) -> str:
         """The problem in one line, its field shown under `names` (field → what to call it)."""
         if self.field is not None:
-            place = (names or {}).get(self.field, self.field)
+            origin = (names or {}).get(self.field, self.field)
         else:
-            place = f"{self.source}:{self.line}" if self.line is not None else self.source
-        return f"{place}: {self.where}: {self.reason}" if self.where else f"{place}: {self.reason}"
+            origin = f"{self.source}:{self.line}" if self.line is not None else self.source
+        place = self.place
+        return f"{origin}: {place}: {self.reason}" if place else f"{origin}: {self.reason}"
 
     def __str__(self) -> str:
         return self.describe()

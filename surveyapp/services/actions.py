@@ -16,9 +16,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from surveyapp.errors import InputError, Problem, SurveyappError
-from surveyapp.language import _l
+from surveyapp.language import LazyText, _l
 from surveyapp.models import ACTION_STATUSES, Action, ActionUpdate, AuditEvent, OrgUnit, User
 from surveyapp.models.base import utcnow
+from surveyapp.services.csv_input import not_one_of
 from surveyapp.services.org import unit_subtree_ids
 
 ACTION_ROLES = ("admin", "change_manager")
@@ -26,6 +27,11 @@ OPEN_STATUSES = ("planned", "in_progress")
 TEXT_LIMITS = {"title": 200, "finding": 1000, "owner_role": 60, "timing": 60, "notes": 10_000}
 UPDATE_LIMIT = 2000
 MAX_ID = 2**31 - 1  # the largest id either database stores; a larger one names nothing
+
+
+def at_most(limit: int) -> LazyText:
+    """The message for a text longer than `limit` characters."""
+    return _l("at most %(limit)s characters", limit=limit)
 
 
 class OutOfScope(SurveyappError):
@@ -121,19 +127,11 @@ def _check(session: Session, unit: OrgUnit, fields: ActionFields) -> User:
         problems.append(Problem(field="title", reason=_l("a title is required")))
     for name, limit in TEXT_LIMITS.items():
         if len(getattr(fields, name) or "") > limit:
-            problems.append(Problem("action", name, f"at most {limit} characters"))
+            problems.append(Problem(field=name, reason=at_most(limit)))
     if fields.due_on is None:
         problems.append(Problem(field="due_on", reason=_l("a due date (YYYY-MM-DD) is required")))
     if fields.status not in ACTION_STATUSES:
-        allowed = ", ".join(ACTION_STATUSES)
-        problems.append(
-            Problem(
-                field="status",
-                reason=_l(
-                    "%(status)r is not one of %(allowed)s", status=fields.status, allowed=allowed
-                ),
-            )
-        )
+        problems.append(Problem(field="status", reason=not_one_of(fields.status, ACTION_STATUSES)))
     owner = _owner(session, fields.owner.strip(), unit, problems)
     if problems or owner is None:
         raise InputError(problems)
@@ -241,16 +239,9 @@ def add_update(
     if not text.strip() and status is None:
         problems.append(Problem(field="text", reason=_l("write what happened")))
     if len(text) > UPDATE_LIMIT:
-        problems.append(
-            Problem(
-                field="text",
-                reason=_l("at most %(update_limit)s characters", update_limit=UPDATE_LIMIT),
-            )
-        )
+        problems.append(Problem(field="text", reason=at_most(UPDATE_LIMIT)))
     if status is not None and status not in ACTION_STATUSES:
-        problems.append(
-            Problem(field="status", reason=_l("%(status)r is not a status", status=status))
-        )
+        problems.append(Problem(field="status", reason=not_one_of(status, ACTION_STATUSES)))
     if problems:
         raise InputError(problems)
     update = ActionUpdate(author=actor.email, status=status, text=text.strip())

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from surveyapp.analytics.literacy_requirements import RISK_TIERS
-from surveyapp.language import _l
+from surveyapp.language import _, _l
 from surveyapp.models import LEVELS, AiSystem, AiSystemUse, Function, OrgUnit
 from surveyapp.services.csv_input import (
     CsvRow,
@@ -36,7 +36,12 @@ class InventorySummary:
     removed: int
 
     def __str__(self) -> str:
-        return f"{self.systems} systems, {self.uses} uses, {self.removed} systems removed"
+        return _(
+            "%(systems)s systems, %(uses)s uses, %(removed)s systems removed",
+            systems=self.systems,
+            uses=self.uses,
+            removed=self.removed,
+        )
 
 
 @dataclass(frozen=True)

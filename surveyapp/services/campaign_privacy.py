@@ -6,22 +6,14 @@ from __future__ import annotations
 from surveyapp.errors import Problem
 from surveyapp.language import _l
 from surveyapp.models.campaigns import MAX_GROUP_SIZE, MIN_GROUP_FLOOR, PRIVACY_MODES
+from surveyapp.services.csv_input import not_one_of
 
 
 def privacy_problems(mode: str, min_group_size: int, min_comment_group_size: int) -> list[Problem]:
     """What is wrong with a privacy mode and minimum group sizes, for creating or editing."""
     problems = []
     if mode not in PRIVACY_MODES:
-        problems.append(
-            Problem(
-                field="mode",
-                reason=_l(
-                    "%(mode)r is not one of %(allowed)s",
-                    mode=mode,
-                    allowed=", ".join(PRIVACY_MODES),
-                ),
-            )
-        )
+        problems.append(Problem(field="mode", reason=not_one_of(mode, PRIVACY_MODES)))
     if min_group_size < MIN_GROUP_FLOOR:
         problems.append(
             Problem(

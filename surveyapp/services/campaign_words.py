@@ -40,7 +40,7 @@ def parse_words(
         if not line.strip():
             continue
         locale, equals, text = (part.strip() for part in line.partition("="))
-        where = f"line {number}"
+        where = _l("line %(number)s", number=number)
         if not equals:
             reason = _l(
                 "write LOCALE=TEXT, e.g. %(example)s=..., not %(line)r",

@@ -154,14 +154,10 @@ def create_campaign(session: Session, spec: CampaignSpec) -> Campaign:
 
 def open_campaign(session: Session, campaign: Campaign) -> None:
     """Open a draft campaign by hand, now; from here its privacy settings are fixed."""
+    if campaign.status == "open":
+        raise SurveyappError(_l("campaign %(slug)r is open, not a draft", slug=campaign.slug))
     if campaign.status != "draft":
-        raise SurveyappError(
-            _l(
-                "campaign %(slug)r is %(status)s, not a draft",
-                slug=campaign.slug,
-                status=campaign.status,
-            )
-        )
+        raise SurveyappError(_l("campaign %(slug)r is closed, not a draft", slug=campaign.slug))
     campaign.status = "open"
     if campaign.opens_at is None or campaign.opens_at > utcnow():
         campaign.opens_at = utcnow()
@@ -299,31 +295,30 @@ def _locked_problems(campaign: Campaign, changes: CampaignChanges) -> list[Probl
     problems: list[Problem] = []
     if phase == "not_open":
         return problems
-    since = "opened" if phase == "open" else "closed"
+    if phase == "open":
+        since = _l("once the campaign has opened")
+    else:
+        since = _l("once the campaign has closed")
     fixed = {
-        "mode": (campaign.privacy_mode, changes.mode, "privacy mode"),
-        "min_group_size": (campaign.min_group_size, changes.min_group_size, "minimum group size"),
+        "mode": (campaign.privacy_mode, changes.mode, _l("the privacy mode")),
+        "min_group_size": (
+            campaign.min_group_size,
+            changes.min_group_size,
+            _l("the minimum group size"),
+        ),
         "min_comment_group_size": (
             campaign.min_comment_group_size,
             changes.min_comment_group_size,
-            "minimum group size for comments",
+            _l("the minimum group size for comments"),
         ),
-        "opens_at": (campaign.opens_at, changes.opens_at, "opening date"),
+        "opens_at": (campaign.opens_at, changes.opens_at, _l("the opening date")),
     }
     if phase == "closed":
-        fixed["closes_at"] = (campaign.closes_at, changes.closes_at, "closing date")
+        fixed["closes_at"] = (campaign.closes_at, changes.closes_at, _l("the closing date"))
     for name, (before, after, label) in fixed.items():
         if before != after:
-            problems.append(
-                Problem(
-                    field=name,
-                    reason=_l(
-                        "the %(label)s cannot change once the campaign has %(since)s",
-                        label=label,
-                        since=since,
-                    ),
-                )
-            )
+            reason = _l("%(label)s cannot change %(since)s", label=label, since=since)
+            problems.append(Problem(field=name, reason=reason))
     current = {unit.code for unit in campaign.units}
     removed = sorted(current - set(changes.unit_codes))
     added = sorted(set(changes.unit_codes) - current)
@@ -332,7 +327,7 @@ def _locked_problems(campaign: Campaign, changes: CampaignChanges) -> list[Probl
             Problem(
                 field="units",
                 reason=_l(
-                    "units cannot be removed once the campaign has %(since)s: %(units)s",
+                    "units cannot be removed %(since)s: %(units)s",
                     since=since,
                     units=", ".join(removed),
                 ),

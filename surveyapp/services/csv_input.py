@@ -14,6 +14,7 @@ from surveyapp.language import LazyText, _l
 MAX_FIELD = 10_000
 MAX_BYTES = 32 * 1024 * 1024  # a roster of 100,000 people is about 8 MB
 MAX_ROWS = 200_000  # twice the largest organisation we plan for (100,000 units or people)
+HEADER = _l("header")  # the place of a problem with the header row's columns
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,7 @@ class RowProblems:
         self.problems: list[Problem] = []
 
     def add(self, row: CsvRow, column: str | None, reason: str | LazyText) -> None:
-        where = f"row {row.line}, column {column!r}" if column else f"row {row.line}"
-        self.problems.append(Problem(self.source, where, reason))
+        self.problems.append(Problem(self.source, reason=reason, row=row.line, column=column))
 
     def raise_if_any(self) -> None:
         if self.problems:
@@ -56,14 +56,14 @@ def read_csv_text(
             [Problem(source, "", _l("the file is empty; expected a header row"))]
         ) from None
     problems = [
-        Problem(source, "header", _l("missing column %(name)r", name=name))
+        Problem(source, HEADER, _l("missing column %(name)r", name=name))
         for name in required
         if name not in header
     ]
     problems += [
         Problem(
             source,
-            "header",
+            HEADER,
             _l(
                 "unknown column %(name)r; expected %(expected)s",
                 name=name,
@@ -74,7 +74,7 @@ def read_csv_text(
         if name not in required and name not in optional
     ]
     problems += [
-        Problem(source, "header", _l("column %(name)r appears twice", name=name))
+        Problem(source, HEADER, _l("column %(name)r appears twice", name=name))
         for name in sorted({name for name in header if header.count(name) > 1})
     ]
     if problems:
@@ -87,37 +87,39 @@ def read_csv_text(
                     "more than %(max)s rows; split the file and import each part",
                     max=f"{MAX_ROWS:,}",
                 )
-                raise InputError([Problem(source, f"row {reader.line_num}", reason)])
+                raise InputError([Problem(source, reason=reason, row=reader.line_num)])
             if not any(cell.strip() for cell in record):
                 continue
             if len(record) != len(header):
                 problems.append(
                     Problem(
                         source,
-                        f"row {reader.line_num}",
-                        _l(
+                        reason=_l(
                             "%(cells)s cells where the header has %(columns)s",
                             cells=len(record),
                             columns=len(header),
                         ),
+                        row=reader.line_num,
                     )
                 )
                 continue
             cells = [cell.strip() for cell in record]
             if any(len(cell) > MAX_FIELD for cell in cells):
-                problems.append(Problem(source, f"row {reader.line_num}", _l("a cell is too long")))
+                problems.append(
+                    Problem(source, reason=_l("a cell is too long"), row=reader.line_num)
+                )
                 continue
             with_nul = [name for name, cell in zip(header, cells, strict=True) if "\x00" in cell]
             if with_nul:  # no text holds one, and PostgreSQL refuses to store it
-                where = f"row {reader.line_num}, column {with_nul[0]!r}"
+                reason = _l("a NUL character; save the file as text")
                 problems.append(
-                    Problem(source, where, _l("a NUL character; save the file as text"))
+                    Problem(source, reason=reason, row=reader.line_num, column=with_nul[0])
                 )
                 continue
             rows.append(CsvRow(reader.line_num, dict(zip(header, cells, strict=True))))
     except csv.Error as error:
         reason = _l("not valid CSV: %(error)s", error=error)
-        problems.append(Problem(source, f"row {reader.line_num}", reason))
+        problems.append(Problem(source, reason=reason, row=reader.line_num))
     if problems:
         raise InputError(problems)
     return rows
@@ -156,7 +158,7 @@ def not_utf8(error: UnicodeDecodeError, save_as: str) -> LazyText:
 
 
 def not_one_of(value: str, allowed: Iterable[str]) -> LazyText:
-    """A cell holding none of the values its column allows."""
+    """A value (a cell, a form field, an option) that is none of those allowed."""
     return _l("%(value)r is not one of %(allowed)s", value=value, allowed=", ".join(allowed))
 
 

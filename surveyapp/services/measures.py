@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from surveyapp.analytics.literacy_evidence import Done
 from surveyapp.analytics.literacy_requirements import MEASURE_KINDS, RISK_TIERS
-from surveyapp.language import _l
+from surveyapp.language import _, _l
 from surveyapp.models import AiSystem, Function, Measure, MeasureCompletion, OrgUnit, Person
 from surveyapp.services.csv_input import CsvRow, RowProblems, already_on_row, not_one_of
 
@@ -36,9 +36,12 @@ class CompletionSummary:
     new_measures: int
 
     def __str__(self) -> str:
-        return (
-            f"{self.added} completions added, {self.unchanged} already recorded, "
-            f"{self.new_measures} new measures in the catalogue"
+        return _(
+            "%(added)s completions added, %(unchanged)s already recorded, %(new)s new measures "
+            "in the catalogue",
+            added=self.added,
+            unchanged=self.unchanged,
+            new=self.new_measures,
         )
 
 
@@ -50,7 +53,11 @@ class CatalogueSummary:
     updated: int
 
     def __str__(self) -> str:
-        return f"{self.created} measures created, {self.updated} updated"
+        return _(
+            "%(created)s measures created, %(updated)s updated",
+            created=self.created,
+            updated=self.updated,
+        )
 
 
 def _day(row: CsvRow, problems: RowProblems, today: date) -> date | None:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from surveyapp.errors import InputError, Problem
-from surveyapp.language import _l
+from surveyapp.language import _, _l
 from surveyapp.models import LEVELS, Function, OrgUnit, Person
 from surveyapp.models.org import CODE_PATTERN, LOCALE_PATTERN
 from surveyapp.services.csv_input import (
@@ -40,7 +40,12 @@ class ImportSummary:
     unchanged: int = 0
 
     def __str__(self) -> str:
-        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+        return _(
+            "%(created)s created, %(updated)s updated, %(unchanged)s unchanged",
+            created=self.created,
+            updated=self.updated,
+            unchanged=self.unchanged,
+        )
 
 
 def _parent_cycles(parents: dict[str, str | None], codes: list[str]) -> set[str]:

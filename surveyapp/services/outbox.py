@@ -190,11 +190,10 @@ def enqueue_reminders(
             )
         )
     phase = campaign_phase(campaign)
+    if phase == "closed":
+        raise MailError(_l("campaign %(slug)r is closed; no reminders", slug=campaign.slug))
     if phase != "open":
-        state = "closed" if phase == "closed" else "not open yet"
-        raise MailError(
-            _l("campaign %(slug)r is %(state)s; no reminders", slug=campaign.slug, state=state)
-        )
+        raise MailError(_l("campaign %(slug)r is not open yet; no reminders", slug=campaign.slug))
     kind = f"reminder_{round_number}"
     previous = aliased(OutboxMessage)
     earlier = "invitation" if round_number == 1 else f"reminder_{round_number - 1}"

@@ -74,7 +74,7 @@ def import_outcomes(session: Session, rows: list[CsvRow], source: str) -> Import
         key = (code, metric, start, end)
         if len(problems.problems) == before and key in first_row:
             reason = _l("the same unit, metric and period as row %(line)s", line=first_row[key])
-            problems.add(row, "", reason)
+            problems.add(row, None, reason)
         first_row.setdefault(key, row.line)
         if len(problems.problems) == before:
             parsed.append((units[code], metric, start, end, value))  # type: ignore[arg-type]

@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session
 from surveyapp.analytics.release_audit import Release, next_release
 from surveyapp.analytics.release_rule import figure_masks, quality_masks
 from surveyapp.analytics.suppression import CountBand, count_band
-from surveyapp.language import band_words, english
+from surveyapp.language import LazyText, _, _l, band_words, english
 from surveyapp.models import Campaign, Response, ResultRelease
 from surveyapp.services.campaign_state import campaign_phase
 from surveyapp.services.datasets import latest_release, load_campaign_data, withheld_groups
@@ -139,25 +139,32 @@ class Published:
     added: int
     waiting: int
     min_size: int
-    not_now: str | None = None  # why no release was attempted (`_not_now`)
+    not_now: LazyText | None = None  # why no release was attempted (`_not_now`)
 
     @property
     def description(self) -> str:
-        """One line on what the attempt published and what still waits, and why."""
+        """One line on what the attempt published and what still waits, and why, in the
+        current language (the CLI's English, the page's language in a flash)."""
         if self.not_now is not None:
-            return f"{self.slug}: no new result release ({self.not_now})"
-        made = (
-            f"result release {self.number} published with {self.added} more response(s)"
-            if self.number is not None
-            else "no new result release"
+            return _("%(slug)s: no new result release (%(why)s)", slug=self.slug, why=self.not_now)
+        if self.number is not None:
+            made = _(
+                "result release %(number)s published with %(added)s more response(s)",
+                number=self.number,
+                added=self.added,
+            )
+        else:
+            made = _("no new result release")
+        if not self.waiting:
+            return f"{self.slug}: {made}"
+        return _(
+            "%(slug)s: %(made)s; %(waiting)s response(s) wait: a release changes every group "
+            "and figure by none or at least %(k)s people",
+            slug=self.slug,
+            made=made,
+            waiting=self.waiting,
+            k=self.min_size,
         )
-        why = (
-            f"; {self.waiting} response(s) wait: a release changes every group and figure "
-            f"by none or at least {self.min_size} people"
-            if self.waiting
-            else ""
-        )
-        return f"{self.slug}: {made}{why}"
 
 
 def _chunks(ids: list[uuid.UUID]) -> Iterator[list[uuid.UUID]]:
@@ -192,7 +199,7 @@ def _history(
     return history, numbers.notna().to_numpy()
 
 
-def _not_now(session: Session, campaign: Campaign, today: date, scheduled: bool) -> str | None:
+def _not_now(session: Session, campaign: Campaign, today: date, scheduled: bool) -> LazyText | None:
     """Why an open campaign gets no release now, whatever waits (None: it may get one)."""
     if campaign_phase(campaign) == "closed":
         return None
@@ -202,9 +209,13 @@ def _not_now(session: Session, campaign: Campaign, today: date, scheduled: bool)
         .order_by(ResultRelease.number)
     ).all()
     if len(days) >= MAX_OPEN_RELEASES:
-        return f"an open campaign has at most {MAX_OPEN_RELEASES}; the next comes at close"
+        return _l(
+            "an open campaign has at most %(max)s; the next comes at close", max=MAX_OPEN_RELEASES
+        )
     if scheduled and days and today - days[-1] < RELEASE_INTERVAL:
-        return f"the daily job makes one a week; the last was on {days[-1].isoformat()}"
+        return _l(
+            "the daily job makes one a week; the last was on %(day)s", day=days[-1].isoformat()
+        )
     return None
 
 

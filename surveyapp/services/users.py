@@ -18,8 +18,9 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy.orm import Session, selectinload
 
 from surveyapp.errors import InputError, Problem, SurveyappError
-from surveyapp.language import _l
+from surveyapp.language import LazyText, _l
 from surveyapp.models import ROLES, AuditEvent, User
+from surveyapp.services.csv_input import not_one_of
 from surveyapp.services.org import EMAIL_PATTERN, units_by_code
 from surveyapp.services.staff_sessions import end_user_sessions
 
@@ -59,14 +60,7 @@ def role_problems(role: str, unit_codes: list[str]) -> list[Problem]:
     """What is wrong with giving someone `role` and these units (a role's scope rule)."""
     problems = []
     if role not in ROLES:
-        problems.append(
-            Problem(
-                field="role",
-                reason=_l(
-                    "%(role)r is not one of %(allowed)s", role=role, allowed=", ".join(ROLES)
-                ),
-            )
-        )
+        problems.append(Problem(field="role", reason=not_one_of(role, ROLES)))
     if role == "change_manager" and not unit_codes:
         problems.append(
             Problem(field="units", reason=_l("a change manager needs at least one unit"))
@@ -155,7 +149,7 @@ def count_users(session: Session) -> int:
 def deactivate_user(session: Session, user: User, actor: str) -> None:
     """Stop the user signing in or using tokens, and end their sessions (idempotent)."""
     if user.active:
-        _keep_an_admin(session, user, "deactivate")
+        _keep_an_admin(session, user, _l("deactivate %(email)s", email=user.email))
         user.active = False
         user.role_from = "admin"  # the provider's mapping no longer lets them back in
         _changed(session, user, actor, "user.deactivate", "account deactivated")
@@ -184,7 +178,7 @@ def set_role(session: Session, user: User, role: str, unit_codes: list[str], act
     if problems:
         raise InputError(problems)
     if role != "admin":
-        _keep_an_admin(session, user, f"make {role}")
+        _keep_an_admin(session, user, _l("make %(email)s %(role)s", email=user.email, role=role))
     before = user.role
     user.role, user.role_from = role, "admin"  # an admin's choice outlasts the mapping
     user.units = units_by_code(session, unit_codes, "units")
@@ -226,8 +220,9 @@ def set_break_glass(session: Session, user: User, actor: str) -> None:
     _changed(session, user, actor, "user.break_glass", None, replaces=before)
 
 
-def _keep_an_admin(session: Session, user: User, change: str) -> None:
-    """Refuse a change that would leave no active admin."""
+def _keep_an_admin(session: Session, user: User, change: LazyText) -> None:
+    """Refuse a change (worded with its user, for the refusal) that would leave no active
+    admin."""
     if user.role != "admin" or not user.active:
         return
     others = session.scalar(
@@ -236,10 +231,8 @@ def _keep_an_admin(session: Session, user: User, change: str) -> None:
     if not others:
         raise SurveyappError(
             _l(
-                "cannot %(change)s %(email)s: they are the last active admin (make another "
-                "admin first)",
+                "cannot %(change)s: they are the last active admin (make another admin first)",
                 change=change,
-                email=user.email,
             )
         )
 
@@ -266,17 +259,5 @@ def set_language(
 ) -> None:
     """Keep the staff area's language a user chose (None: follow the browser's)."""
     if language is not None and language not in offered:
-        raise InputError(
-            [
-                Problem(
-                    "LANGUAGE",
-                    "",
-                    _l(
-                        "%(language)r is not one of %(allowed)s",
-                        language=language,
-                        allowed=", ".join(offered),
-                    ),
-                )
-            ]
-        )
+        raise InputError([Problem("LANGUAGE", "", not_one_of(language, offered))])
     session.execute(sa.update(User).where(User.id == user_id).values(language=language))

@@ -39,7 +39,7 @@ from surveyapp.staff.action_forms import (
     status_choices,
 )
 from surveyapp.staff.blueprint import bp
-from surveyapp.staff.shared import role_required, writes
+from surveyapp.staff.shared import place_problems, role_required, writes
 
 
 def current_actor() -> actions.Actor:
@@ -111,12 +111,8 @@ def _action_data(action: Action) -> dict[str, Any]:
 
 def _place(form: ActionForm, error: InputError) -> None:
     """Each problem the service found beside the field it names."""
-    for problem in error.problems:
-        field = getattr(form, problem.field or "", None)
-        if field is None:
-            form.form_errors.append(problem.reason)
-        else:
-            field.errors = [*field.errors, problem.reason]
+    fields = {field.name: field for field in form}
+    place_problems(form, error.problems, fields, lambda problem: problem.field)
 
 
 @bp.get("/actions")

@@ -127,4 +127,5 @@ def _render(campaign: Campaign, unit: OrgUnit | None) -> ResponseReturnValue:
         campaign=campaign,
         page=page,
         plan=dashboard_actions(unit, visible),
+        literacy=asks_literacy(campaign),
     )

@@ -10,6 +10,7 @@ from surveyapp.extensions import db
 from surveyapp.models import Campaign
 from tests.plugins.mail import outbox, send
 from tests.plugins.staff import TOKEN
+from tests.staff.test_spanish_staff_words import in_spanish
 
 PAGE = "/staff/admin/campaigns/pulse/mail"
 COUNT_ROW = re.compile(r"<th scope=\"row\">Invitation</th>((?:<td class=\"num\">\d+</td>)+)")
@@ -80,6 +81,20 @@ def test_a_refused_request_is_explained(mail_app, campaign, run, login_as):
         refused.get_data(as_text=True)
     )
     assert outbox(mail_app) == {}
+
+
+def test_a_spanish_admin_reads_why_nothing_was_queued_in_spanish(mail_app, campaign, run, login_as):
+    run("campaign", "close", campaign)
+    admin = login_as("admin", email="admin@example.org")
+    with mail_app.app_context():
+        in_spanish("admin@example.org")
+    token = TOKEN.search(admin.get(PAGE).get_data(as_text=True)).group(1)
+
+    refused = admin.post(PAGE, data={"csrf_token": token, "round": "2"}, follow_redirects=True)
+
+    assert "la campaña &#39;pulse&#39; está cerrada; no hay recordatorios" in (
+        refused.get_data(as_text=True)
+    )
 
 
 def test_only_admins_see_the_page(mail_app, campaign, login_as):

@@ -19,6 +19,7 @@ from surveyapp.services.visits import find_visit
 from tests import factories
 from tests.harness import REPO_DIR
 from tests.plugins.staff import csrf_token
+from tests.staff.test_spanish_staff_words import in_spanish
 
 ADMIN = "/staff/admin/campaigns"
 NEW = f"{ADMIN}/new"
@@ -470,3 +471,22 @@ def test_names_and_descriptions_per_language_are_made_shown_again_and_edited(adm
     again = admin.get(f"{PULSE}/edit").get_data(as_text=True)
     assert box(again, "descriptions") == "en=Five minutes.\nes=Cinco minutos."
     assert box(again, "names") == ""  # the box was sent empty: no other name any more
+
+
+def test_a_spanish_admin_reads_the_campaign_form_refusals_whole_in_spanish(app, admin):
+    with app.app_context():
+        in_spanish("admin-all@example.org")
+    html = create(admin, names="es=Pulso\nde=Puls").get_data(as_text=True)
+    assert error_of(html, "names") == (
+        "línea 2: 'de' no es uno de los idiomas de la aplicación (en, es)"
+    )
+    assert create(admin).status_code == 302 and press(admin, "open").status_code == 302
+    forced = edit(admin, mode="confidential", units="RET").get_data(as_text=True)
+    assert "el modo de privacidad no puede cambiar una vez abierta la campaña" in forced
+    assert (
+        error_of(forced, "units") == "no se pueden quitar unidades una vez abierta la campaña: OPS"
+    )
+    assert press(admin, "close", confirm="y").status_code == 302
+    closed = admin.get(PULSE).get_data(as_text=True)
+    assert "La campaña pulse está cerrada" in closed
+    assert "pulse: ninguna publicación de resultados nueva." in closed

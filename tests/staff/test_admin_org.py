@@ -11,6 +11,7 @@ from surveyapp.extensions import db
 from surveyapp.models import Function, OrgUnit, Person
 from tests import factories
 from tests.plugins.staff import csrf_token, upload
+from tests.staff.test_spanish_staff_words import in_spanish
 
 ROSTER = "/staff/admin/roster"
 UNITS = "/staff/admin/units"
@@ -180,6 +181,44 @@ def test_units_import_by_upload_shows_every_bad_row(app, admin):
     with app.app_context():
         b = db.session.scalar(sa.select(OrgUnit).where(OrgUnit.code == "B"))
         assert b.parent.code == "A" and b.parent.parent.code == "OPS"
+
+
+def test_a_spanish_admin_reads_where_each_problem_is_in_spanish(app, admin):
+    with app.app_context():
+        in_spanish("admin-all@example.org")
+    roster = upload(admin, ROSTER, HEADER + "E1,,OPS,finance,frontline,\nE2,,NOPE,finance,x,\n")
+    assert table_rows(roster.get_data(as_text=True)) == [
+        ("fila 3, columna 'unit'", "código de unidad desconocido 'NOPE'"),
+        (
+            "fila 3, columna 'level'",
+            "'x' no es ninguno de estos: frontline, manager, senior_leader",
+        ),
+    ]
+    header = upload(admin, ROSTER, "employee_id,unit\nE1,OPS\n").get_data(as_text=True)
+    assert ("encabezado", "falta la columna 'email'") in table_rows(header)
+    ragged = upload(admin, f"{UNITS}/import", "code,name,parent_code\nA,Alpha\n", "units.csv")
+    assert table_rows(ragged.get_data(as_text=True))[0][0] == "fila 2"
+    assert upload(admin, ROSTER, HEADER + "E1,,OPS,finance,frontline,\n").status_code == 302
+    imported = admin.get(ROSTER).get_data(as_text=True)
+    assert "Plantilla importada de roster.csv: altas: 1, actualizaciones: 0, sin cambios: 0." in (
+        imported
+    )
+
+    token = csrf_token(admin, UNITS)
+    edit = "/staff/admin/units/OPS"
+    loop = admin.post(edit, data={"csrf_token": token, "name": "Ops", "parent_code": "OPS-N"})
+    assert re.search(
+        r'<p class="error" id="parent_code-error">esta unidad superior crea un ciclo',
+        loop.get_data(as_text=True),
+    )
+    taken = admin.post(
+        UNITS, data={"csrf_token": token, "code": "OPS", "name": "Again", "parent_code": ""}
+    )
+    assert "ya existe una unidad &#39;OPS&#39;" in taken.get_data(as_text=True)
+    again = admin.post(
+        "/staff/admin/functions", data={"csrf_token": token, "code": "Finance", "name": "F"}
+    )
+    assert "ya existe la función &#39;finance&#39;" in again.get_data(as_text=True)
 
 
 def test_functions_are_listed_and_added_once(app, admin):

@@ -10,6 +10,7 @@ from surveyapp.extensions import db
 from surveyapp.models import AuditEvent, User
 from tests import factories
 from tests.plugins.staff import csrf_token, new_client, sign_in
+from tests.staff.test_spanish_staff_words import in_spanish
 
 CM = "change-manager-ops@example.org"  # as login_as names it
 
@@ -94,3 +95,17 @@ def test_the_last_admin_cannot_deactivate_or_demote_themselves(app, login_as):
     assert demoted.status_code == 422 and "last active admin" in demoted.get_data(as_text=True)
     assert admin.post(f"{page}/access").status_code == 400
     assert admin.get("/staff/admin/users").status_code == 200
+
+
+def test_a_spanish_admin_reads_why_the_last_admin_stays_in_spanish(app, login_as):
+    admin = login_as("admin")
+    with app.app_context():
+        in_spanish("admin-all@example.org")
+    page = f"/staff/admin/users/{_user_id(app, 'admin-all@example.org')}"
+    token = csrf_token(admin, page)
+    demoted = admin.post(f"{page}/role", data={"csrf_token": token, "role": "hr"})
+    assert "no se puede dar a admin-all@example.org el rol hr: es el último administrador" in (
+        demoted.get_data(as_text=True)
+    )
+    refused = admin.post(f"{page}/access", data={"csrf_token": token})
+    assert "no se puede desactivar a admin-all@example.org" in refused.get_data(as_text=True)

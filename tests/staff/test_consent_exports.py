@@ -43,3 +43,14 @@ def test_the_admin_form_warns_and_hr_sees_only_export_links_that_work(app, run, 
         "anon-lit": (True, False),
         "conf-lit": (True, True),
     }
+
+
+def test_the_dashboard_offers_the_literacy_export_only_where_it_works(app, run, login_as):
+    make_campaign(app, run, open_now=True, slug="no-lit")
+    make_campaign(app, run, instruments=("ai-literacy",), open_now=True, slug="lit")
+    admin = login_as("admin")
+    for slug, offered in (("no-lit", False), ("lit", True)):
+        page = admin.get(f"/staff/campaigns/{slug}/")
+        assert page.status_code == 200
+        link = f"/staff/campaigns/{slug}/exports/literacy.xlsx"
+        assert (link in page.get_data(as_text=True)) is offered, slug

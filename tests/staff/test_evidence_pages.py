@@ -17,6 +17,7 @@ from surveyapp.extensions import db
 from surveyapp.models import AiSystem, AuditEvent, MeasureCompletion, User
 from tests import factories
 from tests.plugins.staff import csrf_token
+from tests.staff.test_spanish_staff_words import in_spanish
 
 SYSTEMS = "/staff/admin/ai-systems"
 MEASURES = "/staff/admin/measures"
@@ -218,3 +219,30 @@ def test_a_spanish_admin_reads_tiers_kinds_functions_and_levels_by_name(
     assert reply.status_code == 302
     listing = admin.get(MEASURES).get_data(as_text=True).split("<tbody>")[1]
     assert "sesión informativa" in listing and "de riesgo alto" in listing
+
+
+def test_a_spanish_admin_reads_where_an_upload_went_wrong_and_what_it_did_in_spanish(
+    app, organisation, login_as
+):
+    admin = login_as("admin", email="admin-es@example.org")
+    with app.app_context():
+        in_spanish("admin-es@example.org")
+    inventory = "system,description,risk_tier,unit,function,level\nChatbot,Answers,severe,,,\n"
+    refused = upload(admin, SYSTEMS, inventory, "ai.csv").get_data(as_text=True)
+    assert problems(refused)[0][0] == "fila 2, columna 'risk_tier'"
+    assert (
+        upload(admin, SYSTEMS, inventory.replace("severe", "limited"), "ai.csv").status_code == 302
+    )
+    assert "sistemas: 1, usos: 1, sistemas retirados: 0." in admin.get(SYSTEMS).get_data(
+        as_text=True
+    )
+    completions = "employee_id,measure,kind,completed_on\nE1,Chatbot briefing,briefing,2026-01-10\n"
+    assert upload(admin, MEASURES, completions).status_code == 302
+    shown = admin.get(MEASURES).get_data(as_text=True)
+    assert (
+        "finalizaciones añadidas: 1, ya registradas: 0, medidas nuevas en el catálogo: 1" in shown
+    )
+    catalogue = "title,kind,topics,tiers,systems\nChatbot briefing,briefing,limits,limited,\n"
+    reply = upload(admin, MEASURES, catalogue, query="?file=catalogue", prefix="catalogue-")
+    assert reply.status_code == 302
+    assert "medidas creadas: 0, actualizadas: 1." in admin.get(MEASURES).get_data(as_text=True)

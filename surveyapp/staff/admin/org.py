@@ -6,7 +6,6 @@ file is taken whole or not at all, and every bad row is shown with its place and
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import sqlalchemy as sa
@@ -40,7 +39,6 @@ from surveyapp.staff.shared import (
 )
 
 UNITS_PAGE_SIZE = 100
-UNIT_FORM_COLUMNS = re.compile(r"column '(\w+)'")
 
 
 def _outline_page() -> tuple[list[dict[str, Any]], Paging]:
@@ -85,12 +83,7 @@ def _save_unit(form: FlaskForm, code: str) -> bool:
             import_units(db.session, [row], "form")
     except InputError as error:
         fields = {name: getattr(form, name) for name in UNIT_COLUMNS if hasattr(form, name)}
-
-        def column(problem: Problem) -> str:
-            found = UNIT_FORM_COLUMNS.search(problem.where)
-            return found.group(1) if found else ""
-
-        place_problems(form, error.problems, fields, column)
+        place_problems(form, error.problems, fields, lambda problem: problem.column)
         return False
     return True
 
@@ -125,7 +118,11 @@ def admin_units() -> ResponseReturnValue:
     if form.validate():
         code = form.code.data
         if db.session.scalar(sa.select(OrgUnit.id).where(OrgUnit.code == code)) is not None:
-            form.code.errors = [f"a unit {code!r} already exists; rename or move it from the tree"]
+            form.code.errors = [
+                gettext(
+                    "a unit %(code)r already exists; rename or move it from the tree", code=code
+                )
+            ]
         elif _save_unit(form, code):
             flash(gettext("Unit %(code)s added.", code=code), "notice")
             return redirect(url_for("staff.admin_units"))
@@ -188,7 +185,10 @@ def admin_functions() -> ResponseReturnValue:
                 db.session.add(Function(code=code, name=form.name.data))
             flash(gettext("Function %(code)s added.", code=code), "notice")
             return redirect(url_for("staff.admin_functions"))
-        form.code.errors = [*form.code.errors, f"the function {taken!r} already exists"]
+        form.code.errors = [
+            *form.code.errors,
+            gettext("the function %(code)r already exists", code=taken),
+        ]
     people = dict(
         db.session.execute(
             sa.select(Person.function_id, sa.func.count()).group_by(Person.function_id)

@@ -6,6 +6,7 @@ QR posters.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from surveyapp.analytics.suppression import ORGANISATION, ORGANISATION_KEY
@@ -30,12 +31,23 @@ def brief_html(analysis: dict[str, Any], unit: str, meta: BriefMeta) -> str:
         ),
     }
     if group is None or group["suppressed"]:
-        return environment().get_template("suppressed.html").render(**common)
-    return (
+        return compact(environment().get_template("suppressed.html").render(**common))
+    return compact(
         environment()
         .get_template("brief.html")
         .render(**common, b=brief_content(analysis, unit, group, meta))
     )
+
+
+LINE_BREAK_BETWEEN_TAGS = re.compile(r">\s*\n\s*<")
+
+
+def compact(html: str) -> str:
+    """The templates' line breaks and indents between two tags taken out: they print nothing,
+    yet WeasyPrint parses each run and builds (then drops) a box for it. Text is untouched: in
+    the templates a line break never separates two words, and respondent text is escaped, so
+    it holds no `>` or `<`."""
+    return LINE_BREAK_BETWEEN_TAGS.sub("><", html)
 
 
 def brief_content(

@@ -47,6 +47,7 @@ def test_briefs_read_in_plain_words_and_fit_the_campaign(survey_layout, run):
         text = readable_text(before)
         assert_plain(text, campaign.slug)
         assert expected_state in text
+        assert ". Scores run from 1 (strongly disagree)" in text  # two sentences, one space
         assert assert_every_heatmap_cell_has_a_value(before, campaign.slug) == 1
         reader = read_pdf(pdf)
         pages = [" ".join((page.extract_text() or "").split()) for page in reader.pages]

@@ -7,6 +7,7 @@ dict with only the organisation and its unit's groups.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -168,10 +169,14 @@ def render_job(job: BriefJob) -> bytes:
 
 
 def _warm_up() -> None:
-    """Load WeasyPrint, the stylesheet and the fonts once per worker, before its first brief."""
+    """Load WeasyPrint, the stylesheet and the fonts once per worker, before its first brief,
+    then freeze what is loaded: the collector's full passes during each brief then walk the
+    brief's own objects, not every module and font the worker holds for good."""
     from surveyapp.briefs.pdf import stylesheet
 
     stylesheet()
+    gc.collect()
+    gc.freeze()
 
 
 def write_atomically(path: Path, content: bytes) -> None:

@@ -34,8 +34,11 @@ from surveyapp.analytics.literacy_requirements import (
     load_requirements,
 )
 from surveyapp.analytics.literacy_waves import WaveLiteracy, wave_changes
+from surveyapp.briefs.meta import long_date
 from surveyapp.errors import SurveyappError
+from surveyapp.evidence.words import MODES
 from surveyapp.exports.service import for_person_readers
+from surveyapp.language import _
 from surveyapp.models import Campaign, EvidenceBuild, Measure, OrgUnit
 from surveyapp.models.campaigns import DEFAULT_MIN_GROUP
 from surveyapp.services.action_plans import LITERACY
@@ -77,13 +80,19 @@ class GapsWave:
     name: str
     mode: str
     release: int
-    released_on: str
+    released_on: date
     literacy: Mapping[str, Literacy | None]
 
     @property
     def label(self) -> str:
-        """The wave in words, as the pack names it."""
-        return f"{self.name} ({self.mode}), result release {self.release} of {self.released_on}"
+        """The wave in words, in the pack's language."""
+        return _(
+            "%(wave)s (%(mode)s), result release %(release)s of %(day)s",
+            wave=self.name,
+            mode=_(MODES[self.mode]),
+            release=self.release,
+            day=long_date(self.released_on),
+        )
 
 
 @dataclass(frozen=True)
@@ -328,7 +337,7 @@ def gather(
             chosen.name,
             chosen.privacy_mode,
             releases[chosen.slug]["number"],
-            str(releases[chosen.slug]["released_on"]),
+            date.fromisoformat(str(releases[chosen.slug]["released_on"])),
             next(w.literacy for w in waves if w.campaign == chosen.slug),
         ),
         actions=actions,

@@ -1,5 +1,6 @@
-"""The pack's words for the codes its inputs hold (risk tiers, measure kinds, statuses and
-verdicts), marked for the catalogue and translated where a sentence or a cell shows them."""
+"""The pack's words for the codes its inputs hold (risk tiers, measure kinds, privacy modes,
+statuses and verdicts), marked for the catalogue and translated where a sentence or a cell
+shows them."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ KINDS = {
     "briefing": N_("briefing"),
     "policy_acknowledgement": N_("policy acknowledgement"),
 }
+MODES = {"anonymous": N_("anonymous"), "confidential": N_("confidential")}
 VERDICTS = {
     "gap": N_("falls short"),
     "met": N_("meets the requirement"),

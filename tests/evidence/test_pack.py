@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 import openpyxl
 import pytest
 import sqlalchemy as sa
+from babel.dates import format_date
 from pypdf import PdfReader
 
 from surveyapp.analytics.suppression import HIDDEN_REASON
@@ -30,6 +31,8 @@ def test_the_pack_is_dated_versioned_and_carries_its_inputs_checksums(evidence_w
     xlsx = tmp_path / "pack" / "ai-literacy-evidence-organisation-2026-03-01-v1.xlsx"
     text = pdf_text(pdf)
     assert "Evidence as of 1 March 2026" in text and "version 1" in text
+    pages = len(PdfReader(pdf).pages)
+    assert f"Page 1 of {pages}" in text and f"Page {pages} of {pages}" in text
     build = db.session.scalar(sa.select(EvidenceBuild))
     assert build.version == 1 and str(build.as_of) == "2026-03-01"
     for name, entry in build.inputs.items():
@@ -211,7 +214,8 @@ def test_gaps_are_read_from_the_latest_wave_to_open_or_the_one_asked_for(
         "evidence", "build", "--out", str(tmp_path), "--as-of", "2026-03-01", "--campaign", "lit-2"
     )
     assert result.exit_code == 0, result.output
-    released = date.today().isoformat()
+    today = date.today()
+    released = f"{today.day} {today:%B %Y}"  # the day in words, as the pack writes days
     for version, slug in ((1, "lit-1"), (2, "lit-2")):
         stem = tmp_path / f"ai-literacy-evidence-organisation-2026-03-01-v{version}"
         scope = dict(row[:2] for row in sheet(stem.with_suffix(".xlsx"), "scope"))
@@ -222,6 +226,12 @@ def test_gaps_are_read_from_the_latest_wave_to_open_or_the_one_asked_for(
         )
     events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "evidence.build"))
     assert [e.detail["gaps_wave"] for e in events] == ["lit-1", "lit-2"]
+    args = ["--as-of", "2026-03-01", "--campaign", "lit-2", "--lang", "es"]
+    assert run("evidence", "build", "--out", str(tmp_path / "es"), *args).exit_code == 0
+    (spanish,) = (tmp_path / "es").glob("*.xlsx")
+    scope = dict(row[:2] for row in sheet(spanish, "alcance"))
+    day = format_date(today, "long", locale="es")
+    assert f"lit-2 (anónima), publicación de resultados n.º 1 del {day}" in scope.values()
 
 
 def test_a_campaign_that_is_unknown_or_not_a_released_literacy_wave_is_refused(

@@ -23,6 +23,8 @@ ENGLISH_LEFT_OVER = (
     "hidden to protect small groups",
     "unit name",
     "Change log",
+    "result release",
+    "anonymous",
 )
 
 
@@ -34,6 +36,7 @@ def test_the_cli_builds_a_spanish_pack(evidence_wave, run, tmp_path):
     stem = tmp_path / "ai-literacy-evidence-organisation-2026-03-01-v1"
     text = "\n".join(p.extract_text() for p in PdfReader(f"{stem}.pdf").pages)
     assert "Evidencias a 1 de marzo de 2026 · versión 1" in text
+    assert "Página 1 de" in text
     assert "Alcance y método" in text and "Catálogo de medidas" in text
     for english in ENGLISH_LEFT_OVER:
         assert english not in text, english

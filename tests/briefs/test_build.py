@@ -82,6 +82,8 @@ def test_build_writes_every_units_brief_with_stable_names(survey_layout, run, tm
         rest = rest.replace(allowed, " ")
     assert not re.search(r"\d", rest), rest
     assert "%" not in rest and not any(heading in rest for heading in HEADINGS)
+    footer = "Change-management brief · confidential to the unit's leadership"
+    assert text.count(footer) == 1 and "Pageof" not in text  # the running words, never drawn
 
 
 def test_build_names_an_unknown_campaign_or_unit_and_writes_nothing(survey_layout, run, tmp_path):

@@ -17,7 +17,7 @@ from surveyapp.briefs.labels import ACTION_STATUS_NAMES, LITERACY_LEVEL_NAMES
 from surveyapp.briefs.meta import long_date, utc_moment
 from surveyapp.evidence.inputs import Inputs
 from surveyapp.evidence.sentences import unit_sentence
-from surveyapp.evidence.words import EFFECT_VERDICTS, KINDS, tier_name
+from surveyapp.evidence.words import EFFECT_VERDICTS, KINDS, measure_targets, tier_name
 from surveyapp.language import _
 
 Value = str | int | float | date | None
@@ -183,7 +183,7 @@ def measures_table(inputs: Inputs) -> Table:
             measure.title,
             _(KINDS[measure.kind]),
             "; ".join(measure.topics),
-            "; ".join([*map(tier_name, measure.tiers), *measure.systems]) or _("every tier"),
+            "; ".join(measure_targets(measure.tiers, measure.systems)) or _("every tier"),
         )
         for measure in inputs.measures
     ]

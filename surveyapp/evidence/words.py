@@ -4,6 +4,8 @@ shows them."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from surveyapp.language import N_, _
 
 TIERS = {"minimal": N_("minimal-risk"), "limited": N_("limited-risk"), "high": N_("high-risk")}
@@ -32,3 +34,9 @@ EFFECT_VERDICTS = {
 def tier_name(tier: str) -> str:
     """`high` is "high-risk", in the pack's language."""
     return _(TIERS[tier])
+
+
+def measure_targets(tiers: Sequence[str], systems: Sequence[str]) -> list[str]:
+    """What a measure counts for, in the reader's language: its tiers named, then its systems
+    (none of either: every tier)."""
+    return [*map(tier_name, tiers), *systems]

@@ -18,7 +18,7 @@ from flask_login import current_user
 
 from surveyapp.errors import InputError, Problem, SurveyappError
 from surveyapp.evidence.inputs import literacy_campaigns
-from surveyapp.evidence.words import KINDS, TIERS
+from surveyapp.evidence.words import KINDS, TIERS, measure_targets
 from surveyapp.extensions import db
 from surveyapp.i18n import FUNCTION_NAMES, LEVEL_NAMES
 from surveyapp.language import current_language
@@ -40,12 +40,13 @@ from surveyapp.staff.shared import ADMIN_ROLES, read_upload, role_required, uplo
 
 Importer = Callable[[Any, list[CsvRow], str], Any]
 RECENT_BUILDS = 20
-# The codes the inventory and catalogue hold, as the pages name them (translated there).
+# The codes the inventory and catalogue hold, as the pages name them.
 WORDS = {
     "tiers": TIERS,
     "kinds": KINDS,
     "level_names": LEVEL_NAMES,
     "function_names": FUNCTION_NAMES,
+    "measure_targets": measure_targets,
 }
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
